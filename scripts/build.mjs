@@ -1,0 +1,33 @@
+// Builds what the package ships: the parent library and declarations with tsc, and the
+// child SDK as one dependency-free bundle (CommonJS for any Node >= 16, and ESM) with esbuild.
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+rmSync(`${root}/dist`, { recursive: true, force: true });
+execFileSync(process.execPath, [join(dirname(require.resolve('typescript/package.json')), 'bin/tsc'), '-p', `${root}/tsconfig.build.json`], {
+  stdio: 'inherit',
+});
+
+const common = {
+  entryPoints: [`${root}/child-sdk/index.ts`],
+  bundle: true,
+  platform: 'node',
+  target: 'node16',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+await build({ ...common, format: 'cjs', outfile: `${root}/dist/child.cjs` });
+await build({
+  ...common,
+  format: 'esm',
+  outfile: `${root}/dist/child.mjs`,
+  // vscode-jsonrpc is CommonJS and requires Node built-ins; give the ESM bundle a require.
+  banner: { js: "import { createRequire as __procwireCreateRequire } from 'node:module';\nconst require = __procwireCreateRequire(import.meta.url);" },
+});

@@ -1,0 +1,165 @@
+import {
+  createMessageConnection,
+  ErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import {
+  DiagnosticsNotification,
+  HeartbeatNotification,
+  LogNotification,
+  PortNotification,
+  ProcwireError,
+  ReadyNotification,
+  ShutdownRequest,
+  isReservedMethod,
+  parseDiagnosticsParams,
+  parseLogParams,
+  parsePortParams,
+  toParamArgs,
+  requestWithLimits,
+  runHandler,
+  type DiagnosticsParams,
+  type HandlerContext,
+  type PeerContext,
+  type LogEntry,
+  type PortParams,
+} from '../protocol/index.js';
+import type { AcceptedConnection } from '../endpoint/index.js';
+import { toMs, type Duration } from '../options/duration.js';
+
+/** Limits of one request: a timeout, an abort signal, or both. */
+export interface RequestOptions {
+  timeout?: Duration;
+  signal?: AbortSignal;
+}
+
+/** What the connection tells its child about. */
+export interface ConnectionHooks {
+  ready(): void;
+  port(params: PortParams): void;
+  diagnostics(params: DiagnosticsParams): void;
+  log(entry: LogEntry): void;
+  heartbeat(): void;
+  request(method: string, params: unknown, context: HandlerContext): Promise<unknown>;
+  notification(method: string, params: unknown): void;
+  protocolError(error: ProcwireError): void;
+  closed(): void;
+}
+
+/**
+ * The parent's end of one authenticated child connection: vscode-jsonrpc over procwire's
+ * reader and writer, with the reserved methods checked at the boundary. A protocol
+ * violation closes the connection; the child is told through `hooks`.
+ */
+export class ChildConnection {
+  readonly #childId: string;
+  readonly #accepted: AcceptedConnection;
+  readonly #connection: MessageConnection;
+  readonly #hooks: ConnectionHooks;
+  readonly #closed = new AbortController();
+
+  constructor(childId: string, accepted: AcceptedConnection, hooks: ConnectionHooks) {
+    this.#childId = childId;
+    this.#accepted = accepted;
+    this.#hooks = hooks;
+    const connection = createMessageConnection(accepted.reader, accepted.writer);
+    this.#connection = connection;
+    this.#onChecked(ReadyNotification.method, () => hooks.ready());
+    this.#onChecked(PortNotification.method, (params) => hooks.port(parsePortParams(params)));
+    this.#onChecked(DiagnosticsNotification.method, (params) => hooks.diagnostics(parseDiagnosticsParams(params)));
+    this.#onChecked(LogNotification.method, (params) => hooks.log(parseLogParams(params)));
+    this.#onChecked(HeartbeatNotification.method, () => hooks.heartbeat());
+    connection.onNotification((method, params) => {
+      if (isReservedMethod(method)) {
+        this.#violation(new ProcwireError('PROTOCOL_ERROR', `unknown reserved notification "${method}"`));
+        return;
+      }
+      hooks.notification(method, params);
+    });
+    connection.onRequest((method, params, token) => this.#dispatchRequest(method, params, token));
+    connection.onError(([error]) => this.#violation(error));
+    connection.onClose(() => this.#onClose());
+    accepted.socket.once('close', () => this.#onClose());
+    connection.listen();
+  }
+
+  /** Aborted when the connection has closed. */
+  get closedSignal(): AbortSignal {
+    return this.#closed.signal;
+  }
+
+  /** Sends an application request; rejects with TIMEOUT, ABORTED or CONNECTION_CLOSED. */
+  sendRequest(method: string, params: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const timeoutMs = options.timeout === undefined ? undefined : toMs('timeout', options.timeout);
+    return requestWithLimits(this.#connection, method, params, { timeoutMs, signal: options.signal }, this.#peer);
+  }
+
+  /** Sends an application notification; resolves once written. */
+  async sendNotification(method: string, params: unknown): Promise<void> {
+    const args = toParamArgs(method, params);
+    if (this.#closed.signal.aborted) {
+      throw new ProcwireError('CONNECTION_CLOSED', `child "${this.#childId}": connection closed; "${method}" was not sent`, {
+        childId: this.#childId,
+      });
+    }
+    await this.#connection.sendNotification(method, ...(args as [unknown]));
+  }
+
+  /** Asks the child to run its shutdown handlers and exit. */
+  requestShutdown(): Promise<unknown> {
+    return requestWithLimits(this.#connection, ShutdownRequest.method, {}, {}, this.#peer);
+  }
+
+  /** Closes the connection at once. */
+  close(): void {
+    this.#accepted.socket.destroy();
+    this.#onClose();
+  }
+
+  get #peer(): PeerContext {
+    return { peer: `child "${this.#childId}"`, childId: this.#childId, closed: this.#closed.signal };
+  }
+
+  #onChecked(method: string, handle: (params: unknown) => void): void {
+    this.#connection.onNotification(method, (params: unknown) => {
+      try {
+        handle(params);
+      } catch (error) {
+        this.#violation(error);
+      }
+    });
+  }
+
+  #dispatchRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+    if (isReservedMethod(method)) {
+      throw new ResponseError(ErrorCodes.MethodNotFound, `the parent does not serve "${method}"`);
+    }
+    return runHandler(token, this.#closed.signal, (context) => this.#hooks.request(method, params, context));
+  }
+
+  #violation(error: unknown): void {
+    const typed =
+      error instanceof ProcwireError
+        ? new ProcwireError(error.code, `child "${this.#childId}": ${error.message}; the connection was closed`, {
+            childId: this.#childId,
+            cause: error,
+          })
+        : new ProcwireError('PROTOCOL_ERROR', `child "${this.#childId}": connection error: ${String(error)}`, {
+            childId: this.#childId,
+            cause: error,
+          });
+    if (this.#closed.signal.aborted) return;
+    this.#hooks.protocolError(typed);
+    this.close();
+  }
+
+  #onClose(): void {
+    if (this.#closed.signal.aborted) return;
+    this.#closed.abort();
+    this.#connection.dispose();
+    this.#accepted.socket.destroy();
+    this.#hooks.closed();
+  }
+}

@@ -1,0 +1,89 @@
+import { toMs, type Duration } from '../options/duration.js';
+import {
+  expectObject,
+  expectOneOf,
+  expectString,
+  expectStringArray,
+  expectStringRecord,
+  rejectUnknownKeys,
+} from '../options/fields.js';
+
+/** What to run and how to supervise it; the argument of `sup.spawn`. */
+export interface ChildSpec {
+  /** Unique within the supervisor; letters, digits, `.`, `_`, `-`, `:`, `/`, `@`. */
+  id: string;
+  /** The executable: a path or a name looked up in PATH. */
+  command: string;
+  args?: string[];
+  /** Added to (and overriding) the parent's environment. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Spawn -> hello -> ready. Default 30 s. */
+  readyTimeout?: Duration;
+  /** Grace of each stop phase. Default 5 s. */
+  stopTimeout?: Duration;
+  /** Sent to the process group in the second stop phase. Default SIGTERM. */
+  stopSignal?: NodeJS.Signals;
+  /** 'required' (default): the child must connect and say ready; 'none': a plain process. */
+  connect?: 'required' | 'none';
+  /** 'pipe' (default): stdout/stderr become line events; 'inherit': the parent's; 'ignore'. */
+  stdio?: 'pipe' | 'inherit' | 'ignore';
+}
+
+/** A ChildSpec after validation, with defaults applied and durations in ms. */
+export interface ResolvedSpec {
+  id: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string | undefined;
+  readyTimeoutMs: number;
+  stopTimeoutMs: number;
+  stopSignal: NodeJS.Signals;
+  connect: 'required' | 'none';
+  stdio: 'pipe' | 'inherit' | 'ignore';
+}
+
+const KNOWN_KEYS = [
+  'id',
+  'command',
+  'args',
+  'env',
+  'cwd',
+  'readyTimeout',
+  'stopTimeout',
+  'stopSignal',
+  'connect',
+  'stdio',
+] as const;
+
+const ID_PATTERN = /^[A-Za-z0-9._:/@-]{1,128}$/;
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
+
+/**
+ * Validates a spec up front and applies defaults. Throws a TypeError that names the field
+ * and quotes the bad value; nothing is spawned for an invalid spec.
+ */
+export function resolveSpec(input: unknown): ResolvedSpec {
+  const spec = expectObject('spec', input);
+  rejectUnknownKeys('spec', spec, KNOWN_KEYS);
+  const id = expectString('spec.id', spec.id);
+  if (!ID_PATTERN.test(id)) {
+    throw new TypeError(
+      `spec.id must be 1-128 characters of letters, digits and . _ : / @ -; got ${JSON.stringify(id)}`,
+    );
+  }
+  const field = (name: string): string => `spec.${name} of child "${id}"`;
+  return {
+    id,
+    command: expectString(field('command'), spec.command),
+    args: spec.args === undefined ? [] : [...expectStringArray(field('args'), spec.args)],
+    env: spec.env === undefined ? {} : { ...expectStringRecord(field('env'), spec.env) },
+    cwd: spec.cwd === undefined ? undefined : expectString(field('cwd'), spec.cwd),
+    readyTimeoutMs: toMs(field('readyTimeout'), (spec.readyTimeout ?? '30s') as Duration),
+    stopTimeoutMs: toMs(field('stopTimeout'), (spec.stopTimeout ?? '5s') as Duration),
+    stopSignal: expectOneOf(field('stopSignal'), spec.stopSignal ?? 'SIGTERM', SIGNALS),
+    connect: expectOneOf(field('connect'), spec.connect ?? 'required', ['required', 'none'] as const),
+    stdio: expectOneOf(field('stdio'), spec.stdio ?? 'pipe', ['pipe', 'inherit', 'ignore'] as const),
+  };
+}

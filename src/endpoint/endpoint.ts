@@ -1,0 +1,175 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { chmod, rm } from 'node:fs/promises';
+import { EventEmitter } from 'node:events';
+import type { ResponseMessage } from 'vscode-jsonrpc/node';
+import { PROTOCOL_VERSION, type HelloResult } from '../protocol/index.js';
+import { readHello, HandshakeRejection, type HelloConnection } from './handshake.js';
+import { listenOnPath } from './listen.js';
+import { makePipeName } from './pipe-name.js';
+import { makePrivateSocketDir, socketDirCandidates } from './private-dir.js';
+import { tokensMatch } from './token.js';
+
+/** Options of {@link Endpoint.listen}. */
+export interface EndpointOptions {
+  connectTimeoutMs: number;
+  maxMessageSize: number;
+  /** Base directory for the private socket directory. */
+  socketDir?: string | undefined;
+  /** An exact socket path (its directory must exist); overrides socketDir. */
+  socketPath?: string | undefined;
+}
+
+/** Connection counters, for monitoring and tests. */
+export interface EndpointStats {
+  acceptedConnections: number;
+  rejectedConnections: number;
+}
+
+/** A connection that proved it is the child it claims to be. */
+export type AcceptedConnection = HelloConnection;
+
+/** A child the endpoint waits for: resolves once, when a hello with its id and token arrives. */
+export interface Expectation {
+  readonly connected: Promise<AcceptedConnection>;
+  /** The reason the last connection that claimed this id was refused, if any. */
+  readonly lastRejection: string | undefined;
+  /** Stops waiting; a later hello for this id is rejected. */
+  cancel(): void;
+}
+
+interface Pending {
+  token: string;
+  heartbeatMs: number;
+  resolve(connection: AcceptedConnection): void;
+  lastRejection: string | undefined;
+}
+
+type EndpointEvents = { rejected: [reason: string, claimedId: string | undefined] };
+
+/**
+ * The parent's listening socket and its gatekeeper. Every connection must open with a
+ * `procwire/hello` carrying the id and token of a child we are waiting for, within the
+ * connect timeout; anything else is closed unanswered and counted.
+ */
+export class Endpoint extends EventEmitter<EndpointEvents> {
+  readonly address: string;
+  readonly stats: EndpointStats = { acceptedConnections: 0, rejectedConnections: 0 };
+  readonly #server: Server;
+  readonly #dir: string | undefined;
+  readonly #options: EndpointOptions;
+  readonly #waiting = new Map<string, Pending>();
+  readonly #unauthenticated = new Set<Socket>();
+  #closed: Promise<void> | undefined;
+
+  private constructor(server: Server, address: string, dir: string | undefined, options: EndpointOptions) {
+    super();
+    this.#server = server;
+    this.address = address;
+    this.#dir = dir;
+    this.#options = options;
+    server.on('connection', (socket) => void this.#admit(socket));
+  }
+
+  /** Makes the private directory (or pipe name), listens, and restricts the socket to us. */
+  static async listen(options: EndpointOptions): Promise<Endpoint> {
+    const server = createServer({ pauseOnConnect: false });
+    // Errors after listening (EMFILE on accept) must not crash the parent; they surface as
+    // refused connections on the child side.
+    server.on('error', () => undefined);
+    if (process.platform === 'win32') {
+      const pipe = makePipeName();
+      await listenOnPath(server, pipe);
+      return new Endpoint(server, pipe, undefined, options);
+    }
+    if (options.socketPath !== undefined) {
+      await listenOnPath(server, options.socketPath);
+      await chmod(options.socketPath, 0o600);
+      return new Endpoint(server, options.socketPath, undefined, options);
+    }
+    const { dir, socketPath } = await makePrivateSocketDir(socketDirCandidates(options.socketDir));
+    try {
+      await listenOnPath(server, socketPath);
+      await chmod(socketPath, 0o600);
+    } catch (error) {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return new Endpoint(server, socketPath, dir, options);
+  }
+
+  /** Waits for the child `id` to connect with `token`. One expectation per id at a time. */
+  expect(id: string, token: string, heartbeatMs: number): Expectation {
+    if (this.#waiting.has(id)) throw new Error(`procwire already waits for a child with id "${id}"`);
+    let resolve!: (connection: AcceptedConnection) => void;
+    const connected = new Promise<AcceptedConnection>((res) => {
+      resolve = res;
+    });
+    const pending: Pending = { token, heartbeatMs, resolve, lastRejection: undefined };
+    this.#waiting.set(id, pending);
+    return {
+      connected,
+      get lastRejection() {
+        return pending.lastRejection;
+      },
+      cancel: () => {
+        if (this.#waiting.get(id) === pending) this.#waiting.delete(id);
+      },
+    };
+  }
+
+  /** Stops listening, drops unauthenticated connections, removes the socket directory. Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    this.#waiting.clear();
+    for (const socket of this.#unauthenticated) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
+  }
+
+  async #admit(socket: Socket): Promise<void> {
+    socket.on('error', () => undefined);
+    this.#unauthenticated.add(socket);
+    let connection: HelloConnection;
+    try {
+      connection = await readHello(socket, {
+        maxMessageSize: this.#options.maxMessageSize,
+        timeoutMs: this.#options.connectTimeoutMs,
+      });
+    } catch (error) {
+      this.#reject(socket, error instanceof HandshakeRejection ? error.message : String(error), undefined);
+      return;
+    } finally {
+      this.#unauthenticated.delete(socket);
+    }
+    const { hello } = connection;
+    const pending = this.#waiting.get(hello.id);
+    if (pending === undefined) {
+      this.#reject(socket, `no child with id "${hello.id}" is waiting to connect (unknown, or already connected)`, hello.id);
+      connection.reader.dispose();
+      return;
+    }
+    if (!tokensMatch(hello.token, pending.token)) {
+      pending.lastRejection = 'a connection presented a wrong token for this id';
+      this.#reject(socket, `wrong token for child "${hello.id}"`, hello.id);
+      connection.reader.dispose();
+      return;
+    }
+    this.#waiting.delete(hello.id);
+    this.stats.acceptedConnections++;
+    const result = { protocol: PROTOCOL_VERSION, parentPid: process.pid, heartbeatMs: pending.heartbeatMs } satisfies HelloResult;
+    const response: ResponseMessage = { jsonrpc: '2.0', id: connection.requestId, result };
+    void connection.writer.write(response).catch(() => undefined);
+    pending.resolve(connection);
+  }
+
+  #reject(socket: Socket, reason: string, claimedId: string | undefined): void {
+    this.stats.rejectedConnections++;
+    socket.destroy();
+    this.emit('rejected', reason, claimedId);
+  }
+}

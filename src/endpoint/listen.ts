@@ -1,0 +1,49 @@
+import { createConnection, type Server } from 'node:net';
+import { unlink } from 'node:fs/promises';
+
+/**
+ * Listens on a socket path. When the path is taken, it is removed only if nothing answers a
+ * connect to it (a stale file left by a process that died); a live listener is never
+ * displaced, and the error says so.
+ */
+export async function listenOnPath(server: Server, path: string): Promise<void> {
+  try {
+    await listenOnce(server, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || process.platform === 'win32') throw error;
+    if (await somebodyListens(path)) {
+      throw new Error(`another process is listening on ${path}; stop it or choose another socketPath`, {
+        cause: error,
+      });
+    }
+    await unlink(path).catch(() => undefined);
+    await listenOnce(server, path);
+  }
+}
+
+function listenOnce(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(path);
+  });
+}
+
+function somebodyListens(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,24 @@
+export { Supervisor, type SupervisorOptions, type SupervisorStats } from './supervisor.js';
+export { Child, type ChildEvents, type RequestHandler, type NotificationHandler } from './child/child.js';
+export type { ChildSpec } from './child/spec.js';
+export type { ChildState, ChildStateKind } from './child/state.js';
+export type { RequestOptions } from './child/child-connection.js';
+export type { WaitOptions } from './child/wait-for-port.js';
+export type { StopResult, ExitInfo } from './terminate/stop-result.js';
+export type { Duration } from './options/duration.js';
+export {
+  ProcwireError,
+  isProcwireError,
+  Methods,
+  PROTOCOL_VERSION,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  type ProcwireErrorCode,
+  type Diagnostic,
+  type DiagnosticSeverity,
+  type Position,
+  type Range,
+  type PortInfo,
+  type LogEntry,
+  type LogLevel,
+  type HandlerContext,
+} from './protocol/index.js';

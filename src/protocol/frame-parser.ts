@@ -1,0 +1,118 @@
+import { ProcwireError } from './errors.js';
+import { MAX_HEADER_BYTES } from './limits.js';
+
+const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+const CONTENT_LENGTH = /^content-length:[ \t]*(\d+)[ \t]*$/i;
+
+/**
+ * Splits a byte stream into LSP base-protocol frames (`Content-Length: N\r\n\r\n` + JSON)
+ * and parses each body. Synchronous by design: a frame that arrives in one chunk is decoded
+ * in that chunk's event with no extra buffering or promise hops, and a declared length over
+ * `maxMessageSize` is refused before any of its body is stored.
+ *
+ * `push` throws a ProcwireError (`MESSAGE_TOO_LARGE` or `PROTOCOL_ERROR`); after that the
+ * stream is unusable and the caller must close it.
+ */
+export class FrameParser {
+  readonly #maxMessageSize: number;
+  readonly #onMessage: (message: object) => void;
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  /** Body length of the frame being read; -1 while its header is still incomplete. */
+  #bodyLength = -1;
+
+  constructor(maxMessageSize: number, onMessage: (message: object) => void) {
+    this.#maxMessageSize = maxMessageSize;
+    this.#onMessage = onMessage;
+  }
+
+  /** True while part of a frame is buffered. */
+  get hasPartialFrame(): boolean {
+    return this.#buffered > 0;
+  }
+
+  push(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    for (;;) {
+      if (this.#bodyLength < 0) {
+        const buffer = this.#flatten();
+        const end = buffer.indexOf(HEADER_END);
+        if (end < 0) {
+          if (buffer.length > MAX_HEADER_BYTES) throw headerTooLong();
+          return;
+        }
+        if (end > MAX_HEADER_BYTES) throw headerTooLong();
+        this.#bodyLength = this.#parseHeader(buffer.toString('latin1', 0, end));
+        this.#consume(end + HEADER_END.length);
+      }
+      if (this.#buffered < this.#bodyLength) return;
+      const body = this.#take(this.#bodyLength);
+      this.#bodyLength = -1;
+      this.#onMessage(parseBody(body));
+    }
+  }
+
+  #parseHeader(header: string): number {
+    let length = -1;
+    for (const line of header.split('\r\n')) {
+      const match = CONTENT_LENGTH.exec(line);
+      if (match?.[1] !== undefined) {
+        length = Number(match[1]);
+      } else if (!/^[A-Za-z-]+:/.test(line)) {
+        throw new ProcwireError('PROTOCOL_ERROR', `malformed frame header line ${JSON.stringify(line.slice(0, 80))}`);
+      }
+    }
+    if (length < 0) throw new ProcwireError('PROTOCOL_ERROR', 'frame header has no Content-Length');
+    if (length > this.#maxMessageSize) {
+      throw new ProcwireError(
+        'MESSAGE_TOO_LARGE',
+        `frame of ${length} bytes exceeds maxMessageSize (${this.#maxMessageSize} bytes); ` +
+          'send large data in parts or raise maxMessageSize',
+      );
+    }
+    return length;
+  }
+
+  #flatten(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#buffered)];
+    return this.#chunks[0] ?? Buffer.alloc(0);
+  }
+
+  #consume(bytes: number): void {
+    const buffer = this.#flatten();
+    this.#buffered -= bytes;
+    this.#chunks = this.#buffered > 0 ? [buffer.subarray(bytes)] : [];
+  }
+
+  /** Removes and returns the first `bytes` bytes; chunks are joined once, not per arrival. */
+  #take(bytes: number): Buffer {
+    const first = this.#chunks[0];
+    if (first !== undefined && first.length >= bytes) {
+      this.#buffered -= bytes;
+      if (first.length === bytes) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(bytes);
+      return first.subarray(0, bytes);
+    }
+    const buffer = this.#flatten();
+    this.#consume(bytes);
+    return buffer.subarray(0, bytes);
+  }
+}
+
+function headerTooLong(): ProcwireError {
+  return new ProcwireError('PROTOCOL_ERROR', `frame header longer than ${MAX_HEADER_BYTES} bytes`);
+}
+
+function parseBody(body: Buffer): object {
+  let message: unknown;
+  try {
+    message = JSON.parse(body.toString('utf8'));
+  } catch (cause) {
+    throw new ProcwireError('PROTOCOL_ERROR', 'frame body is not valid JSON', { cause });
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    throw new ProcwireError('PROTOCOL_ERROR', 'frame body is not a JSON-RPC message object');
+  }
+  return message;
+}

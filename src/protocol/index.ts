@@ -1,0 +1,13 @@
+// The protocol both sides share. Imports nothing else of procwire's, so the child bundle
+// carries only this.
+export * from './types.js';
+export * from './methods.js';
+export * from './env.js';
+export * from './limits.js';
+export * from './errors.js';
+export * from './frame-parser.js';
+export * from './socket-reader.js';
+export * from './socket-writer.js';
+export * from './validate.js';
+export * from './params.js';
+export * from './rpc.js';

@@ -1,0 +1,96 @@
+import { CancellationTokenSource, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ProcwireError } from './errors.js';
+import { toParamArgs } from './params.js';
+
+/** What an application request handler gets besides the params. */
+export interface HandlerContext {
+  /** Aborted when the peer cancels the request or the connection closes. */
+  signal: AbortSignal;
+}
+
+/** Limits of one outgoing request, with the timeout already in ms. */
+export interface RequestLimits {
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Who is on the other end, for error messages: `child "x"` or `the parent`. */
+export interface PeerContext {
+  peer: string;
+  childId: string | undefined;
+  /** Aborted when the connection has closed. */
+  closed: AbortSignal;
+}
+
+/**
+ * Sends a request over `connection` bounded by a timeout, an abort signal and the
+ * connection's life. A timeout or abort also sends `$/cancelRequest` to the peer.
+ * Rejects with TIMEOUT, ABORTED or CONNECTION_CLOSED, or with the peer's ResponseError.
+ */
+export async function requestWithLimits(
+  connection: MessageConnection,
+  method: string,
+  params: unknown,
+  limits: RequestLimits,
+  context: PeerContext,
+): Promise<unknown> {
+  const args = toParamArgs(method, params);
+  const fail = (code: ProcwireError['code'], what: string, cause?: unknown): ProcwireError =>
+    new ProcwireError(code, `${context.peer}: request "${method}" ${what}`, { childId: context.childId, cause });
+  const closedError = (): ProcwireError =>
+    fail('CONNECTION_CLOSED', 'was not answered: the connection closed (the peer exited or broke the protocol)');
+  if (context.closed.aborted) throw closedError();
+  const { signal, timeoutMs } = limits;
+  if (signal?.aborted) throw fail('ABORTED', 'was aborted', signal.reason);
+  const source = new CancellationTokenSource();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  let onClose: (() => void) | undefined;
+  const bounds = new Promise<never>((_, reject) => {
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        source.cancel();
+        reject(fail('TIMEOUT', `got no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+    }
+    if (signal) {
+      onAbort = () => {
+        source.cancel();
+        reject(fail('ABORTED', 'was aborted', signal.reason));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    onClose = () => reject(closedError());
+    context.closed.addEventListener('abort', onClose, { once: true });
+  });
+  try {
+    return await Promise.race([connection.sendRequest(method, ...(args as [unknown]), source.token), bounds]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    if (onClose) context.closed.removeEventListener('abort', onClose);
+    bounds.catch(() => undefined);
+    source.dispose();
+  }
+}
+
+/**
+ * Runs an incoming request's handler with an AbortSignal that fires when the peer cancels
+ * (`$/cancelRequest`) or the connection closes.
+ */
+export async function runHandler(
+  token: CancellationToken,
+  closed: AbortSignal,
+  handler: (context: HandlerContext) => unknown,
+): Promise<unknown> {
+  const controller = new AbortController();
+  const cancel = (): void => controller.abort();
+  const subscription = token.onCancellationRequested(cancel);
+  closed.addEventListener('abort', cancel, { once: true });
+  try {
+    return await handler({ signal: controller.signal });
+  } finally {
+    subscription.dispose();
+    closed.removeEventListener('abort', cancel);
+  }
+}

@@ -1,0 +1,121 @@
+import { Child } from './child/child.js';
+import { resolveSpec, type ChildSpec } from './child/spec.js';
+import { Endpoint, type EndpointStats } from './endpoint/index.js';
+import { toMs, type Duration } from './options/duration.js';
+import { expectInteger, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
+import { DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
+
+/** Options of {@link Supervisor.start}. */
+export interface SupervisorOptions {
+  /** How long a connection may take to say hello. Default 10 s. */
+  connectTimeout?: Duration;
+  /** Largest frame accepted from a child, in bytes. Default 16 MiB. */
+  maxMessageSize?: number;
+  /** Base directory for the private socket directory. Default `$XDG_RUNTIME_DIR`, then the temp dir. */
+  socketDir?: string;
+  /** Listen on exactly this path instead (its directory must exist and be private to you). */
+  socketPath?: string;
+}
+
+/** Counters of the supervisor's endpoint. */
+export type SupervisorStats = Readonly<EndpointStats>;
+
+const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'socketDir', 'socketPath'] as const;
+
+/**
+ * The parent side: one listening endpoint and the children that connect to it. Start one
+ * with `Supervisor.start()`, spawn children with `spawn()`, end with `shutdown()`.
+ */
+export class Supervisor {
+  readonly #endpoint: Endpoint;
+  readonly #children = new Map<string, Child>();
+  #shutdown: Promise<void> | undefined;
+
+  private constructor(endpoint: Endpoint) {
+    this.#endpoint = endpoint;
+  }
+
+  /**
+   * Validates the options (a TypeError names a bad one), makes a private socket directory
+   * and listens. Resolves when children can connect.
+   */
+  static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
+    const checked = expectObject('options', options);
+    rejectUnknownKeys('Supervisor.start options', checked, OPTION_KEYS);
+    const endpoint = await Endpoint.listen({
+      connectTimeoutMs: toMs('connectTimeout', options.connectTimeout ?? '10s'),
+      maxMessageSize: expectInteger('maxMessageSize', options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, 1024),
+      socketDir: options.socketDir === undefined ? undefined : expectString('socketDir', options.socketDir),
+      socketPath: options.socketPath === undefined ? undefined : expectString('socketPath', options.socketPath),
+    });
+    return new Supervisor(endpoint);
+  }
+
+  /** The socket path (or Windows pipe name) children connect to. */
+  get address(): string {
+    return this.#endpoint.address;
+  }
+
+  /** Children by id, in start order. */
+  get children(): ReadonlyMap<string, Child> {
+    return this.#children;
+  }
+
+  /** Connection counters: accepted, and rejected (bad hello, wrong token, garbage, silence). */
+  get stats(): SupervisorStats {
+    return { ...this.#endpoint.stats };
+  }
+
+  /** The child with this id, if any. */
+  get(id: string): Child | undefined {
+    return this.#children.get(id);
+  }
+
+  /**
+   * Spawns a child and resolves with it once it is ready (for `connect: 'none'`, once it
+   * has spawned). A bad spec throws a TypeError at once and a taken id an INVALID_SPEC
+   * ProcwireError. A start that fails rejects with a ProcwireError (SPAWN_FAILED,
+   * EXITED_BEFORE_READY, READY_TIMEOUT, PROTOCOL_ERROR, MESSAGE_TOO_LARGE, STOPPED) after its
+   * process is gone, and the id is free again.
+   */
+  spawn(spec: ChildSpec): Promise<Child> {
+    const resolved = resolveSpec(spec);
+    if (this.#shutdown) {
+      throw new ProcwireError('STOPPED', `cannot spawn child "${resolved.id}": the supervisor is shutting down`, {
+        childId: resolved.id,
+      });
+    }
+    if (this.#children.has(resolved.id)) {
+      throw new ProcwireError(
+        'INVALID_SPEC',
+        `a child with id "${resolved.id}" already exists; choose another id or stop and remove that one first`,
+        { childId: resolved.id },
+      );
+    }
+    const child = new Child(resolved, this.#endpoint);
+    this.#children.set(child.id, child);
+    return child.start().then(
+      () => child,
+      (error: unknown) => {
+        if (this.#children.get(child.id) === child) this.#children.delete(child.id);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Stops every child in reverse start order, then closes the endpoint and removes its
+   * socket directory. Safe to call more than once; every call resolves when it is done.
+   */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#shutdownAll();
+    return this.#shutdown;
+  }
+
+  async #shutdownAll(): Promise<void> {
+    for (const child of [...this.#children.values()].reverse()) {
+      await child.stop();
+    }
+    await this.#endpoint.close();
+  }
+}

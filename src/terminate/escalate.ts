@@ -1,0 +1,70 @@
+import { signalGroup } from './kill-group.js';
+import type { ExitInfo, StopResult } from './stop-result.js';
+
+/** The process being stopped: its group leader's pid and the promise of its exit. */
+export interface StopTarget {
+  pid: number;
+  exited: Promise<ExitInfo>;
+}
+
+/** How to stop: what the first phase is, the grace of each phase, and the signal. */
+export interface EscalationPlan {
+  /**
+   * `shutdown`: ask politely with `requestShutdown` and wait; `wait`: the process is
+   * expected to exit by itself (its connection is gone), just wait; `signal`: start
+   * with the stop signal.
+   */
+  first: 'shutdown' | 'wait' | 'signal';
+  requestShutdown?: () => Promise<unknown>;
+  graceMs: number;
+  stopSignal: NodeJS.Signals;
+}
+
+// After SIGKILL the kernel needs no grace, but a loaded machine may take a moment to
+// deliver the exit; wait at least this long before calling the outcome indeterminate.
+const KILL_WAIT_MS = 2_000;
+
+/**
+ * Stops a process group in phases, each bounded by the grace: the first phase of the plan,
+ * then the stop signal to the group, then SIGKILL to the group. Whatever ends the leader,
+ * the rest of its group is killed afterwards so that no grandchild survives the stop.
+ */
+export async function escalate(target: StopTarget, plan: EscalationPlan): Promise<StopResult> {
+  let escalated = false;
+  let exit: ExitInfo | undefined;
+  try {
+    if (plan.first === 'shutdown' && plan.requestShutdown) {
+      plan.requestShutdown().catch(() => undefined);
+      exit = await exitWithin(target, plan.graceMs);
+    } else if (plan.first === 'wait') {
+      exit = await exitWithin(target, plan.graceMs);
+    }
+    if (exit === undefined) {
+      escalated = true;
+      signalGroup(target.pid, plan.stopSignal);
+      exit = await exitWithin(target, plan.graceMs);
+    }
+    if (exit === undefined) {
+      signalGroup(target.pid, 'SIGKILL');
+      exit = await exitWithin(target, Math.max(plan.graceMs, KILL_WAIT_MS));
+    }
+  } finally {
+    signalGroup(target.pid, 'SIGKILL');
+  }
+  if (exit === undefined) return { exitCode: null, signal: null, termination: 'indeterminate' };
+  return { ...exit, termination: escalated ? 'escalated' : 'clean' };
+}
+
+async function exitWithin(target: StopTarget, ms: number): Promise<ExitInfo | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      target.exited,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, ms, undefined);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
