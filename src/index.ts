@@ -1,4 +1,4 @@
-export { Supervisor, type SupervisorOptions, type SupervisorStats } from './supervisor.js';
+export { Supervisor, type SupervisorOptions, type SupervisorStats, type SupervisorEvents } from './supervisor.js';
 export { Child, type ChildEvents, type RequestHandler, type NotificationHandler } from './child/child.js';
 export type { ChildSpec } from './child/spec.js';
 export type { ChildState, ChildStateKind } from './child/state.js';

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Child } from './child/child.js';
 import { resolveSpec, type ChildSpec } from './child/spec.js';
 import { Endpoint, type EndpointStats } from './endpoint/index.js';
@@ -22,16 +23,26 @@ export type SupervisorStats = Readonly<EndpointStats>;
 
 const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'socketDir', 'socketPath'] as const;
 
+/** Events of a Supervisor. */
+export interface SupervisorEvents {
+  /**
+   * A Child handle was created by `spawn`, before its process starts: attach listeners
+   * here to see what it says while starting (logs, output, early diagnostics).
+   */
+  child: [child: Child];
+}
+
 /**
  * The parent side: one listening endpoint and the children that connect to it. Start one
  * with `Supervisor.start()`, spawn children with `spawn()`, end with `shutdown()`.
  */
-export class Supervisor {
+export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #endpoint: Endpoint;
   readonly #children = new Map<string, Child>();
   #shutdown: Promise<void> | undefined;
 
   private constructor(endpoint: Endpoint) {
+    super();
     this.#endpoint = endpoint;
   }
 
@@ -94,6 +105,7 @@ export class Supervisor {
     }
     const child = new Child(resolved, this.#endpoint);
     this.#children.set(child.id, child);
+    this.emit('child', child);
     return child.start().then(
       () => child,
       (error: unknown) => {

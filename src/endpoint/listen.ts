@@ -10,15 +10,29 @@ export async function listenOnPath(server: Server, path: string): Promise<void> 
   try {
     await listenOnce(server, path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || process.platform === 'win32') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || process.platform === 'win32') throw cannotListen(path, error);
     if (await somebodyListens(path)) {
       throw new Error(`another process is listening on ${path}; stop it or choose another socketPath`, {
         cause: error,
       });
     }
     await unlink(path).catch(() => undefined);
-    await listenOnce(server, path);
+    await listenOnce(server, path).catch((retryError: unknown) => {
+      throw cannotListen(path, retryError);
+    });
   }
+}
+
+// libuv reports a missing directory as EACCES for sockets, so the hint covers both.
+function cannotListen(path: string, cause: unknown): Error {
+  const error = new Error(
+    `procwire could not listen on ${path}: ${(cause as Error).message}. ` +
+      'Check that its directory exists and is writable by you, or leave socketPath unset.',
+    { cause },
+  ) as NodeJS.ErrnoException;
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code !== undefined) error.code = code;
+  return error;
 }
 
 function listenOnce(server: Server, path: string): Promise<void> {

@@ -59,6 +59,8 @@ export class FrameParser {
       const match = CONTENT_LENGTH.exec(line);
       if (match?.[1] !== undefined) {
         length = Number(match[1]);
+      } else if (/^content-length:/i.test(line)) {
+        throw new ProcwireError('PROTOCOL_ERROR', `invalid Content-Length ${JSON.stringify(line.slice(0, 80))}`);
       } else if (!/^[A-Za-z-]+:/.test(line)) {
         throw new ProcwireError('PROTOCOL_ERROR', `malformed frame header line ${JSON.stringify(line.slice(0, 80))}`);
       }

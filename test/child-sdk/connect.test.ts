@@ -1,0 +1,74 @@
+import t from 'tap';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exitOf, firstLine, fixture, nodeSpec, pidAlive, spawnTracked, startSupervisor, until } from '../helpers/index.js';
+
+function markerFile(t: { teardown(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'procwire-marker-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'marks');
+}
+
+const readMarks = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
+
+t.test('connect() outside procwire rejects with NOT_SUPERVISED and says how to fix it', async (t) => {
+  const env = { ...process.env };
+  delete env.PROCWIRE_SOCKET;
+  delete env.PROCWIRE_ID;
+  delete env.PROCWIRE_TOKEN;
+  const probe = spawnTracked(
+    t,
+    process.execPath,
+    ['-e', `require(${JSON.stringify(join(fixture('..'), '..', 'dist', 'child.cjs'))}).connect().catch((e) => console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })))`],
+    env,
+  );
+  const error = JSON.parse(await firstLine(probe.stdout!)) as { name: string; code: string; message: string };
+  t.equal(error.name, 'ProcwireError');
+  t.equal(error.code, 'NOT_SUPERVISED');
+  t.match(error.message, /PROCWIRE_SOCKET.*not started by a procwire supervisor.*sup\.spawn\(\)/);
+});
+
+t.test('on stop the shutdown handlers run last-registered first, then the child exits 0', async (t) => {
+  const marker = markerFile(t);
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('graceful', 'records-shutdown.cjs', { env: { MARKER_FILE: marker } }));
+  t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
+  t.same(readMarks(marker), ['second-registered shutdown', 'first-registered shutdown']);
+});
+
+t.test('a parent killed with SIGKILL: its SDK child runs its handlers and exits within 1 s', async (t) => {
+  const marker = markerFile(t);
+  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-one.mjs'), './records-shutdown.cjs'], {
+    ...process.env,
+    MARKER_FILE: marker,
+  });
+  const { pid } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number };
+  t.teardown(() => {
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  t.ok(pidAlive(pid), 'the child runs');
+  parent.kill('SIGKILL');
+  await exitOf(parent);
+  const waited = await until(() => !pidAlive(pid), 1000, `child ${pid} to exit`);
+  t.ok(waited <= 1000, `child ${pid} exited ${waited} ms after its parent died`);
+  t.same(readMarks(marker), ['disconnected', 'second-registered disconnect', 'first-registered disconnect']);
+});
+
+t.test('a child that opted out of exitOnDisconnect survives its parent and hears the disconnect', async (t) => {
+  const marker = markerFile(t);
+  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-one.mjs'), './records-shutdown.cjs'], {
+    ...process.env,
+    MARKER_FILE: marker,
+    KEEP_ALIVE: '1',
+  });
+  const { pid } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number };
+  t.teardown(() => {
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  parent.kill('SIGKILL');
+  await exitOf(parent);
+  await until(() => readMarks(marker).includes('disconnected'), 2000, 'the disconnect mark');
+  t.ok(pidAlive(pid), 'still running after the disconnect');
+  t.same(readMarks(marker), ['disconnected'], 'no shutdown handler ran');
+});

@@ -1,0 +1,70 @@
+import t from 'tap';
+import { once } from 'node:events';
+import type { LogEntry } from '../../src/index.js';
+import { nodeSpec, pidAlive, startSupervisor } from '../helpers/index.js';
+
+t.test("stdout and stderr become line events, and procwire/log becomes log events", async (t) => {
+  const sup = await startSupervisor(t);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const logs: LogEntry[] = [];
+  sup.on('child', (child) => {
+    child.on('stdout', (line) => stdout.push(line));
+    child.on('stderr', (line) => stderr.push(line));
+    child.on('log', (entry) => logs.push(entry));
+  });
+  const child = await sup.spawn(nodeSpec('chatty', 'logs-and-prints.cjs'));
+  t.same(logs, [
+    { level: 'info', message: 'compiling 3 files' },
+    { level: 'warn', message: 'deprecated option' },
+  ]);
+  t.same(stderr, ['err one']);
+  await child.stop();
+  t.same(stdout, ['out one', 'out two', 'last line without newline'], 'CRLF trimmed, the unterminated last line kept');
+});
+
+t.test("connect: 'none' supervises a plain process: ready when spawned, stopped by signal", async (t) => {
+  const sup = await startSupervisor(t);
+  let printed!: Promise<unknown[]>;
+  sup.on('child', (child) => (printed = once(child, 'stdout')));
+  const child = await sup.spawn({
+    id: 'plain',
+    command: process.execPath,
+    args: ['-e', 'console.log("up"); setInterval(() => {}, 1 << 30)'],
+    connect: 'none',
+  });
+  t.equal(child.state.kind, 'running');
+  t.equal(child.connected, false);
+  await t.rejects(child.sendRequest('echo', {}), { code: 'NOT_CONNECTED' });
+  const pid = child.pid!;
+  t.ok(pidAlive(pid));
+  t.same(await printed, ['up'], 'its output arrives as lines');
+  const result = await child.stop();
+  t.same(result, { exitCode: null, signal: 'SIGTERM', termination: 'escalated' });
+  t.notOk(pidAlive(pid));
+});
+
+t.test("a connected child's stop is clean: it runs its shutdown handlers and exits 0", async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  const port = child.ports.get('http')!.port;
+  const result = await child.stop();
+  t.same(result, { exitCode: 0, signal: null, termination: 'clean' });
+  t.equal(child.state.kind, 'stopped');
+  await t.rejects(fetch(`http://127.0.0.1:${port}/`), 'the shutdown handler closed the server');
+  t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' }, 'stopping a stopped child returns the last exit');
+});
+
+t.test("stdio 'ignore' and 'inherit' start too, without line events", async (t) => {
+  const sup = await startSupervisor(t);
+  for (const stdio of ['ignore', 'inherit'] as const) {
+    const child = await sup.spawn(nodeSpec(`quiet-${stdio}`, 'ready-and-echo.cjs', { stdio }));
+    let lines = 0;
+    child.on('stdout', () => lines++);
+    t.same(await child.sendRequest('echo', { stdio }), { stdio });
+    const exit = once(child, 'exit');
+    await child.stop();
+    await exit;
+    t.equal(lines, 0);
+  }
+});

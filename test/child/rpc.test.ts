@@ -1,0 +1,66 @@
+import t from 'tap';
+import { once } from 'node:events';
+import { isProcwireError } from '../../src/index.js';
+import { nodeSpec, startSupervisor } from '../helpers/index.js';
+
+t.test('application requests and notifications flow both ways', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
+
+  t.same(await child.sendRequest('echo', { nested: { list: [1, 'two', null] } }), { nested: { list: [1, 'two', null] } });
+  t.same(await child.sendRequest('echo', [1, 2, 3]), [1, 2, 3], 'array params arrive as the same array');
+  t.same(await child.sendRequest('echo', ['only']), ['only'], 'a one-element array is not wrapped again');
+  t.same(await child.sendRequest('pid'), { pid: child.pid }, 'no params');
+
+  const asked: unknown[] = [];
+  child.onRequest('ui/confirm', async (params) => {
+    asked.push(params);
+    return { confirmed: true };
+  });
+  t.same(await child.sendRequest('call-parent', { method: 'ui/confirm', params: { question: 'overwrite?' } }), { confirmed: true });
+  t.same(asked, [{ question: 'overwrite?' }], 'the parent handler saw the child params');
+
+  await t.rejects(child.sendRequest('call-parent', { method: 'ui/unknown', params: {} }), { message: /no handler for "ui\/unknown"/ }, 'an unserved parent method is MethodNotFound, relayed back');
+  await t.rejects(child.sendRequest('no-such-method', {}), { code: -32601 }, 'an unserved child method is MethodNotFound');
+
+  const pong = new Promise((resolve) => child.onNotification('pong', resolve));
+  await child.sendNotification('ping', { n: 7 });
+  t.same(await pong, { n: 7 }, 'notification to the child and one back');
+});
+
+t.test('reserved and malformed calls are refused before anything is sent', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
+  t.throws(() => child.onRequest('procwire/ready', () => 1), { name: 'TypeError', message: /reserved by procwire/ });
+  await t.rejects(child.sendRequest('procwire/shutdown', {}), { name: 'TypeError', message: /reserved/ });
+  await t.rejects(child.sendRequest('echo', 42), { name: 'TypeError', message: /must be an object, an array or undefined/ });
+  t.same(await child.sendRequest('echo', { still: 'works' }), { still: 'works' });
+});
+
+t.test('sendRequest honours timeout and signal, and the child sees the cancellation', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
+
+  await t.rejects(child.sendRequest('never-answers', {}, { timeout: 100 }), { code: 'TIMEOUT', message: /child "worker": request "never-answers" got no answer within 100 ms/ });
+
+  const controller = new AbortController();
+  const pending = child.sendRequest('never-answers', {}, { signal: controller.signal });
+  controller.abort(new Error('user cancelled'));
+  await t.rejects(pending, { code: 'ABORTED' });
+  await t.rejects(child.sendRequest('echo', {}, { signal: controller.signal }), { code: 'ABORTED' }, 'an aborted signal refuses at once');
+  await t.rejects(child.sendRequest('echo', {}, { timeout: 'soon' }), { name: 'TypeError' });
+  t.same(await child.sendRequest('echo', { after: 'cancel' }), { after: 'cancel' }, 'the connection is still usable');
+});
+
+t.test('pending requests reject at once when the connection closes', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
+  const pending = child.sendRequest('never-answers', {});
+  const exited = once(child, 'exit');
+  void child.sendRequest('exit', { code: 7 }).catch(() => undefined);
+  const error = await pending.catch((e: unknown) => e);
+  t.ok(isProcwireError(error, 'CONNECTION_CLOSED'), `rejected with CONNECTION_CLOSED: ${String(error)}`);
+  t.same(await exited, [{ exitCode: 7, signal: null }]);
+  t.equal(child.state.kind, 'exited');
+  await t.rejects(child.sendRequest('echo', {}), { code: 'NOT_CONNECTED', message: /child "worker" is not connected \(state: exited\)/ });
+});

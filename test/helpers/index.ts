@@ -1,0 +1,91 @@
+import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Supervisor, type SupervisorOptions, type ChildSpec } from '../../src/index.js';
+
+/** Absolute path of a fixture program in test/fixtures. */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+}
+
+/** A spec that runs a fixture with this Node. */
+export function nodeSpec(id: string, name: string, extra: Partial<ChildSpec> = {}): ChildSpec {
+  return { id, command: process.execPath, args: [fixture(name), ...(extra.args ?? [])], ...withoutArgs(extra) };
+}
+
+function withoutArgs(extra: Partial<ChildSpec>): Partial<ChildSpec> {
+  const { args: _args, ...rest } = extra;
+  return rest;
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/** Starts a supervisor that is shut down when the test ends, pass or fail. */
+export async function startSupervisor(t: Teardown, options: SupervisorOptions = {}): Promise<Supervisor> {
+  const sup = await Supervisor.start(options);
+  t.teardown(() => sup.shutdown());
+  return sup;
+}
+
+/**
+ * True while a process with this pid runs. A zombie (exited, not yet reaped) counts as
+ * dead: an orphan is reaped by PID 1, which may take its time in a container.
+ */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    // The state is the first field after the parenthesised command name.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves once `check` returns true, polling every 10 ms; rejects after `timeoutMs`.
+ * For facts no event announces, like another process's death.
+ */
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return Date.now() - started;
+}
+
+/** Spawns a plain process that is SIGKILLed when the test ends. */
+export function spawnTracked(t: Teardown, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
+}
+
+/** Resolves with the first line a stream prints. */
+export async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += String(chunk);
+    const nl = text.indexOf('\n');
+    if (nl >= 0) return text.slice(0, nl);
+  }
+  throw new Error(`stream ended before a full line; got ${JSON.stringify(text)}`);
+}
+
+/** Resolves with the exit code and signal of a plain child process. */
+export async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  return { code, signal };
+}
