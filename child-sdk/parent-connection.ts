@@ -81,31 +81,35 @@ export class ParentConnection {
     return this.#closed.signal;
   }
 
-  /** Tells the parent this child is ready for work; `spawn` resolves on it. */
-  ready(): Promise<void> {
-    return this.#notify(ReadyNotification.method, {});
+  /**
+   * Tells the parent this child is ready for work; `spawn` resolves on it. Like the other
+   * reports, resolves true once written and false when the connection is closed: reports
+   * are fire-and-forget, and must not crash a child with an unhandled rejection.
+   */
+  ready(): Promise<boolean> {
+    return this.#report(ReadyNotification.method, {});
   }
 
   /** Reports a port this child bound, so the parent can show and use it. */
-  reportPort(name: string, port: number, options: { host?: string; protocol?: string } = {}): Promise<void> {
+  reportPort(name: string, port: number, options: { host?: string; protocol?: string } = {}): Promise<boolean> {
     if (typeof name !== 'string' || name.length === 0) throw new TypeError(`reportPort: name must be a non-empty string; got ${String(name)}`);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`reportPort: port must be an integer 0-65535; got ${String(port)}`);
-    return this.#notify(PortNotification.method, { name, port, ...options });
+    return this.#report(PortNotification.method, { name, port, ...options });
   }
 
   /** Replaces the parent's diagnostics for `file`; an empty array clears them. */
-  publishDiagnostics(file: string, diagnostics: Diagnostic[]): Promise<void> {
+  publishDiagnostics(file: string, diagnostics: Diagnostic[]): Promise<boolean> {
     if (typeof file !== 'string' || file.length === 0) throw new TypeError('publishDiagnostics: file must be a non-empty string');
     for (const [index, diagnostic] of diagnostics.entries()) {
       const problem = diagnosticProblem(diagnostic);
       if (problem !== undefined) throw new TypeError(`publishDiagnostics: diagnostics[${index}]: ${problem}`);
     }
-    return this.#notify(DiagnosticsNotification.method, { file, diagnostics });
+    return this.#report(DiagnosticsNotification.method, { file, diagnostics });
   }
 
   /** Sends one log line to the parent. */
-  log(level: LogLevel, message: string): Promise<void> {
-    return this.#notify(LogNotification.method, { level, message });
+  log(level: LogLevel, message: string): Promise<boolean> {
+    return this.#report(LogNotification.method, { level, message });
   }
 
   /** Sends an application request to the parent; rejects with TIMEOUT, ABORTED, CONNECTION_CLOSED or the parent's error. */
@@ -158,7 +162,7 @@ export class ParentConnection {
     this.#hello = hello;
     if (hello.heartbeatMs > 0) {
       // A third of the period, so that one late beat is not taken for a hang.
-      this.#heartbeat = setInterval(() => void this.#notify(HeartbeatNotification.method, {}).catch(() => undefined), hello.heartbeatMs / 3);
+      this.#heartbeat = setInterval(() => void this.#report(HeartbeatNotification.method, {}), hello.heartbeatMs / 3);
       this.#heartbeat.unref();
     }
   }
@@ -175,6 +179,13 @@ export class ParentConnection {
       });
     }
     await this.#connection.sendNotification(method, ...(args as [unknown]));
+  }
+
+  #report(method: string, params: unknown): Promise<boolean> {
+    return this.#notify(method, params).then(
+      () => true,
+      () => false,
+    );
   }
 
   async #runShutdownHandlers(reason: 'shutdown' | 'disconnect'): Promise<boolean> {

@@ -46,7 +46,6 @@ export type NotificationHandler = (params: any) => void;
 interface Run {
   handle: ProcessHandle;
   connection: ChildConnection | undefined;
-  stopRequested: boolean;
   termination: Promise<StopResult> | undefined;
 }
 
@@ -62,7 +61,8 @@ export class Child extends EventEmitter<ChildEvents> {
   #run: Run | undefined;
   #startedAt: Date | undefined;
   #stopping: Promise<StopResult> | undefined;
-  #startAbort: AbortController | undefined;
+  /** The start in progress; a stop aborts it and waits for it to let go of its process. */
+  #starting: { promise: Promise<void>; abort: AbortController } | undefined;
   readonly #ports = new Map<string, PortInfo>();
   readonly #diagnostics = new Map<string, readonly Diagnostic[]>();
   readonly #requestHandlers = new Map<string, RequestHandler>();
@@ -170,14 +170,13 @@ export class Child extends EventEmitter<ChildEvents> {
   }
 
   /** @internal Spawns the process and resolves when it is ready; rejects with a ProcwireError, the process gone. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
     const abort = new AbortController();
-    this.#startAbort = abort;
-    try {
-      await this.#launch(abort.signal);
-    } finally {
-      if (this.#startAbort === abort) this.#startAbort = undefined;
-    }
+    const starting = this.#launch(abort.signal).finally(() => {
+      if (this.#starting?.promise === starting) this.#starting = undefined;
+    });
+    this.#starting = { promise: starting, abort };
+    return starting;
   }
 
   async #launch(aborted: AbortSignal): Promise<void> {
@@ -199,7 +198,7 @@ export class Child extends EventEmitter<ChildEvents> {
       this.#setState({ kind: 'exited', exitCode: null, signal: null, error: error as ProcwireError, reason: 'spawn failed' });
       throw error;
     }
-    const run: Run = { handle, connection: undefined, stopRequested: false, termination: undefined };
+    const run: Run = { handle, connection: undefined, termination: undefined };
     this.#run = run;
     this.#startedAt = new Date();
     this.#setState({ kind: 'starting', pid: handle.pid, reason: 'spawned' });
@@ -208,9 +207,11 @@ export class Child extends EventEmitter<ChildEvents> {
       await this.#untilReady(run, expectation, aborted);
     } catch (error) {
       expectation?.cancel();
-      if (!(error instanceof ProcwireError && error.code === 'STOPPED')) {
-        // The stop path owns the process when the start was cancelled by a stop.
-        await this.#terminate(run, 'signal');
+      const stopped = error instanceof ProcwireError && error.code === 'STOPPED';
+      // A start cancelled by stop() may be asked politely; a failed one gets signals.
+      await this.#terminate(run, stopped && this.connected ? 'shutdown' : 'signal');
+      // After a cancelled start, the stop that cancelled it publishes the final state.
+      if (!stopped) {
         this.#setState({ kind: 'exited', exitCode: null, signal: null, ...exitOf(run), error: error as ProcwireError, reason: (error as Error).message });
       }
       throw error;
@@ -227,6 +228,7 @@ export class Child extends EventEmitter<ChildEvents> {
         const timer = setTimeout(() => fail(this.#readyTimeout(expectation)), this.spec.readyTimeoutMs);
         cleanups.push(() => clearTimeout(timer));
         const onAbort = (): void => fail(this.#error('STOPPED', 'was stopped before it became ready'));
+        if (aborted.aborted) onAbort();
         aborted.addEventListener('abort', onAbort, { once: true });
         cleanups.push(() => aborted.removeEventListener('abort', onAbort));
         let settled = false;
@@ -314,17 +316,24 @@ export class Child extends EventEmitter<ChildEvents> {
   }
 
   async #stop(): Promise<StopResult> {
-    const run = this.#run;
-    this.#startAbort?.abort();
-    if (run === undefined || exitOf(run) !== undefined) {
-      const last = run ? exitOf(run) : undefined;
-      const result: StopResult = last ? { ...last, termination: 'clean' } : { exitCode: null, signal: null, termination: 'indeterminate' };
-      this.#setState({ kind: 'stopped', result, reason: 'stop requested; it was not running' });
-      return result;
+    const starting = this.#starting;
+    if (starting) {
+      this.#setState({ kind: 'stopping', pid: this.pid, reason: 'stop requested during start' });
+      starting.abort.abort();
+      await starting.promise.catch(() => undefined);
     }
-    run.stopRequested = true;
-    this.#setState({ kind: 'stopping', pid: run.handle.pid, reason: 'stop requested' });
-    const result = await this.#terminate(run, run.connection && !run.connection.closedSignal.aborted ? 'shutdown' : 'signal');
+    const run = this.#run;
+    let result: StopResult;
+    if (run === undefined) {
+      result = { exitCode: null, signal: null, termination: 'indeterminate' };
+    } else if (run.termination !== undefined) {
+      result = await run.termination;
+    } else if (exitOf(run) !== undefined) {
+      result = { ...(exitOf(run) as ExitInfo), termination: 'clean' };
+    } else {
+      this.#setState({ kind: 'stopping', pid: run.handle.pid, reason: 'stop requested' });
+      result = await this.#terminate(run, this.connected ? 'shutdown' : 'signal');
+    }
     this.#setState({ kind: 'stopped', result, reason: 'stop requested' });
     return result;
   }

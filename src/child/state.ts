@@ -14,7 +14,7 @@ import type { StopResult } from '../terminate/stop-result.js';
 export type ChildState =
   | { kind: 'starting'; pid: number | undefined; reason: string }
   | { kind: 'running'; pid: number; reason: string }
-  | { kind: 'stopping'; pid: number; reason: string }
+  | { kind: 'stopping'; pid: number | undefined; reason: string }
   | { kind: 'stopped'; result: StopResult; reason: string }
   | { kind: 'exited'; exitCode: number | null; signal: string | null; error?: ProcwireError; reason: string };
 

@@ -17,6 +17,10 @@ export function waitForPort(child: Child, name: string, options: WaitOptions): P
   const fail = (code: ProcwireError['code'], what: string): ProcwireError =>
     new ProcwireError(code, `child "${child.id}" ${what}`, { childId: child.id });
   if (signal?.aborted) return Promise.reject(fail('ABORTED', `: waiting for port "${name}" was aborted`));
+  const { kind } = child.state;
+  if (kind === 'stopped' || kind === 'exited') {
+    return Promise.reject(fail('STOPPED', `is ${kind} and never reported port "${name}"; start it first`));
+  }
   return new Promise<PortInfo>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const cleanup = (): void => {

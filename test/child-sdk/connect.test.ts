@@ -52,7 +52,7 @@ t.test('a parent killed with SIGKILL: its SDK child runs its handlers and exits 
   await exitOf(parent);
   const waited = await until(() => !pidAlive(pid), 1000, `child ${pid} to exit`);
   t.ok(waited <= 1000, `child ${pid} exited ${waited} ms after its parent died`);
-  t.same(readMarks(marker), ['disconnected', 'second-registered disconnect', 'first-registered disconnect']);
+  t.same(readMarks(marker).filter((m) => !m.startsWith('log after')), ['disconnected', 'second-registered disconnect', 'first-registered disconnect']);
 });
 
 t.test('a child that opted out of exitOnDisconnect survives its parent and hears the disconnect', async (t) => {
@@ -68,7 +68,7 @@ t.test('a child that opted out of exitOnDisconnect survives its parent and hears
   });
   parent.kill('SIGKILL');
   await exitOf(parent);
-  await until(() => readMarks(marker).includes('disconnected'), 2000, 'the disconnect mark');
+  await until(() => readMarks(marker).length >= 2, 2000, 'the disconnect marks');
   t.ok(pidAlive(pid), 'still running after the disconnect');
-  t.same(readMarks(marker), ['disconnected'], 'no shutdown handler ran');
+  t.same(readMarks(marker), ['disconnected', 'log after disconnect sent: false'], 'no shutdown handler ran; a late report resolved false');
 });

@@ -65,4 +65,5 @@ t.test('waitForPort waits for a later report, and fails clearly', async (t) => {
   const ended = child!.waitForPort('admin');
   await child!.stop();
   await t.rejects(ended, { code: 'STOPPED', message: /ended before it reported port "admin"/ });
+  await t.rejects(child!.waitForPort('admin'), { code: 'STOPPED', message: /is stopped and never reported port "admin"/ }, 'a wait on a stopped child fails at once');
 });
