@@ -1,7 +1,7 @@
 // The child side of procwire. Bundled into one dependency-free file (dist/child.cjs), so it
 // imports only the shared protocol and vscode-jsonrpc.
 export { connect, type ConnectOptions } from './connect.js';
-export { ParentConnection, type ChildRequestHandler, type ChildNotificationHandler, type ShutdownHandler } from './parent-connection.js';
+export { ParentConnection, type ShutdownHandler } from './parent-connection.js';
 export {
   ProcwireError,
   isProcwireError,
@@ -11,6 +11,8 @@ export {
   type Diagnostic,
   type DiagnosticSeverity,
   type HandlerContext,
+  type RequestHandler,
+  type NotificationHandler,
   type LogLevel,
   type Position,
   type Range,

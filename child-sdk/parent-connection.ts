@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import {
   DiagnosticsNotification,
   HeartbeatNotification,
@@ -9,21 +9,18 @@ import {
   ReadyNotification,
   ShutdownRequest,
   diagnosticProblem,
-  checkAppMethod,
+  HandlerTable,
   requestWithLimits,
   runHandler,
   toParamArgs,
   type Diagnostic,
-  type HandlerContext,
+  type NotificationHandler,
+  type RequestHandler,
   type HelloResult,
   type LogLevel,
   type PeerContext,
 } from '../src/protocol/index.js';
 
-/** Handles a request from the parent; its result is the response. */
-export type ChildRequestHandler = (params: any, context: HandlerContext) => unknown;
-/** Handles a notification from the parent. */
-export type ChildNotificationHandler = (params: any) => void;
 /** Runs before the process exits on shutdown or when the parent is gone. */
 export type ShutdownHandler = (reason: 'shutdown' | 'disconnect') => unknown;
 
@@ -43,8 +40,7 @@ export class ParentConnection {
   readonly #socket: Socket;
   readonly #closed = new AbortController();
   readonly #exitOnDisconnect: boolean;
-  readonly #requestHandlers = new Map<string, ChildRequestHandler>();
-  readonly #notificationHandlers = new Map<string, Set<ChildNotificationHandler>>();
+  readonly #handlers: HandlerTable;
   readonly #shutdownHandlers: ShutdownHandler[] = [];
   readonly #disconnectHandlers = new Set<() => void>();
   #hello: HelloResult | undefined;
@@ -61,14 +57,11 @@ export class ParentConnection {
     socket.once('close', () => this.#onClose());
     connection.onError(() => socket.destroy());
     connection.onRequest(ShutdownRequest, () => this.#shutdown());
-    connection.onRequest((method, params, token) => {
-      const handler = this.#requestHandlers.get(method);
-      if (!handler) throw new ResponseError(ErrorCodes.MethodNotFound, `child "${id}" has no handler for "${method}"`);
-      return runHandler(token, this.#closed.signal, (context) => handler(params, context));
-    });
-    connection.onNotification((method, params) => {
-      for (const handler of this.#notificationHandlers.get(method) ?? []) handler(params);
-    });
+    this.#handlers = new HandlerTable(`child "${id}"`);
+    connection.onRequest((method, params, token) =>
+      runHandler(token, this.#closed.signal, (context) => this.#handlers.request(method, params, context)),
+    );
+    connection.onNotification((method, params) => this.#handlers.notify(method, params));
   }
 
   /** The parent's process id, from the handshake. */
@@ -123,21 +116,13 @@ export class ParentConnection {
   }
 
   /** Serves the parent's requests for `method`. Returns a function that removes the handler. */
-  onRequest(method: string, handler: ChildRequestHandler): () => void {
-    checkAppMethod(method);
-    this.#requestHandlers.set(method, handler);
-    return () => {
-      if (this.#requestHandlers.get(method) === handler) this.#requestHandlers.delete(method);
-    };
+  onRequest(method: string, handler: RequestHandler): () => void {
+    return this.#handlers.onRequest(method, handler);
   }
 
   /** Calls `handler` for each notification `method` from the parent. Returns a function that removes it. */
-  onNotification(method: string, handler: ChildNotificationHandler): () => void {
-    checkAppMethod(method);
-    let handlers = this.#notificationHandlers.get(method);
-    if (!handlers) this.#notificationHandlers.set(method, (handlers = new Set()));
-    handlers.add(handler);
-    return () => handlers.delete(handler);
+  onNotification(method: string, handler: NotificationHandler): () => void {
+    return this.#handlers.onNotification(method, handler);
   }
 
   /** Runs `handler` before the process exits on shutdown or parent loss; handlers run last-registered first. */

@@ -1,5 +1,5 @@
 export { Supervisor, type SupervisorOptions, type SupervisorStats, type SupervisorEvents } from './supervisor.js';
-export { Child, type ChildEvents, type RequestHandler, type NotificationHandler } from './child/child.js';
+export { Child, type ChildEvents } from './child/child.js';
 export type { ChildSpec } from './child/spec.js';
 export type { ChildState, ChildStateKind } from './child/state.js';
 export type { RequestOptions } from './child/child-connection.js';
@@ -21,4 +21,6 @@ export {
   type LogEntry,
   type LogLevel,
   type HandlerContext,
+  type RequestHandler,
+  type NotificationHandler,
 } from './protocol/index.js';

@@ -5,7 +5,9 @@ import {
   ProcwireError,
   checkAppMethod,
   type Diagnostic,
-  type HandlerContext,
+  HandlerTable,
+  type RequestHandler,
+  type NotificationHandler,
   type LogEntry,
   type PortInfo,
 } from '../protocol/index.js';
@@ -37,10 +39,6 @@ export interface ChildEvents {
   'protocol-error': [error: ProcwireError];
 }
 
-/** Handles an application request from the child; its result is the response. */
-export type RequestHandler = (params: any, context: HandlerContext) => unknown;
-/** Handles an application notification from the child. */
-export type NotificationHandler = (params: any) => void;
 
 /** One live process of the child and what belongs to it alone. */
 interface Run {
@@ -65,8 +63,7 @@ export class Child extends EventEmitter<ChildEvents> {
   #starting: { promise: Promise<void>; abort: AbortController } | undefined;
   readonly #ports = new Map<string, PortInfo>();
   readonly #diagnostics = new Map<string, readonly Diagnostic[]>();
-  readonly #requestHandlers = new Map<string, RequestHandler>();
-  readonly #notificationHandlers = new Map<string, Set<NotificationHandler>>();
+  readonly #handlers: HandlerTable;
 
   /** @internal Created by the Supervisor. */
   constructor(spec: ResolvedSpec, endpoint: Endpoint) {
@@ -74,6 +71,7 @@ export class Child extends EventEmitter<ChildEvents> {
     this.id = spec.id;
     this.spec = spec;
     this.#endpoint = endpoint;
+    this.#handlers = new HandlerTable(`the parent of child "${spec.id}"`);
   }
 
   /** The current state; see ChildState. */
@@ -141,20 +139,12 @@ export class Child extends EventEmitter<ChildEvents> {
    * later one replaces it) across restarts. Returns a function that removes it.
    */
   onRequest(method: string, handler: RequestHandler): () => void {
-    checkAppMethod(method);
-    this.#requestHandlers.set(method, handler);
-    return () => {
-      if (this.#requestHandlers.get(method) === handler) this.#requestHandlers.delete(method);
-    };
+    return this.#handlers.onRequest(method, handler);
   }
 
   /** Calls `handler` for each of the child's notifications `method`. Returns a function that removes it. */
   onNotification(method: string, handler: NotificationHandler): () => void {
-    checkAppMethod(method);
-    let handlers = this.#notificationHandlers.get(method);
-    if (!handlers) this.#notificationHandlers.set(method, (handlers = new Set()));
-    handlers.add(handler);
-    return () => handlers.delete(handler);
+    return this.#handlers.onNotification(method, handler);
   }
 
   /**
@@ -285,16 +275,8 @@ export class Child extends EventEmitter<ChildEvents> {
       },
       log: (entry) => this.emit('log', entry),
       heartbeat: () => undefined,
-      request: (method, params, context) => {
-        const handler = this.#requestHandlers.get(method);
-        if (!handler) {
-          throw new ResponseError(ErrorCodes.MethodNotFound, `the parent has no handler for "${method}" (child "${this.id}")`);
-        }
-        return Promise.resolve(handler(params, context));
-      },
-      notification: (method, params) => {
-        for (const handler of this.#notificationHandlers.get(method) ?? []) handler(params);
-      },
+      request: (method, params, context) => this.#handlers.request(method, params, context),
+      notification: (method, params) => this.#handlers.notify(method, params),
       protocolError: (error) => this.emit('protocol-error', error),
       closed: () => this.#onDisconnect(run),
     });

@@ -11,3 +11,4 @@ export * from './socket-writer.js';
 export * from './validate.js';
 export * from './params.js';
 export * from './rpc.js';
+export * from './handler-table.js';

@@ -1,0 +1,54 @@
+import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
+import { checkAppMethod } from './methods.js';
+import type { HandlerContext } from './rpc.js';
+
+/** Serves an application request; its result (or the promise's) is the response. */
+export type RequestHandler = (params: any, context: HandlerContext) => unknown;
+/** Receives an application notification. */
+export type NotificationHandler = (params: any) => void;
+
+/**
+ * The application's handlers on one side of the wire, by method: one request handler per
+ * method (a later one replaces it), any number of notification handlers. Outlives any one
+ * connection, so handlers registered once keep serving across reconnects and restarts.
+ */
+export class HandlerTable {
+  readonly #owner: string;
+  readonly #requests = new Map<string, RequestHandler>();
+  readonly #notifications = new Map<string, Set<NotificationHandler>>();
+
+  /** `owner` names this side in errors, e.g. `the parent` or `child "web"`. */
+  constructor(owner: string) {
+    this.#owner = owner;
+  }
+
+  /** Registers the request handler for `method`; returns a function that removes it. */
+  onRequest(method: string, handler: RequestHandler): () => void {
+    checkAppMethod(method);
+    this.#requests.set(method, handler);
+    return () => {
+      if (this.#requests.get(method) === handler) this.#requests.delete(method);
+    };
+  }
+
+  /** Adds a notification handler for `method`; returns a function that removes it. */
+  onNotification(method: string, handler: NotificationHandler): () => void {
+    checkAppMethod(method);
+    let handlers = this.#notifications.get(method);
+    if (!handlers) this.#notifications.set(method, (handlers = new Set()));
+    handlers.add(handler);
+    return () => handlers.delete(handler);
+  }
+
+  /** Runs the handler for a request; a method nobody serves is JSON-RPC's MethodNotFound. */
+  async request(method: string, params: unknown, context: HandlerContext): Promise<unknown> {
+    const handler = this.#requests.get(method);
+    if (!handler) throw new ResponseError(ErrorCodes.MethodNotFound, `${this.#owner} has no handler for "${method}"`);
+    return handler(params, context);
+  }
+
+  /** Calls every handler of a notification; unheard notifications are dropped, as JSON-RPC allows. */
+  notify(method: string, params: unknown): void {
+    for (const handler of this.#notifications.get(method) ?? []) handler(params);
+  }
+}
