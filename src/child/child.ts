@@ -191,7 +191,11 @@ export class Child extends EventEmitter<ChildEvents> {
     const run: Run = { handle, connection: undefined, termination: undefined };
     this.#run = run;
     this.#startedAt = new Date();
-    this.#setState({ kind: 'starting', pid: handle.pid, reason: 'spawned' });
+    this.#setState(
+      aborted.aborted
+        ? { kind: 'stopping', pid: handle.pid, reason: 'spawned while a stop was waiting' }
+        : { kind: 'starting', pid: handle.pid, reason: 'spawned' },
+    );
     void handle.exited.then((exit) => this.#onExit(run, exit));
     try {
       await this.#untilReady(run, expectation, aborted);

@@ -1,16 +1,31 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { exitOf, firstLine, fixture, nodeSpec, pidAlive, spawnTracked, startSupervisor, until } from '../helpers/index.js';
 
-function markerFile(t: { teardown(fn: () => void): void }): string {
+function markerFile(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'procwire-marker-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'marks');
 }
 
 const readMarks = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
+
+/**
+ * Starts parent-of-one.mjs over `childFixture` and reads its report. Whatever happens, the
+ * child is killed and the socket directory the parent cannot remove after a SIGKILL is removed.
+ */
+async function startParentOfOne(t: Test, childFixture: string, env: NodeJS.ProcessEnv): Promise<{ parent: ChildProcess; pid: number }> {
+  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-one.mjs'), childFixture], { ...process.env, ...env });
+  const { pid, address } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number; address: string };
+  t.teardown(() => {
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(dirname(address), { recursive: true, force: true });
+  });
+  return { parent, pid };
+}
 
 t.test('connect() outside procwire rejects with NOT_SUPERVISED and says how to fix it', async (t) => {
   const env = { ...process.env };
@@ -39,14 +54,7 @@ t.test('on stop the shutdown handlers run last-registered first, then the child 
 
 t.test('a parent killed with SIGKILL: its SDK child runs its handlers and exits within 1 s', async (t) => {
   const marker = markerFile(t);
-  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-one.mjs'), './records-shutdown.cjs'], {
-    ...process.env,
-    MARKER_FILE: marker,
-  });
-  const { pid } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number };
-  t.teardown(() => {
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-  });
+  const { parent, pid } = await startParentOfOne(t, './records-shutdown.cjs', { MARKER_FILE: marker });
   t.ok(pidAlive(pid), 'the child runs');
   parent.kill('SIGKILL');
   await exitOf(parent);
@@ -57,15 +65,7 @@ t.test('a parent killed with SIGKILL: its SDK child runs its handlers and exits 
 
 t.test('a child that opted out of exitOnDisconnect survives its parent and hears the disconnect', async (t) => {
   const marker = markerFile(t);
-  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-one.mjs'), './records-shutdown.cjs'], {
-    ...process.env,
-    MARKER_FILE: marker,
-    KEEP_ALIVE: '1',
-  });
-  const { pid } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number };
-  t.teardown(() => {
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-  });
+  const { parent, pid } = await startParentOfOne(t, './records-shutdown.cjs', { MARKER_FILE: marker, KEEP_ALIVE: '1' });
   parent.kill('SIGKILL');
   await exitOf(parent);
   await until(() => readMarks(marker).length >= 2, 2000, 'the disconnect marks');

@@ -118,13 +118,20 @@ t.test('a stop during start cancels it: spawn rejects with STOPPED and the proce
 t.test('a stop issued in the same tick as spawn leaves no process and no running state', async (t) => {
   const sup = await startSupervisor(t);
   const pids: number[] = [];
-  sup.on('child', (child) => child.on('state', (state) => state.kind === 'starting' && state.pid !== undefined && pids.push(state.pid)));
+  const kinds: string[] = [];
+  sup.on('child', (child) =>
+    child.on('state', (state) => {
+      kinds.push(state.kind);
+      if ((state.kind === 'starting' || state.kind === 'stopping') && state.pid !== undefined) pids.push(state.pid);
+    }),
+  );
   const spawning = sup.spawn(nodeSpec('hasty', 'ready-and-echo.cjs'));
   const child = sup.get('hasty')!;
   const [error, result] = await Promise.all([failure(spawning), child.stop()]);
   t.equal(error.code, 'STOPPED');
   t.equal(child.state.kind, 'stopped');
   t.not(result.termination, 'indeterminate', `the spawned process was ended: ${JSON.stringify(result)}`);
-  t.equal(pids.length, 1);
+  t.equal(pids.length, 1, 'the process had been spawned');
   for (const pid of pids) t.notOk(pidAlive(pid), `pid ${pid} is gone`);
+  t.same(kinds, ['starting', 'stopping', 'stopping', 'stopped'], 'it never went back to starting or to running');
 });
