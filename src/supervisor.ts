@@ -5,6 +5,7 @@ import { Endpoint, type EndpointStats } from './endpoint/index.js';
 import { toMs, type Duration } from './options/duration.js';
 import { expectInteger, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
 import { DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
+import { killGroupsOnExit } from './terminate/on-parent-exit.js';
 
 /** Options of {@link Supervisor.start}. */
 export interface SupervisorOptions {
@@ -39,11 +40,15 @@ export interface SupervisorEvents {
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #endpoint: Endpoint;
   readonly #children = new Map<string, Child>();
+  readonly #removeExitHook: () => void;
   #shutdown: Promise<void> | undefined;
 
   private constructor(endpoint: Endpoint) {
     super();
     this.#endpoint = endpoint;
+    // No child may outlive its parent: if this process ends without shutdown(), the
+    // children's groups are killed on the way out.
+    this.#removeExitHook = killGroupsOnExit(() => this.#livePids());
   }
 
   /**
@@ -85,9 +90,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /**
    * Spawns a child and resolves with it once it is ready (for `connect: 'none'`, once it
    * has spawned). A bad spec throws a TypeError at once and a taken id an INVALID_SPEC
-   * ProcwireError. A start that fails rejects with a ProcwireError (SPAWN_FAILED,
-   * EXITED_BEFORE_READY, READY_TIMEOUT, PROTOCOL_ERROR, MESSAGE_TOO_LARGE, STOPPED) after its
-   * process is gone, and the id is free again.
+   * ProcwireError. Failed starts are retried under the child's restart policy; when it
+   * does not get to ready, spawn rejects with a ProcwireError after its process is gone,
+   * and the id is free again: GAVE_UP (the last failure in `cause`) when the retries ran
+   * out, the failure's own code (EXITED_BEFORE_READY, READY_TIMEOUT, PROTOCOL_ERROR,
+   * MESSAGE_TOO_LARGE) under `restart: 'never'`, SPAWN_FAILED when the command cannot run
+   * at all (never retried), STOPPED when a stop or shutdown overtook it.
    */
   spawn(spec: ChildSpec): Promise<Child> {
     const resolved = resolveSpec(spec);
@@ -125,9 +133,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   async #shutdownAll(): Promise<void> {
-    for (const child of [...this.#children.values()].reverse()) {
-      await child.stop();
+    try {
+      for (const child of [...this.#children.values()].reverse()) {
+        await child.stop();
+      }
+      await this.#endpoint.close();
+    } finally {
+      this.#removeExitHook();
     }
-    await this.#endpoint.close();
+  }
+
+  *#livePids(): Iterable<number> {
+    for (const child of this.#children.values()) {
+      const pid = child.livePid();
+      if (pid !== undefined) yield pid;
+    }
   }
 }

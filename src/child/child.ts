@@ -1,24 +1,26 @@
 import { EventEmitter } from 'node:events';
-import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
 import {
-  Env,
+  HandlerTable,
   ProcwireError,
   checkAppMethod,
   type Diagnostic,
-  HandlerTable,
-  type RequestHandler,
-  type NotificationHandler,
   type LogEntry,
+  type NotificationHandler,
   type PortInfo,
+  type RequestHandler,
 } from '../protocol/index.js';
-import type { AcceptedConnection, Endpoint, Expectation } from '../endpoint/index.js';
-import { makeToken } from '../endpoint/index.js';
-import { escalate } from '../terminate/escalate.js';
+import type { Endpoint } from '../endpoint/index.js';
+import { RestartWindow } from '../restart/restart-window.js';
+import { supervise } from '../restart/supervise.js';
+import type { RunOutcome } from '../restart/policy.js';
+import { signalGroup } from '../terminate/kill-group.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
-import { ChildConnection, type RequestOptions } from './child-connection.js';
-import { spawnProcess, type ProcessHandle } from './spawn-process.js';
+import type { ChildConnection, ConnectionHooks, RequestOptions } from './child-connection.js';
+import { ControlQueue } from './control-queue.js';
+import { launch } from './launch.js';
+import { describeExit, exitOf, terminateRun, type Run } from './run.js';
 import type { ResolvedSpec } from './spec.js';
-import type { ChildState } from './state.js';
+import type { ChildState, RestartInfo } from './state.js';
 import { waitForPort, type WaitOptions } from './wait-for-port.js';
 
 /** Events of a Child, with their arguments. */
@@ -26,11 +28,18 @@ export interface ChildEvents {
   state: [state: ChildState, previous: ChildState];
   ready: [];
   port: [port: PortInfo];
+  /** A port went away with the process that bound it. */
+  'port-removed': [port: PortInfo];
+  /** One file's diagnostics changed; an empty list means the file has none now. */
   diagnostics: [file: string, diagnostics: readonly Diagnostic[]];
   log: [entry: LogEntry];
   stdout: [line: string];
   stderr: [line: string];
   exit: [exit: ExitInfo];
+  /** The child ended by itself and its policy starts it again after a delay. */
+  restart: [info: RestartInfo];
+  /** The restart limit was reached; the child is `failed`. */
+  'gave-up': [error: ProcwireError];
   /**
    * The child broke the protocol (a garbage or oversize frame, wrong params on a reserved
    * method) and its connection was closed. Not named 'error' so that an unheard event
@@ -39,31 +48,33 @@ export interface ChildEvents {
   'protocol-error': [error: ProcwireError];
 }
 
-
-/** One live process of the child and what belongs to it alone. */
-interface Run {
-  handle: ProcessHandle;
-  connection: ChildConnection | undefined;
-  termination: Promise<StopResult> | undefined;
+interface Supervision {
+  done: Promise<void>;
+  ready: Promise<void>;
+  abort: AbortController;
 }
 
 /**
  * One supervised child: its process, its connection, its state, and what it reported.
- * Obtained from `sup.spawn`; the supervisor owns its lifecycle.
+ * Obtained from `sup.spawn`. Its controls — start, stop, restart, signal — run one at a
+ * time in call order, and a stop cancels a start or a backoff in progress.
  */
 export class Child extends EventEmitter<ChildEvents> {
   readonly id: string;
   readonly spec: ResolvedSpec;
   readonly #endpoint: Endpoint;
+  readonly #handlers: HandlerTable;
+  readonly #controls = new ControlQueue();
+  readonly #window: RestartWindow;
   #state: ChildState = { kind: 'starting', pid: undefined, reason: 'created' };
   #run: Run | undefined;
+  #supervision: Supervision | undefined;
+  /** Counts stop requests, so a start queued before a stop knows it was overtaken. */
+  #stops = 0;
+  #restarts = 0;
   #startedAt: Date | undefined;
-  #stopping: Promise<StopResult> | undefined;
-  /** The start in progress; a stop aborts it and waits for it to let go of its process. */
-  #starting: { promise: Promise<void>; abort: AbortController } | undefined;
   readonly #ports = new Map<string, PortInfo>();
   readonly #diagnostics = new Map<string, readonly Diagnostic[]>();
-  readonly #handlers: HandlerTable;
 
   /** @internal Created by the Supervisor. */
   constructor(spec: ResolvedSpec, endpoint: Endpoint) {
@@ -72,6 +83,7 @@ export class Child extends EventEmitter<ChildEvents> {
     this.spec = spec;
     this.#endpoint = endpoint;
     this.#handlers = new HandlerTable(`the parent of child "${spec.id}"`);
+    this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
   }
 
   /** The current state; see ChildState. */
@@ -79,14 +91,19 @@ export class Child extends EventEmitter<ChildEvents> {
     return this.#state;
   }
 
-  /** The pid of the live process, if any. Advisory: a pid may be reused after exit. */
+  /** The pid of the current process while it runs. Advisory: a pid may be reused after exit. */
   get pid(): number | undefined {
-    return this.#run?.handle.pid;
+    return this.#run && exitOf(this.#run) === undefined ? this.#run.handle.pid : undefined;
   }
 
   /** When the current (or last) process was spawned. */
   get startedAt(): Date | undefined {
     return this.#startedAt;
+  }
+
+  /** Automatic restarts so far (restarts you ask for with `restart()` are not counted). */
+  get restarts(): number {
+    return this.#restarts;
   }
 
   /** True while the child's connection is open. */
@@ -95,12 +112,12 @@ export class Child extends EventEmitter<ChildEvents> {
     return connection !== undefined && !connection.closedSignal.aborted;
   }
 
-  /** Ports the child reported, by name. */
+  /** Ports the current process reported, by name; cleared when it exits. */
   get ports(): ReadonlyMap<string, PortInfo> {
     return this.#ports;
   }
 
-  /** The child's current diagnostics, by file. */
+  /** The child's current diagnostics, by file; kept until the next run starts. */
   get diagnostics(): ReadonlyMap<string, readonly Diagnostic[]> {
     return this.#diagnostics;
   }
@@ -148,124 +165,193 @@ export class Child extends EventEmitter<ChildEvents> {
   }
 
   /**
+   * Starts the child (a fresh restart budget; a running or starting child is left as it
+   * is) and resolves when it is ready. Rejects with the start's ProcwireError: the code
+   * of the failure under `restart: 'never'`, GAVE_UP when the policy's retries ran out,
+   * STOPPED when a stop overtook it.
+   */
+  start(): Promise<void> {
+    const stops = this.#stops;
+    return this.#controls.run(() => this.#startNow(stops));
+  }
+
+  /**
    * Stops the child: `procwire/shutdown` when connected, then the stop signal to its
-   * process group, then SIGKILL, each phase bounded by `stopTimeout`. Resolves with the
-   * StopResult; concurrent calls share it. A start in progress is cancelled.
+   * process group, then SIGKILL, each phase bounded by `stopTimeout`. Cancels a start or
+   * a backoff in progress at once. Resolves with the StopResult of the process it ended
+   * (or of the last one, if none was running).
    */
   stop(): Promise<StopResult> {
-    this.#stopping ??= this.#stop().finally(() => {
-      this.#stopping = undefined;
-    });
-    return this.#stopping;
+    this.#overtake();
+    return this.#controls.run(() => this.#stopNow('stop requested'));
   }
 
-  /** @internal Spawns the process and resolves when it is ready; rejects with a ProcwireError, the process gone. */
-  start(): Promise<void> {
-    const abort = new AbortController();
-    const starting = this.#launch(abort.signal).finally(() => {
-      if (this.#starting?.promise === starting) this.#starting = undefined;
+  /** Stops the child (as `stop`) and starts it again; resolves when it is ready. Not counted as a restart. */
+  restart(): Promise<void> {
+    this.#overtake();
+    const stops = this.#stops;
+    return this.#controls.run(async () => {
+      await this.#stopNow('restart requested');
+      await this.#startNow(stops);
     });
-    this.#starting = { promise: starting, abort };
-    return starting;
   }
 
-  async #launch(aborted: AbortSignal): Promise<void> {
-    this.#ports.clear();
-    this.#diagnostics.clear();
-    this.#setState({ kind: 'starting', pid: undefined, reason: 'start requested' });
-    const token = makeToken();
-    const expectation =
-      this.spec.connect === 'required' ? this.#endpoint.expect(this.id, token, 0) : undefined;
-    let handle: ProcessHandle;
-    try {
-      handle = await spawnProcess(
-        this.spec,
-        { [Env.socket]: this.#endpoint.address, [Env.id]: this.id, [Env.token]: token },
-        { stdout: (line) => this.emit('stdout', line), stderr: (line) => this.emit('stderr', line) },
-      );
-    } catch (error) {
-      expectation?.cancel();
-      this.#setState({ kind: 'exited', exitCode: null, signal: null, error: error as ProcwireError, reason: 'spawn failed' });
-      throw error;
+  /** Sends `signal` to the child's process group (e.g. SIGHUP to reload). Rejects with NOT_RUNNING if no process runs. */
+  signal(signal: NodeJS.Signals): Promise<void> {
+    return this.#controls.run(async () => {
+      const pid = this.pid;
+      if (pid === undefined) {
+        throw new ProcwireError('NOT_RUNNING', `child "${this.id}" has no running process to send ${signal} to (state: ${this.#state.kind})`, {
+          childId: this.id,
+        });
+      }
+      signalGroup(pid, signal);
+    });
+  }
+
+  /** @internal The pid of the group to kill when the parent exits, if a process runs. */
+  livePid(): number | undefined {
+    return this.pid;
+  }
+
+  /** A stop cancels whatever start or backoff is in progress, and any start queued before it. */
+  #overtake(): void {
+    this.#stops++;
+    this.#supervision?.abort.abort();
+  }
+
+  async #startNow(stopsWhenCalled: number): Promise<void> {
+    if (this.#stops !== stopsWhenCalled) {
+      throw new ProcwireError('STOPPED', `child "${this.id}": a stop was requested after this start, so it did not run`, { childId: this.id });
     }
-    const run: Run = { handle, connection: undefined, termination: undefined };
+    const current = this.#supervision;
+    if (current && !current.abort.signal.aborted && (this.#state.kind === 'starting' || this.#state.kind === 'running' || this.#state.kind === 'backoff')) {
+      return current.ready;
+    }
+    this.#window.reset();
+    const abort = new AbortController();
+    let resolve!: () => void;
+    let reject!: (error: ProcwireError) => void;
+    const ready = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const done = supervise(this.#host(), abort.signal, { resolve, reject }).catch((error: unknown) => {
+      // Only a throwing event listener of the application's can land here; do not let it
+      // take the parent down, and do not leave the child looking alive.
+      const failure = new ProcwireError('GAVE_UP', `child "${this.id}": supervision stopped by an error: ${String(error)}`, {
+        childId: this.id,
+        cause: error,
+      });
+      reject(failure);
+      this.#setState({ kind: 'failed', exitCode: null, signal: null, error: failure, reason: failure.message });
+    });
+    this.#supervision = { done, ready, abort };
+    return ready;
+  }
+
+  async #stopNow(reason: string): Promise<StopResult> {
+    const supervision = this.#supervision;
+    if (supervision) {
+      if (this.#state.kind === 'starting' || this.#state.kind === 'backoff') {
+        this.#setState({ kind: 'stopping', pid: this.pid, reason: `${reason} during ${this.#state.kind}` });
+      }
+      supervision.abort.abort();
+      await supervision.done;
+    }
+    const run = this.#run;
+    let result: StopResult;
+    if (run === undefined) {
+      result = { exitCode: null, signal: null, termination: 'indeterminate' };
+    } else if (run.termination === undefined && exitOf(run) === undefined) {
+      this.#setState({ kind: 'stopping', pid: run.handle.pid, reason });
+      result = await terminateRun(run, this.spec, this.connected ? 'shutdown' : 'signal');
+    } else if (run.termination !== undefined) {
+      result = await run.termination;
+    } else {
+      result = { ...(exitOf(run) as ExitInfo), termination: 'clean' };
+    }
+    this.#setState({ kind: 'stopped', result, reason });
+    return result;
+  }
+
+  /** The restart loop's view of this child. */
+  #host() {
+    const spec = this.spec;
+    return {
+      id: this.id,
+      restart: spec.restart,
+      maxRestarts: spec.maxRestarts,
+      restartWindowMs: spec.restartWindowMs,
+      backoff: spec.backoff,
+      window: this.#window,
+      launch: (aborted: AbortSignal) => {
+        this.#clearDiagnostics();
+        const reason = this.#state.kind === 'backoff' ? 'restarting after backoff' : 'start requested';
+        this.#setState({ kind: 'starting', pid: undefined, reason });
+        return launch(
+          {
+            spec,
+            endpoint: this.#endpoint,
+            output: { stdout: (line) => this.emit('stdout', line), stderr: (line) => this.emit('stderr', line) },
+            spawned: (run) => this.#spawned(run, aborted),
+            connectionHooks: (run) => this.#connectionHooks(run),
+            hung: (run) => this.#hung(run),
+          },
+          aborted,
+        );
+      },
+      ready: (run: Run) => {
+        this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready' });
+        this.emit('ready');
+      },
+      watch: (run: Run, aborted: AbortSignal) => this.#watch(run, aborted),
+      ended: (outcome: RunOutcome, error: ProcwireError | undefined) => {
+        const exit = outcome.exit ?? { exitCode: null, signal: null };
+        const reason = error?.message ?? describeExit(outcome.exit);
+        if (error?.code === 'SPAWN_FAILED') this.#setState({ kind: 'failed', ...exit, error, reason });
+        else this.#setState({ kind: 'exited', ...exit, ...(error ? { error } : {}), reason });
+      },
+      backingOff: (delayMs: number, outcome: RunOutcome, error: ProcwireError | undefined) => {
+        this.#restarts++;
+        const reason = error?.message ?? failureReason(outcome);
+        this.emit('restart', { restarts: this.#restarts, delayMs, reason });
+        this.#setState({ kind: 'backoff', delayMs, until: new Date(Date.now() + delayMs), lastExit: outcome.exit, reason });
+      },
+      gaveUp: (error: ProcwireError) => {
+        this.#setState({ kind: 'failed', exitCode: error.exitCode ?? null, signal: error.signal ?? null, error, reason: error.message });
+        this.emit('gave-up', error);
+      },
+    };
+  }
+
+  #spawned(run: Run, aborted: AbortSignal): void {
     this.#run = run;
     this.#startedAt = new Date();
+    void run.handle.exited.then((exit) => this.#exited(run, exit));
     this.#setState(
       aborted.aborted
-        ? { kind: 'stopping', pid: handle.pid, reason: 'spawned while a stop was waiting' }
-        : { kind: 'starting', pid: handle.pid, reason: 'spawned' },
+        ? { kind: 'stopping', pid: run.handle.pid, reason: 'spawned while a stop was waiting' }
+        : { kind: 'starting', pid: run.handle.pid, reason: 'spawned' },
     );
-    void handle.exited.then((exit) => this.#onExit(run, exit));
-    try {
-      await this.#untilReady(run, expectation, aborted);
-    } catch (error) {
-      expectation?.cancel();
-      const stopped = error instanceof ProcwireError && error.code === 'STOPPED';
-      // A start cancelled by stop() may be asked politely; a failed one gets signals.
-      await this.#terminate(run, stopped && this.connected ? 'shutdown' : 'signal');
-      // After a cancelled start, the stop that cancelled it publishes the final state.
-      if (!stopped) {
-        this.#setState({ kind: 'exited', exitCode: null, signal: null, ...exitOf(run), error: error as ProcwireError, reason: (error as Error).message });
-      }
-      throw error;
-    }
-    this.#setState({ kind: 'running', pid: handle.pid, reason: 'ready' });
-    this.emit('ready');
   }
 
-  async #untilReady(run: Run, expectation: Expectation | undefined, aborted: AbortSignal): Promise<void> {
-    const cleanups: (() => void)[] = [];
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const fail = (error: ProcwireError): void => reject(error);
-        const timer = setTimeout(() => fail(this.#readyTimeout(expectation)), this.spec.readyTimeoutMs);
-        cleanups.push(() => clearTimeout(timer));
-        const onAbort = (): void => fail(this.#error('STOPPED', 'was stopped before it became ready'));
-        if (aborted.aborted) onAbort();
-        aborted.addEventListener('abort', onAbort, { once: true });
-        cleanups.push(() => aborted.removeEventListener('abort', onAbort));
-        let settled = false;
-        cleanups.push(() => {
-          settled = true;
-        });
-        void run.handle.exited.then(async (exit) => {
-          await run.handle.drained;
-          if (!settled) fail(this.#exitedBeforeReady(run, exit, expectation));
-        });
-        if (expectation === undefined) {
-          resolve();
-          return;
-        }
-        let protocolError: ProcwireError | undefined;
-        const onProtocolError = (error: ProcwireError): void => {
-          protocolError = error;
-        };
-        this.on('protocol-error', onProtocolError);
-        cleanups.push(() => this.off('protocol-error', onProtocolError));
-        void expectation.connected.then((accepted) => {
-          if (settled) {
-            accepted.socket.destroy();
-            return;
-          }
-          run.connection = this.#connect(run, accepted, () => {
-            if (!settled) resolve();
-          });
-          run.connection.closedSignal.addEventListener('abort', () => {
-            // A connection lost before ready is fatal for this start; a broken protocol
-            // says why, otherwise the exit that follows does.
-            if (protocolError && !settled) fail(protocolError);
-          });
-        });
+  /** Resolves with how a ready run ended; undefined when a stop aborted the watch. */
+  #watch(run: Run, aborted: AbortSignal): Promise<RunOutcome | undefined> {
+    return new Promise((resolve) => {
+      const onAbort = (): void => resolve(undefined);
+      aborted.addEventListener('abort', onAbort, { once: true });
+      void run.handle.exited.then((exit) => {
+        aborted.removeEventListener('abort', onAbort);
+        if (run.failure?.reason === 'hung') resolve({ kind: 'hung', exit });
+        else if (run.failure?.reason === 'protocol') resolve({ kind: 'protocol-error', exit });
+        else resolve({ kind: 'exit', exit });
       });
-    } finally {
-      for (const cleanup of cleanups) cleanup();
-    }
+    });
   }
 
-  #connect(run: Run, accepted: AcceptedConnection, onReady: () => void): ChildConnection {
-    return new ChildConnection(this.id, accepted, {
-      ready: onReady,
+  #connectionHooks(run: Run): Omit<ConnectionHooks, 'ready' | 'heartbeat'> {
+    return {
       port: (params) => {
         const port: PortInfo = { name: params.name, port: params.port, host: params.host ?? '127.0.0.1' };
         if (params.protocol !== undefined) port.protocol = params.protocol;
@@ -278,71 +364,58 @@ export class Child extends EventEmitter<ChildEvents> {
         this.emit('diagnostics', file, diagnostics);
       },
       log: (entry) => this.emit('log', entry),
-      heartbeat: () => undefined,
       request: (method, params, context) => this.#handlers.request(method, params, context),
       notification: (method, params) => this.#handlers.notify(method, params),
-      protocolError: (error) => this.emit('protocol-error', error),
-      closed: () => this.#onDisconnect(run),
-    });
+      protocolError: (error) => {
+        run.failure ??= { reason: 'protocol', error };
+        this.emit('protocol-error', error);
+      },
+      closed: () => {
+        // A running child without its connection cannot be supervised as a connected
+        // child. The SDK exits by itself when its socket closes: wait for that, then escalate.
+        if (this.#run === run && this.#state.kind === 'running') void terminateRun(run, this.spec, 'wait');
+      },
+    };
   }
 
-  #onDisconnect(run: Run): void {
-    // A child without its connection cannot be supervised as a connected child. The SDK
-    // exits by itself when its socket closes; wait for that, then escalate.
-    if (this.#run === run && this.#state.kind === 'running') void this.#terminate(run, 'wait');
+  #hung(run: Run): void {
+    const error = new ProcwireError(
+      'TIMEOUT',
+      `child "${this.id}" sent no heartbeat for ${(2 * this.spec.heartbeatMs) / 1000} s and is taken to be hung; it is being stopped`,
+      { childId: this.id },
+    );
+    run.failure ??= { reason: 'hung', error };
+    void terminateRun(run, this.spec, 'signal');
   }
 
-  #onExit(run: Run, exit: ExitInfo): void {
+  #exited(run: Run, exit: ExitInfo): void {
+    run.heartbeat?.stop();
     run.connection?.close();
     this.emit('exit', exit);
     if (this.#run !== run) return;
-    if (this.#state.kind === 'running') {
-      this.#setState({ kind: 'exited', exitCode: exit.exitCode, signal: exit.signal, reason: describeExit(exit) });
+    // The ports died with the process; a wait for one must not resolve with a dead port.
+    for (const port of [...this.#ports.values()]) {
+      this.#ports.delete(port.name);
+      this.emit('port-removed', port);
     }
   }
 
-  async #stop(): Promise<StopResult> {
-    const starting = this.#starting;
-    if (starting) {
-      this.#setState({ kind: 'stopping', pid: this.pid, reason: 'stop requested during start' });
-      starting.abort.abort();
-      await starting.promise.catch(() => undefined);
+  #clearDiagnostics(): void {
+    for (const file of [...this.#diagnostics.keys()]) {
+      this.#diagnostics.delete(file);
+      this.emit('diagnostics', file, []);
     }
-    const run = this.#run;
-    let result: StopResult;
-    if (run === undefined) {
-      result = { exitCode: null, signal: null, termination: 'indeterminate' };
-    } else if (run.termination !== undefined) {
-      result = await run.termination;
-    } else if (exitOf(run) !== undefined) {
-      result = { ...(exitOf(run) as ExitInfo), termination: 'clean' };
-    } else {
-      this.#setState({ kind: 'stopping', pid: run.handle.pid, reason: 'stop requested' });
-      result = await this.#terminate(run, this.connected ? 'shutdown' : 'signal');
-    }
-    this.#setState({ kind: 'stopped', result, reason: 'stop requested' });
-    return result;
-  }
-
-  /** Ends the run's process once, whoever asks first; later callers share the outcome. */
-  #terminate(run: Run, first: 'shutdown' | 'wait' | 'signal'): Promise<StopResult> {
-    run.termination ??= escalate(
-      { pid: run.handle.pid, exited: run.handle.exited },
-      {
-        first,
-        requestShutdown: () => run.connection?.requestShutdown() ?? Promise.resolve(),
-        graceMs: this.spec.stopTimeoutMs,
-        stopSignal: this.spec.stopSignal,
-      },
-    );
-    return run.termination;
   }
 
   #connectionFor(method: string): ChildConnection {
     checkAppMethod(method);
     const connection = this.#run?.connection;
     if (connection === undefined || connection.closedSignal.aborted) {
-      throw this.#error('NOT_CONNECTED', `is not connected (state: ${this.#state.kind}); wait for it to be ready before calling "${method}"`);
+      throw new ProcwireError(
+        'NOT_CONNECTED',
+        `child "${this.id}" is not connected (state: ${this.#state.kind}); wait for it to be ready before calling "${method}"`,
+        { childId: this.id },
+      );
     }
     return connection;
   }
@@ -352,46 +425,17 @@ export class Child extends EventEmitter<ChildEvents> {
     this.#state = next;
     this.emit('state', next, previous);
   }
-
-  #error(code: ProcwireError['code'], what: string, extra: Partial<ProcwireError> = {}): ProcwireError {
-    return new ProcwireError(code, `child "${this.id}" ${what}`, { childId: this.id, ...extra });
-  }
-
-  #readyTimeout(expectation: Expectation | undefined): ProcwireError {
-    const seconds = this.spec.readyTimeoutMs / 1000;
-    const why =
-      expectation?.lastRejection !== undefined
-        ? ` (${expectation.lastRejection})`
-        : this.connected
-          ? ': it connected but never sent procwire/ready; call ready() in the child'
-          : `: it never connected; check that it uses procwire/child and reads ${Env.socket}`;
-    return this.#error('READY_TIMEOUT', `was not ready within ${seconds} s${why}. Raise readyTimeout if it needs longer`);
-  }
-
-  #exitedBeforeReady(run: Run, exit: ExitInfo, expectation: Expectation | undefined): ProcwireError {
-    const tail = run.handle.stderrTail.lines;
-    const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
-    const rejection = expectation?.lastRejection !== undefined ? ` (${expectation.lastRejection})` : '';
-    const stderr =
-      tail.length > 0
-        ? `; last stderr lines:\n  ${tail.join('\n  ')}`
-        : this.spec.stdio === 'pipe'
-          ? '; it wrote nothing to stderr'
-          : `; its stderr is not captured with stdio '${this.spec.stdio}'`;
-    return this.#error('EXITED_BEFORE_READY', `${how} before it was ready${rejection}${stderr}`, {
-      exitCode: exit.exitCode,
-      signal: exit.signal,
-      stderrTail: tail,
-    });
-  }
 }
 
-
-function exitOf(run: Run): ExitInfo | undefined {
-  const { exitCode, signalCode } = run.handle.process;
-  return exitCode === null && signalCode === null ? undefined : { exitCode, signal: signalCode };
-}
-
-function describeExit(exit: ExitInfo): string {
-  return exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+function failureReason(outcome: RunOutcome): string {
+  switch (outcome.kind) {
+    case 'exit':
+      return describeExit(outcome.exit);
+    case 'hung':
+      return 'it stopped sending heartbeats';
+    case 'protocol-error':
+      return 'it broke the protocol';
+    case 'start-failed':
+      return 'it failed to start';
+  }
 }

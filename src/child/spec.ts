@@ -1,6 +1,9 @@
 import { toMs, type Duration } from '../options/duration.js';
+import type { RestartMode } from '../restart/policy.js';
 import {
+  expectNumber,
   expectObject,
+  expectInteger,
   expectOneOf,
   expectString,
   expectStringArray,
@@ -28,6 +31,16 @@ export interface ChildSpec {
   connect?: 'required' | 'none';
   /** 'pipe' (default): stdout/stderr become line events; 'inherit': the parent's; 'ignore'. */
   stdio?: 'pipe' | 'inherit' | 'ignore';
+  /** When a child that ended by itself is started again. Default 'on-failure'. */
+  restart?: RestartMode;
+  /** Restarts allowed inside `restartWindow`; one more moves the child to `failed`. Default 5. */
+  maxRestarts?: number;
+  /** The sliding window restarts are counted in. Default 60 s. */
+  restartWindow?: Duration;
+  /** Delay before each restart: initial * factor^(restarts in the window), capped, with jitter. */
+  backoff?: { initial?: Duration; max?: Duration; factor?: number; jitter?: number };
+  /** A period: the SDK beats every third of it; two periods of silence mean hung. Default false. */
+  heartbeat?: Duration | false;
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -42,6 +55,12 @@ export interface ResolvedSpec {
   stopSignal: NodeJS.Signals;
   connect: 'required' | 'none';
   stdio: 'pipe' | 'inherit' | 'ignore';
+  restart: RestartMode;
+  maxRestarts: number;
+  restartWindowMs: number;
+  backoff: { initialMs: number; maxMs: number; factor: number; jitter: number };
+  /** 0 when heartbeats are off. */
+  heartbeatMs: number;
 }
 
 const KNOWN_KEYS = [
@@ -55,7 +74,13 @@ const KNOWN_KEYS = [
   'stopSignal',
   'connect',
   'stdio',
+  'restart',
+  'maxRestarts',
+  'restartWindow',
+  'backoff',
+  'heartbeat',
 ] as const;
+const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
 const ID_PATTERN = /^[A-Za-z0-9._:/@-]{1,128}$/;
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
@@ -85,5 +110,32 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     stopSignal: expectOneOf(field('stopSignal'), spec.stopSignal ?? 'SIGTERM', SIGNALS),
     connect: expectOneOf(field('connect'), spec.connect ?? 'required', ['required', 'none'] as const),
     stdio: expectOneOf(field('stdio'), spec.stdio ?? 'pipe', ['pipe', 'inherit', 'ignore'] as const),
+    restart: expectOneOf(field('restart'), spec.restart ?? 'on-failure', ['always', 'on-failure', 'never'] as const),
+    maxRestarts: expectInteger(field('maxRestarts'), spec.maxRestarts ?? 5, 0),
+    restartWindowMs: positive(field('restartWindow'), toMs(field('restartWindow'), (spec.restartWindow ?? '60s') as Duration)),
+    backoff: resolveBackoff(field('backoff'), spec.backoff ?? {}),
+    heartbeatMs:
+      spec.heartbeat === undefined || spec.heartbeat === false
+        ? 0
+        : positive(field('heartbeat'), toMs(field('heartbeat'), spec.heartbeat as Duration)),
   };
+}
+
+function resolveBackoff(name: string, value: unknown): ResolvedSpec['backoff'] {
+  const backoff = expectObject(name, value);
+  rejectUnknownKeys(name, backoff, BACKOFF_KEYS);
+  const initialMs = toMs(`${name}.initial`, (backoff.initial ?? '100ms') as Duration);
+  const maxMs = toMs(`${name}.max`, (backoff.max ?? '10s') as Duration);
+  if (maxMs < initialMs) throw new TypeError(`${name}.max (${maxMs} ms) must not be less than ${name}.initial (${initialMs} ms)`);
+  return {
+    initialMs,
+    maxMs,
+    factor: expectNumber(`${name}.factor`, backoff.factor ?? 2, 1, 100),
+    jitter: expectNumber(`${name}.jitter`, backoff.jitter ?? 0.2, 0, 1),
+  };
+}
+
+function positive(name: string, ms: number): number {
+  if (ms <= 0) throw new TypeError(`${name} must be more than 0 ms; got ${ms}`);
+  return ms;
 }

@@ -24,6 +24,13 @@ export function expectInteger(field: string, value: unknown, min: number, max = 
   return value;
 }
 
+export function expectNumber(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new TypeError(`${field} must be a number from ${min} to ${max}; got ${quote(value)}`);
+  }
+  return value;
+}
+
 export function expectStringArray(field: string, value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new TypeError(`${field} must be an array of strings; got ${quote(value)}`);

@@ -16,7 +16,8 @@ export type ProcwireErrorCode =
   | 'CONNECTION_CLOSED'
   | 'TIMEOUT'
   | 'ABORTED'
-  | 'NOT_SUPERVISED';
+  | 'NOT_SUPERVISED'
+  | 'NOT_RUNNING';
 
 /** Extra facts an error carries, so callers can branch without parsing the message. */
 export interface ProcwireErrorDetails {

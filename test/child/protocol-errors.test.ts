@@ -12,7 +12,7 @@ t.test('an oversize frame closes only that child’s connection, with MESSAGE_TO
     child.on('protocol-error', (error) => errors.push(error));
     exited = once(child, 'exit');
   });
-  const big = await sup.spawn(nodeSpec('big', 'raw-client.cjs', { args: ['oversize'] }));
+  const big = await sup.spawn(nodeSpec('big', 'raw-client.cjs', { args: ['oversize'], restart: 'never' }));
   t.same(await exited, [{ exitCode: 0, signal: null }], 'the offender saw its connection closed and exited');
   t.equal(errors.length, 1);
   t.equal(errors[0]?.code, 'MESSAGE_TOO_LARGE');
@@ -26,7 +26,7 @@ t.test('an oversize frame closes only that child’s connection, with MESSAGE_TO
 
 t.test('an oversize frame before ready fails the spawn with MESSAGE_TOO_LARGE', async (t) => {
   const sup = await startSupervisor(t, { maxMessageSize: 64 * 1024 });
-  await t.rejects(sup.spawn(nodeSpec('big', 'raw-client.cjs', { args: ['oversize-before-ready'] })), {
+  await t.rejects(sup.spawn(nodeSpec('big', 'raw-client.cjs', { args: ['oversize-before-ready'], restart: 'never' })), {
     code: 'MESSAGE_TOO_LARGE',
     childId: 'big',
   });
@@ -41,7 +41,7 @@ t.test('wrong params on a reserved method are a PROTOCOL_ERROR that closes the c
     child.on('protocol-error', (error) => errors.push(error));
     exited = once(child, 'exit');
   });
-  const child = await sup.spawn(nodeSpec('typo', 'raw-client.cjs', { args: ['bad-params'] }));
+  const child = await sup.spawn(nodeSpec('typo', 'raw-client.cjs', { args: ['bad-params'], restart: 'never' }));
   await exited;
   t.equal(errors[0]?.code, 'PROTOCOL_ERROR');
   t.match(errors[0]?.message, /child "typo": procwire\/port: port must be an integer 0-65535, got "eighty"/);

@@ -54,7 +54,7 @@ t.test('sendRequest honours timeout and signal, and the child sees the cancellat
 
 t.test('pending requests reject at once when the connection closes', async (t) => {
   const sup = await startSupervisor(t);
-  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
+  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs', { restart: 'never' }));
   const pending = child.sendRequest('never-answers', {});
   const exited = once(child, 'exit');
   void child.sendRequest('exit', { code: 7 }).catch(() => undefined);

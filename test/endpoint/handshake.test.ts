@@ -20,7 +20,7 @@ t.test('a connection that does not open with a valid hello is closed unanswered 
   for (const [mode, why] of refusals) {
     const before = sup.stats.rejectedConnections;
     const error = await sup
-      .spawn(nodeSpec(`raw-${mode}`, 'raw-client.cjs', { args: [mode], readyTimeout: '10s' }))
+      .spawn(nodeSpec(`raw-${mode}`, 'raw-client.cjs', { args: [mode], readyTimeout: '10s', restart: 'never' }))
       .then(
         () => undefined,
         (e: unknown) => e as ProcwireError,
@@ -35,7 +35,7 @@ t.test('a connection that does not open with a valid hello is closed unanswered 
 
 t.test('the parent answers nothing to a refused hello, and spawn says why', async (t) => {
   const sup = await startSupervisor(t);
-  const spawning = sup.spawn(nodeSpec('liar', 'raw-client.cjs', { args: ['wrong-token'] }));
+  const spawning = sup.spawn(nodeSpec('liar', 'raw-client.cjs', { args: ['wrong-token'], restart: 'never' }));
   const error = (await spawning.catch((e: unknown) => e)) as ProcwireError;
   t.equal(error.code, 'EXITED_BEFORE_READY');
   t.match(error.message, /wrong token/, 'the message mentions the refused token');

@@ -1,0 +1,137 @@
+import { Env, ProcwireError } from '../protocol/index.js';
+import { makeToken, type Endpoint, type Expectation } from '../endpoint/index.js';
+import type { ExitInfo } from '../terminate/stop-result.js';
+import { ChildConnection, type ConnectionHooks } from './child-connection.js';
+import { HeartbeatWatch } from './heartbeat.js';
+import { terminateRun, type Run } from './run.js';
+import { spawnProcess, type OutputSinks } from './spawn-process.js';
+import type { ResolvedSpec } from './spec.js';
+
+/** What a launch needs from its child. */
+export interface LaunchContext {
+  spec: ResolvedSpec;
+  endpoint: Endpoint;
+  output: OutputSinks;
+  /** Called once the process exists, before it is ready. */
+  spawned(run: Run): void;
+  /** The child's handlers for what this run's connection says (all but `ready`). */
+  connectionHooks(run: Run): Omit<ConnectionHooks, 'ready' | 'heartbeat'>;
+  /** The run stopped sending heartbeats. */
+  hung(run: Run): void;
+}
+
+/**
+ * Spawns one process of the child and resolves with its Run once it is ready (connected,
+ * hello, `procwire/ready`; for `connect: 'none'`, spawned). Rejects with a ProcwireError —
+ * SPAWN_FAILED, EXITED_BEFORE_READY, READY_TIMEOUT, PROTOCOL_ERROR, MESSAGE_TOO_LARGE, or
+ * STOPPED when `aborted` fires — and only after the process is gone.
+ */
+export async function launch(context: LaunchContext, aborted: AbortSignal): Promise<Run> {
+  const { spec, endpoint } = context;
+  const token = makeToken();
+  const expectation = spec.connect === 'required' ? endpoint.expect(spec.id, token, spec.heartbeatMs) : undefined;
+  let run: Run;
+  try {
+    const handle = await spawnProcess(spec, { [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token }, context.output);
+    run = { handle, connection: undefined, heartbeat: undefined, termination: undefined, failure: undefined };
+  } catch (error) {
+    expectation?.cancel();
+    throw error;
+  }
+  context.spawned(run);
+  try {
+    await untilReady(context, run, expectation, aborted);
+    return run;
+  } catch (error) {
+    expectation?.cancel();
+    const stopped = error instanceof ProcwireError && error.code === 'STOPPED';
+    // A start cancelled by a stop is asked politely first; a failed one gets signals.
+    await terminateRun(run, spec, stopped && run.connection !== undefined && !run.connection.closedSignal.aborted ? 'shutdown' : 'signal');
+    throw error;
+  }
+}
+
+async function untilReady(context: LaunchContext, run: Run, expectation: Expectation | undefined, aborted: AbortSignal): Promise<void> {
+  const { spec } = context;
+  const fail = (code: ProcwireError['code'], what: string, extra: Partial<ProcwireError> = {}): ProcwireError =>
+    new ProcwireError(code, `child "${spec.id}" ${what}`, { childId: spec.id, ...extra });
+  const cleanups: (() => void)[] = [];
+  let settled = false;
+  cleanups.push(() => {
+    settled = true;
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(readyTimeout(spec, run, expectation, fail)), spec.readyTimeoutMs);
+      cleanups.push(() => clearTimeout(timer));
+      const onAbort = (): void => reject(fail('STOPPED', 'was stopped before it became ready'));
+      if (aborted.aborted) onAbort();
+      aborted.addEventListener('abort', onAbort, { once: true });
+      cleanups.push(() => aborted.removeEventListener('abort', onAbort));
+      void run.handle.exited.then(async (exit) => {
+        await run.handle.drained;
+        if (!settled) reject(exitedBeforeReady(spec, run, exit, expectation, fail));
+      });
+      if (expectation === undefined) {
+        resolve();
+        return;
+      }
+      void expectation.connected.then((accepted) => {
+        if (settled) {
+          accepted.socket.destroy();
+          return;
+        }
+        const connection = new ChildConnection(spec.id, accepted, {
+          ...context.connectionHooks(run),
+          ready: () => {
+            if (!settled) resolve();
+          },
+          heartbeat: () => run.heartbeat?.beat(),
+        });
+        run.connection = connection;
+        if (spec.heartbeatMs > 0) run.heartbeat = new HeartbeatWatch(spec.heartbeatMs, () => context.hung(run));
+        connection.closedSignal.addEventListener('abort', () => {
+          run.heartbeat?.stop();
+          // A connection lost before ready ends this start; a broken protocol says why,
+          // otherwise the exit that follows does.
+          if (run.failure && !settled) reject(run.failure.error);
+        });
+      });
+    });
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+}
+
+type Fail = (code: ProcwireError['code'], what: string, extra?: Partial<ProcwireError>) => ProcwireError;
+
+function readyTimeout(spec: ResolvedSpec, run: Run, expectation: Expectation | undefined, fail: Fail): ProcwireError {
+  const connected = run.connection !== undefined;
+  const why =
+    expectation?.lastRejection !== undefined
+      ? ` (${expectation.lastRejection})`
+      : connected
+        ? ': it connected but never sent procwire/ready; call ready() in the child'
+        : spec.connect === 'required'
+          ? `: it never connected; check that it uses procwire/child and reads ${Env.socket}`
+          : '';
+  return fail('READY_TIMEOUT', `was not ready within ${spec.readyTimeoutMs / 1000} s${why}. Raise readyTimeout if it needs longer`);
+}
+
+function exitedBeforeReady(spec: ResolvedSpec, run: Run, exit: ExitInfo, expectation: Expectation | undefined, fail: Fail): ProcwireError {
+  const tail = run.handle.stderrTail.lines;
+  const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+  const rejection = expectation?.lastRejection !== undefined ? ` (${expectation.lastRejection})` : '';
+  const stderr =
+    tail.length > 0
+      ? `; last stderr lines:\n  ${tail.join('\n  ')}`
+      : spec.stdio === 'pipe'
+        ? '; it wrote nothing to stderr'
+        : `; its stderr is not captured with stdio '${spec.stdio}'`;
+  return fail('EXITED_BEFORE_READY', `${how} before it was ready${rejection}${stderr}`, {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    stderrTail: tail,
+  });
+}
+

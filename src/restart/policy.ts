@@ -1,0 +1,27 @@
+import type { ExitInfo } from '../terminate/stop-result.js';
+
+/** When a child that ended by itself is started again. */
+export type RestartMode = 'always' | 'on-failure' | 'never';
+
+/** How a run ended, for the restart policy to judge. */
+export type RunOutcome =
+  | { kind: 'exit'; exit: ExitInfo }
+  | { kind: 'start-failed'; exit: ExitInfo | undefined }
+  | { kind: 'hung'; exit: ExitInfo | undefined }
+  | { kind: 'protocol-error'; exit: ExitInfo | undefined };
+
+/**
+ * True when the outcome is a failure: a non-zero exit, a death by signal, a start that
+ * never reached ready, a missed heartbeat, or a broken protocol. A clean exit (code 0) is not.
+ */
+export function isFailure(outcome: RunOutcome): boolean {
+  if (outcome.kind !== 'exit') return true;
+  return outcome.exit.signal !== null || outcome.exit.exitCode !== 0;
+}
+
+/** Whether the policy wants the child back after this outcome (limits aside). */
+export function wantsRestart(mode: RestartMode, outcome: RunOutcome): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'on-failure') return isFailure(outcome);
+  return false;
+}

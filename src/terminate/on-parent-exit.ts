@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { onExit } from 'signal-exit';
+
+/**
+ * Kills the process groups of `livePids()` when this process exits: normally, by
+ * process.exit, by an uncaught exception, or by SIGINT/SIGTERM/SIGHUP with no handler of
+ * the application's. signal-exit covers the signal cases, which skip Node's 'exit' event.
+ * An exit hook cannot wait, so the groups get SIGKILL at once; call `sup.shutdown()`
+ * yourself for a graceful stop. Returns a function that removes the hook.
+ */
+export function killGroupsOnExit(livePids: () => Iterable<number>): () => void {
+  return onExit(() => {
+    for (const pid of livePids()) killGroupNow(pid);
+  });
+}
+
+function killGroupNow(pid: number): void {
+  if (process.platform === 'win32') {
+    // Exit hooks are synchronous; wait for taskkill rather than leave it half done.
+    spawnSync('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true });
+    return;
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
