@@ -186,9 +186,11 @@ export class Child extends EventEmitter<ChildEvents> {
     return this.#controls.run(() => this.#stopNow('stop requested'));
   }
 
-  /** Stops the child (as `stop`) and starts it again; resolves when it is ready. Not counted as a restart. */
+  /**
+   * Stops the child (as `stop`) and starts it again, in its turn after the controls before
+   * it; resolves when it is ready. Not counted as an automatic restart.
+   */
   restart(): Promise<void> {
-    this.#overtake();
     const stops = this.#stops;
     return this.#controls.run(async () => {
       await this.#stopNow('restart requested');

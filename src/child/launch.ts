@@ -30,9 +30,11 @@ export async function launch(context: LaunchContext, aborted: AbortSignal): Prom
   const { spec, endpoint } = context;
   const token = makeToken();
   const expectation = spec.connect === 'required' ? endpoint.expect(spec.id, token, spec.heartbeatMs) : undefined;
+  // A plain child gets no PROCWIRE_* at all, so it cannot mistake itself for a connected one.
   let run: Run;
   try {
-    const handle = await spawnProcess(spec, { [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token }, context.output);
+    const env: Record<string, string> = expectation ? { [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token } : {};
+    const handle = await spawnProcess(spec, env, context.output);
     run = { handle, connection: undefined, heartbeat: undefined, termination: undefined, failure: undefined };
   } catch (error) {
     expectation?.cancel();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ProcwireError } from '../protocol/index.js';
+import { Env, ProcwireError } from '../protocol/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
 import type { ResolvedSpec } from './spec.js';
 import { LineTail, readLines } from './lines.js';
@@ -36,7 +36,7 @@ export function spawnProcess(spec: ResolvedSpec, extraEnv: Record<string, string
   try {
     child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env, ...extraEnv },
+      env: { ...inheritedEnv(), ...spec.env, ...extraEnv },
       // A separate group (and session) per child: signals to the group reach the child's
       // own subprocesses, and a Ctrl-C in the parent's terminal is ours to forward.
       detached: process.platform !== 'win32',
@@ -80,6 +80,16 @@ export function spawnProcess(spec: ResolvedSpec, extraEnv: Record<string, string
       resolve({ pid: child.pid as number, process: child, exited, drained, stderrTail });
     });
   });
+}
+
+/**
+ * The parent's environment without procwire's own variables: a parent that is itself a
+ * supervised child must not hand its socket and id to children that are not its own.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.values(Env)) delete env[name];
+  return env;
 }
 
 function spawnFailed(spec: ResolvedSpec, cause: unknown): ProcwireError {

@@ -1,4 +1,4 @@
-import { signalGroup } from './kill-group.js';
+import { groupGone, signalGroup } from './kill-group.js';
 import type { ExitInfo, StopResult } from './stop-result.js';
 
 /** The process being stopped: its group leader's pid and the promise of its exit. */
@@ -49,7 +49,9 @@ export async function escalate(target: StopTarget, plan: EscalationPlan): Promis
       exit = await exitWithin(target, Math.max(plan.graceMs, KILL_WAIT_MS));
     }
   } finally {
-    signalGroup(target.pid, 'SIGKILL');
+    // The leader is gone (or would not go); its subprocesses go now, and the stop is not
+    // over until they have, so a restart cannot meet the old workers still holding a port.
+    if (signalGroup(target.pid, 'SIGKILL')) await groupGone(target.pid, KILL_WAIT_MS);
   }
   if (exit === undefined) return { exitCode: null, signal: null, termination: 'indeterminate' };
   return { ...exit, termination: escalated ? 'escalated' : 'clean' };

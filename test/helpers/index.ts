@@ -89,3 +89,44 @@ export async function exitOf(child: ChildProcess): Promise<{ code: number | null
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   return { code, signal };
 }
+
+/** Everything one child said about its life, recorded from the moment it was created. */
+export interface LifeRecord {
+  pids: number[];
+  states: { kind: string; reason: string; at: number }[];
+  restarts: { restarts: number; delayMs: number; reason: string; at: number }[];
+  exits: { exitCode: number | null; signal: string | null; at: number }[];
+  gaveUp: { code: string; message: string }[];
+  /** Resolves when the child reaches the given state next (or at once if it is in it). */
+  reaches(kind: string): Promise<void>;
+}
+
+/** Records the life of every child the supervisor creates, by id. */
+export function recordLives(sup: Supervisor): Map<string, LifeRecord> {
+  const lives = new Map<string, LifeRecord>();
+  sup.on('child', (child) => {
+    const waiters: { kind: string; resolve(): void }[] = [];
+    const record: LifeRecord = {
+      pids: [],
+      states: [],
+      restarts: [],
+      exits: [],
+      gaveUp: [],
+      reaches: (kind) =>
+        child.state.kind === kind ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ kind, resolve })),
+    };
+    lives.set(child.id, record);
+    child.on('state', (state) => {
+      record.states.push({ kind: state.kind, reason: state.reason, at: Date.now() });
+      if (state.kind === 'starting' && state.pid !== undefined) record.pids.push(state.pid);
+      for (const waiter of waiters.splice(0)) {
+        if (waiter.kind === state.kind) waiter.resolve();
+        else waiters.push(waiter);
+      }
+    });
+    child.on('restart', (info) => record.restarts.push({ ...info, at: Date.now() }));
+    child.on('exit', (exit) => record.exits.push({ ...exit, at: Date.now() }));
+    child.on('gave-up', (error) => record.gaveUp.push({ code: error.code, message: error.message }));
+  });
+  return lives;
+}

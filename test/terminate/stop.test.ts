@@ -1,0 +1,90 @@
+import t from 'tap';
+import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { Child } from '../../src/index.js';
+import { exitOf, firstLine, fixture, nodeSpec, pidAlive, spawnTracked, startSupervisor } from '../helpers/index.js';
+
+/** Resolves once the child printed `line` on stdout. */
+function printed(child: Child, line: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onLine = (text: string): void => {
+      if (text !== line) return;
+      child.off('stdout', onLine);
+      resolve();
+    };
+    child.on('stdout', onLine);
+  });
+}
+
+t.test('a child that ignores SIGTERM and never finishes its shutdown is killed after each grace', async (t) => {
+  const sup = await startSupervisor(t);
+  let armed!: Promise<void>;
+  sup.once('child', (child) => (armed = printed(child, 'armed')));
+  const child = await sup.spawn(nodeSpec('stubborn', 'ignores-sigterm.cjs', { stopTimeout: 200 }));
+  await armed;
+  const heard = printed(child, 'ignoring SIGTERM');
+  const started = Date.now();
+  const result = await child.stop();
+  const took = Date.now() - started;
+  await heard;
+  t.same(result, { exitCode: null, signal: 'SIGKILL', termination: 'escalated' });
+  t.ok(took >= 400, `shutdown phase + SIGTERM phase took their grace (${took} ms)`);
+  t.equal(child.state.kind, 'stopped');
+});
+
+t.test("a plain process that ignores SIGTERM is escalated to SIGKILL", async (t) => {
+  const sup = await startSupervisor(t);
+  let armed!: Promise<void>;
+  sup.once('child', (child) => (armed = printed(child, 'armed')));
+  const child = await sup.spawn({ id: 'plain', command: process.execPath, args: [fixture('ignores-sigterm.cjs')], connect: 'none', stopTimeout: 200 });
+  await armed;
+  t.same(await child.stop(), { exitCode: null, signal: 'SIGKILL', termination: 'escalated' });
+});
+
+t.test('stop takes the whole process group: no grandchild survives', async (t) => {
+  const sup = await startSupervisor(t);
+  let workers!: Promise<number[]>;
+  sup.once('child', (child) => {
+    workers = new Promise((resolve) => child.once('log', (entry) => resolve((JSON.parse(entry.message) as { workers: number[] }).workers)));
+  });
+  const child = await sup.spawn(nodeSpec('driver', 'spawns-grandchildren.cjs', { stopTimeout: 300 }));
+  const pids = await workers;
+  t.teardown(() => pids.forEach((pid) => pidAlive(pid) && process.kill(pid, 'SIGKILL')));
+  t.equal(pids.length, 2);
+  for (const pid of pids) t.ok(pidAlive(pid), `worker ${pid} runs`);
+  const result = await child.stop();
+  t.equal(result.termination, 'clean', 'the driver itself exited on shutdown');
+  for (const pid of pids) t.notOk(pidAlive(pid), `worker ${pid} is gone too`);
+});
+
+t.test('sup.shutdown() stops 50 concurrent children, last started first, and leaves no process', async (t) => {
+  const sup = await startSupervisor(t);
+  const ids = Array.from({ length: 50 }, (_, i) => `worker-${String(i).padStart(2, '0')}`);
+  const children = await Promise.all(ids.map((id) => sup.spawn(nodeSpec(id, 'ready-and-echo.cjs'))));
+  const pids = children.map((child) => child.pid!);
+  t.equal(new Set(pids).size, 50);
+  const order: string[] = [];
+  for (const child of children) child.on('state', (state) => state.kind === 'stopped' && order.push(child.id));
+  await Promise.all([sup.shutdown(), sup.shutdown()]);
+  t.same(order, [...sup.children.keys()].reverse(), 'stopped in reverse start order');
+  t.same(children.map((c) => c.state.kind), Array(50).fill('stopped'));
+  t.same(pids.filter(pidAlive), [], 'no process left');
+});
+
+for (const how of ['exit', 'throw', 'SIGTERM', 'SIGINT'] as const) {
+  t.test(`a parent that ends by ${how} without shutdown kills its children's groups`, async (t) => {
+    const parent = spawnTracked(t, process.execPath, [fixture('exits-with-parent.mjs'), how === 'exit' || how === 'throw' ? how : 'wait']);
+    const { pid, address } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number; address: string };
+    t.teardown(() => {
+      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+      rmSync(dirname(address), { recursive: true, force: true });
+    });
+    if (how === 'SIGTERM' || how === 'SIGINT') parent.kill(how);
+    const ended = await exitOf(parent);
+    if (how === 'exit') t.same(ended, { code: 0, signal: null });
+    if (how === 'throw') t.equal(ended.code, 1);
+    if (how === 'SIGTERM' || how === 'SIGINT') t.same(ended, { code: null, signal: how }, 'the signal still ends the parent as it would have');
+    t.notOk(pidAlive(pid), `the plain child ${pid} was killed with its parent`);
+  });
+}
+
