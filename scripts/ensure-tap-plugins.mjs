@@ -7,8 +7,10 @@ import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
-const built = require.resolve('@tapjs/test/test-built');
+const tapManifest = require.resolve('tap/package.json');
+// Resolved from tap itself: with npm's shallow install strategy (.npmrc) it is nested there.
+const built = createRequire(tapManifest).resolve('@tapjs/test/test-built');
 if (readFileSync(built, 'utf8').includes('@tapjs/typescript')) {
-  const tapBin = join(dirname(require.resolve('tap/package.json')), 'dist/esm/run.mjs');
+  const tapBin = join(dirname(tapManifest), 'dist/esm/run.mjs');
   execFileSync(process.execPath, [tapBin, 'build'], { stdio: 'inherit' });
 }

@@ -24,7 +24,8 @@ function userEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
-    if (/^(NODE_OPTIONS|TAP|TAP_.*|_TAPJS_.*|INIT_CWD|npm_package_.*|npm_lifecycle_.*|npm_command|npm_execpath|npm_node_execpath|npm_config_local_prefix)$/i.test(key)) continue;
+    // npm_config_install_strategy comes from this repo's .npmrc (see README): a user's install is hoisted.
+    if (/^(NODE_OPTIONS|TAP|TAP_.*|_TAPJS_.*|INIT_CWD|npm_package_.*|npm_lifecycle_.*|npm_command|npm_execpath|npm_node_execpath|npm_config_local_prefix|npm_config_install_strategy)$/i.test(key)) continue;
     env[key] = value;
   }
   return env;
