@@ -1,15 +1,12 @@
 import { createConnection, type Socket } from 'node:net';
-import { createMessageConnection } from 'vscode-jsonrpc/node';
-import {
-  DEFAULT_MAX_MESSAGE_SIZE,
-  Env,
-  HelloRequest,
-  PROTOCOL_VERSION,
-  ProcwireError,
-  SocketMessageReader,
-  SocketMessageWriter,
-  type HelloResult,
-} from '../src/protocol/index.js';
+// Specific modules, not the protocol index: this path must not load vscode-jsonrpc, so
+// that hello and ready go out before it is (see parent-connection.ts).
+import { Env } from '../src/protocol/env.js';
+import { ProcwireError } from '../src/protocol/errors.js';
+import { FrameChannel } from '../src/protocol/frame-channel.js';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../src/protocol/limits.js';
+import { Methods, PROTOCOL_VERSION } from '../src/protocol/methods.js';
+import type { HelloResult } from '../src/protocol/types.js';
 import { ParentConnection } from './parent-connection.js';
 
 /** Options of {@link connect}; each defaults to what the supervisor put in the environment. */
@@ -21,23 +18,37 @@ export interface ConnectOptions {
   exitOnDisconnect?: boolean;
   /** Largest frame accepted from the parent, in bytes. Default 16 MiB. */
   maxMessageSize?: number;
+  /**
+   * Whether the connection keeps the process alive (default true: a child that only
+   * serves requests must not exit). The preload passes false, so a tool that finishes its
+   * work still exits by itself. If any caller asks for true, the process is held.
+   */
+  keepAlive?: boolean;
 }
 
 // One process has one parent: a preload and the application's own code may both call
-// connect(), and must share the connection rather than race for the one-time token.
-let shared: Promise<ParentConnection> | undefined;
+// connect(), even from different copies of the bundle (register.cjs, child.cjs, child.mjs),
+// and must share one connection rather than race for the one-time token. Hence a
+// process-wide slot rather than module state.
+const SHARED = Symbol.for('procwire.child.connection');
+type Slot = { [SHARED]?: Promise<ParentConnection> | undefined };
 
 /**
  * Connects to the supervising parent, says hello, and resolves with the connection.
- * Rejects with NOT_SUPERVISED when the process was not started by procwire, and with
- * AUTH_FAILED when the parent refuses the hello. Later calls return the same connection.
+ * Rejects with NOT_SUPERVISED when the process was not started by procwire, with
+ * NOT_CONNECTED when the socket cannot be reached, and with AUTH_FAILED when the parent
+ * refuses the hello. Later calls return the same connection.
  */
 export function connect(options: ConnectOptions = {}): Promise<ParentConnection> {
-  shared ??= open(options).catch((error: unknown) => {
-    shared = undefined;
+  const slot = globalThis as Slot;
+  const shared = (slot[SHARED] ??= open(options).catch((error: unknown) => {
+    slot[SHARED] = undefined;
     throw error;
+  }));
+  return shared.then((parent) => {
+    parent.keepProcessAlive(options.keepAlive ?? true);
+    return parent;
   });
-  return shared;
 }
 
 async function open(options: ConnectOptions): Promise<ParentConnection> {
@@ -54,41 +65,54 @@ async function open(options: ConnectOptions): Promise<ParentConnection> {
   // The token is single-use; keep it from leaking into this process's own subprocesses.
   delete process.env[Env.token];
   const socket = await dial(socketPath, id);
-  const reader = new SocketMessageReader(socket, { maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE });
-  const writer = new SocketMessageWriter(socket);
-  const connection = createMessageConnection(reader, writer);
-  const parent = new ParentConnection(connection, socket, id, { exitOnDisconnect: options.exitOnDisconnect ?? true });
-  connection.listen();
+  const channel = new FrameChannel(socket, { maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE });
   let hello: HelloResult;
   try {
-    hello = await Promise.race([
-      connection.sendRequest(HelloRequest, { protocol: PROTOCOL_VERSION, id, token, pid: process.pid }),
-      new Promise<never>((_, reject) =>
-        parent.closedSignal.addEventListener('abort', () =>
-          reject(
-            new ProcwireError(
-              'AUTH_FAILED',
-              `procwire/child "${id}": the parent closed the connection during the handshake. The token or id ` +
-                'is wrong, another process already connected as this id, or the hello came after connectTimeout.',
-              { childId: id },
-            ),
-          ),
-        ),
-      ),
-    ]);
+    hello = await handshake(channel, id, token);
   } catch (error) {
-    parent.dispose();
+    channel.dispose();
+    socket.destroy();
     throw error;
   }
-  parent.accept(hello);
-  return parent;
+  return new ParentConnection(channel, id, hello, { exitOnDisconnect: options.exitOnDisconnect ?? true });
+}
+
+/** Says hello in a raw frame and reads the answer, before any JSON-RPC machinery exists. */
+async function handshake(channel: FrameChannel, id: string, token: string): Promise<HelloResult> {
+  const refused = (): ProcwireError =>
+    new ProcwireError(
+      'AUTH_FAILED',
+      `procwire/child "${id}": the parent closed the connection during the handshake. The token or id ` +
+        'is wrong, another process already connected as this id, or the hello came after connectTimeout.',
+      { childId: id },
+    );
+  const unsubscribe: (() => void)[] = [];
+  try {
+    const answer = await new Promise<object>((resolve, reject) => {
+      unsubscribe.push(channel.onClose(() => reject(refused())));
+      unsubscribe.push(channel.onError((error) => reject(error)));
+      channel.nextMessage().then(resolve, reject);
+      channel
+        .write({ jsonrpc: '2.0', id: 'procwire-hello', method: Methods.hello, params: { protocol: PROTOCOL_VERSION, id, token, pid: process.pid } })
+        .catch(() => reject(refused()));
+    });
+    const result = (answer as { result?: Partial<HelloResult> }).result;
+    if (typeof result !== 'object' || result === null || result.protocol !== PROTOCOL_VERSION || typeof result.parentPid !== 'number') {
+      throw new ProcwireError('PROTOCOL_ERROR', `procwire/child "${id}": the parent answered hello with ${JSON.stringify(answer).slice(0, 200)}`, {
+        childId: id,
+      });
+    }
+    return { protocol: result.protocol, parentPid: result.parentPid, heartbeatMs: typeof result.heartbeatMs === 'number' ? result.heartbeatMs : 0 };
+  } finally {
+    for (const stop of unsubscribe) stop();
+  }
 }
 
 function dial(path: string, id: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path);
     socket.once('connect', () => {
-      socket.off('error', reject);
+      socket.removeAllListeners('error');
       resolve(socket);
     });
     socket.once('error', (cause) =>

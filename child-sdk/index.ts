@@ -1,19 +1,8 @@
-// The child side of procwire. Bundled into one dependency-free file (dist/child.cjs), so it
-// imports only the shared protocol and vscode-jsonrpc.
+// The child side of procwire. Bundled into one dependency-free file (dist/child.cjs).
+// Specific protocol modules, not the index: vscode-jsonrpc loads only after ready.
 export { connect, type ConnectOptions } from './connect.js';
 export { ParentConnection, type ShutdownHandler } from './parent-connection.js';
-export {
-  ProcwireError,
-  isProcwireError,
-  Methods,
-  PROTOCOL_VERSION,
-  type ProcwireErrorCode,
-  type Diagnostic,
-  type DiagnosticSeverity,
-  type HandlerContext,
-  type RequestHandler,
-  type NotificationHandler,
-  type LogLevel,
-  type Position,
-  type Range,
-} from '../src/protocol/index.js';
+export { ProcwireError, isProcwireError, type ProcwireErrorCode } from '../src/protocol/errors.js';
+export { Methods, PROTOCOL_VERSION } from '../src/protocol/methods.js';
+export type { HandlerContext, RequestHandler, NotificationHandler } from '../src/protocol/handler-table.js';
+export type { Diagnostic, DiagnosticSeverity, LogLevel, Position, Range } from '../src/protocol/types.js';

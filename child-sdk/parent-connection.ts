@@ -1,25 +1,13 @@
-import type { Socket } from 'node:net';
-import type { MessageConnection } from 'vscode-jsonrpc/node';
-import {
-  DiagnosticsNotification,
-  HeartbeatNotification,
-  LogNotification,
-  PortNotification,
-  ProcwireError,
-  ReadyNotification,
-  ShutdownRequest,
-  diagnosticProblem,
-  HandlerTable,
-  requestWithLimits,
-  runHandler,
-  toParamArgs,
-  type Diagnostic,
-  type NotificationHandler,
-  type RequestHandler,
-  type HelloResult,
-  type LogLevel,
-  type PeerContext,
-} from '../src/protocol/index.js';
+// Specific modules, not the protocol index: nothing here may load vscode-jsonrpc, which
+// rpc-link.ts brings in after ready (a child's start is on the clock).
+import { ProcwireError } from '../src/protocol/errors.js';
+import type { FrameChannel } from '../src/protocol/frame-channel.js';
+import { HandlerTable, type NotificationHandler, type RequestHandler } from '../src/protocol/handler-table.js';
+import { Methods } from '../src/protocol/methods.js';
+import { checkParams } from '../src/protocol/params.js';
+import type { Diagnostic, HelloResult, LogLevel } from '../src/protocol/types.js';
+import { diagnosticProblem } from '../src/protocol/validate.js';
+import type { RpcLink } from './rpc-link.js';
 
 /** Runs before the process exits on shutdown or when the parent is gone. */
 export type ShutdownHandler = (reason: 'shutdown' | 'disconnect') => unknown;
@@ -36,37 +24,42 @@ const DISCONNECT_HANDLER_BUDGET_MS = 800;
 export class ParentConnection {
   /** This child's id, as the supervisor named it. */
   readonly id: string;
-  readonly #connection: MessageConnection;
-  readonly #socket: Socket;
+  readonly #channel: FrameChannel;
+  readonly #hello: HelloResult;
   readonly #closed = new AbortController();
   readonly #exitOnDisconnect: boolean;
   readonly #handlers: HandlerTable;
   readonly #shutdownHandlers: ShutdownHandler[] = [];
   readonly #disconnectHandlers = new Set<() => void>();
-  #hello: HelloResult | undefined;
+  #rpc: Promise<RpcLink> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #ending = false;
+  #held = false;
 
-  /** @internal Made by connect(). */
-  constructor(connection: MessageConnection, socket: Socket, id: string, options: { exitOnDisconnect: boolean }) {
+  /** @internal Made by connect() once the hello is answered. */
+  constructor(channel: FrameChannel, id: string, hello: HelloResult, options: { exitOnDisconnect: boolean }) {
     this.id = id;
-    this.#connection = connection;
-    this.#socket = socket;
+    this.#channel = channel;
+    this.#hello = hello;
     this.#exitOnDisconnect = options.exitOnDisconnect;
-    socket.on('error', () => undefined);
-    socket.once('close', () => this.#onClose());
-    connection.onError(() => socket.destroy());
-    connection.onRequest(ShutdownRequest, () => this.#shutdown());
     this.#handlers = new HandlerTable(`child "${id}"`);
-    connection.onRequest((method, params, token) =>
-      runHandler(token, this.#closed.signal, (context) => this.#handlers.request(method, params, context)),
-    );
-    connection.onNotification((method, params) => this.#handlers.notify(method, params));
+    channel.socket.on('error', () => undefined);
+    channel.onClose(() => this.#onClose());
+    channel.onError(() => channel.socket.destroy());
+    if (hello.heartbeatMs > 0) {
+      // A third of the period, so that one late beat is not taken for a hang.
+      this.#heartbeat = setInterval(() => void this.#report(Methods.heartbeat, {}), hello.heartbeatMs / 3);
+      this.#heartbeat.unref();
+    }
+    // JSON-RPC starts after the caller's first turn: `ready()` called right after connect()
+    // goes out as a plain frame before vscode-jsonrpc is even loaded. Until then incoming
+    // messages wait in the channel, in order.
+    setImmediate(() => void this.#link().catch(() => undefined));
   }
 
   /** The parent's process id, from the handshake. */
   get parentPid(): number {
-    return this.#hello?.parentPid ?? 0;
+    return this.#hello.parentPid;
   }
 
   /** Aborted when the connection to the parent has closed. */
@@ -80,14 +73,14 @@ export class ParentConnection {
    * are fire-and-forget, and must not crash a child with an unhandled rejection.
    */
   ready(): Promise<boolean> {
-    return this.#report(ReadyNotification.method, {});
+    return this.#report(Methods.ready, {});
   }
 
   /** Reports a port this child bound, so the parent can show and use it. */
   reportPort(name: string, port: number, options: { host?: string; protocol?: string } = {}): Promise<boolean> {
     if (typeof name !== 'string' || name.length === 0) throw new TypeError(`reportPort: name must be a non-empty string; got ${String(name)}`);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`reportPort: port must be an integer 0-65535; got ${String(port)}`);
-    return this.#report(PortNotification.method, { name, port, ...options });
+    return this.#report(Methods.port, { name, port, ...options });
   }
 
   /** Replaces the parent's diagnostics for `file`; an empty array clears them. */
@@ -97,21 +90,24 @@ export class ParentConnection {
       const problem = diagnosticProblem(diagnostic);
       if (problem !== undefined) throw new TypeError(`publishDiagnostics: diagnostics[${index}]: ${problem}`);
     }
-    return this.#report(DiagnosticsNotification.method, { file, diagnostics });
+    return this.#report(Methods.diagnostics, { file, diagnostics });
   }
 
   /** Sends one log line to the parent. */
   log(level: LogLevel, message: string): Promise<boolean> {
-    return this.#report(LogNotification.method, { level, message });
+    return this.#report(Methods.log, { level, message });
   }
 
   /** Sends an application request to the parent; rejects with TIMEOUT, ABORTED, CONNECTION_CLOSED or the parent's error. */
-  sendRequest<R = unknown>(method: string, params?: unknown, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<R> {
-    return requestWithLimits(this.#connection, method, params, { timeoutMs: options.timeout, signal: options.signal }, this.#peer) as Promise<R>;
+  async sendRequest<R = unknown>(method: string, params?: unknown, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<R> {
+    checkParams(method, params);
+    const link = await this.#link();
+    return (await link.request(method, params, { timeoutMs: options.timeout, signal: options.signal })) as R;
   }
 
-  /** Sends an application notification to the parent. */
+  /** Sends an application notification to the parent; rejects with CONNECTION_CLOSED when it is gone. */
   sendNotification(method: string, params?: unknown): Promise<void> {
+    checkParams(method, params);
     return this.#notify(method, params);
   }
 
@@ -138,32 +134,40 @@ export class ParentConnection {
 
   /** Closes the connection without exiting; the parent will see this child as disconnected. */
   dispose(): void {
-    this.#socket.destroy();
+    this.#channel.socket.destroy();
     this.#onClose();
   }
 
-  /** @internal Completes the handshake. */
-  accept(hello: HelloResult): void {
-    this.#hello = hello;
-    if (hello.heartbeatMs > 0) {
-      // A third of the period, so that one late beat is not taken for a hang.
-      this.#heartbeat = setInterval(() => void this.#report(HeartbeatNotification.method, {}), hello.heartbeatMs / 3);
-      this.#heartbeat.unref();
+  /** @internal Holds the process alive for as long as the connection is open, once anyone asks to. */
+  keepProcessAlive(keep: boolean): void {
+    if (keep) {
+      this.#held = true;
+      this.#channel.socket.ref();
+    } else if (!this.#held) {
+      this.#channel.socket.unref();
     }
   }
 
-  get #peer(): PeerContext {
-    return { peer: `procwire/child "${this.id}" -> the parent`, childId: this.id, closed: this.#closed.signal };
+  #link(): Promise<RpcLink> {
+    this.#rpc ??= import('./rpc-link.js').then(
+      ({ RpcLink }) =>
+        new RpcLink(this.#channel, {
+          handlers: this.#handlers,
+          peer: { peer: `procwire/child "${this.id}" -> the parent`, childId: this.id, closed: this.#closed.signal },
+          shutdown: () => this.#shutdown(),
+        }),
+    );
+    return this.#rpc;
   }
 
+  /** Notifications need no JSON-RPC machinery: one frame each, in call order. */
   async #notify(method: string, params: unknown): Promise<void> {
-    const args = toParamArgs(method, params);
     if (this.#closed.signal.aborted) {
       throw new ProcwireError('CONNECTION_CLOSED', `procwire/child "${this.id}": the parent connection is closed; "${method}" was not sent`, {
         childId: this.id,
       });
     }
-    await this.#connection.sendNotification(method, ...(args as [unknown]));
+    await this.#channel.write(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
   }
 
   #report(method: string, params: unknown): Promise<boolean> {
@@ -193,7 +197,7 @@ export class ParentConnection {
     // Exit once the answer is on the wire: the response is written right after this
     // handler's promise settles, so end the socket on the next turn and exit when flushed.
     setImmediate(() => {
-      this.#socket.end(() => process.exit(ok ? (process.exitCode ?? 0) : 1));
+      this.#channel.socket.end(() => process.exit(ok ? (process.exitCode ?? 0) : 1));
     });
     return {};
   }
@@ -202,9 +206,9 @@ export class ParentConnection {
     if (this.#closed.signal.aborted) return;
     this.#closed.abort();
     clearInterval(this.#heartbeat);
-    this.#connection.dispose();
+    void this.#rpc?.then((link) => link.dispose(), () => undefined);
     for (const handler of this.#disconnectHandlers) handler();
-    if (!this.#exitOnDisconnect || this.#ending || this.#hello === undefined) return;
+    if (!this.#exitOnDisconnect || this.#ending) return;
     this.#ending = true;
     const deadline = setTimeout(() => process.exit(0), DISCONNECT_HANDLER_BUDGET_MS);
     void this.#runShutdownHandlers('disconnect').finally(() => {

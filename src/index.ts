@@ -1,3 +1,4 @@
+export { childSdkPath, registerPath } from './paths.js';
 export { Supervisor, type SupervisorOptions, type SupervisorStats, type SupervisorEvents } from './supervisor.js';
 export { Child, type ChildEvents } from './child/child.js';
 export type { ChildSpec } from './child/spec.js';

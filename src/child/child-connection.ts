@@ -6,13 +6,10 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
-  DiagnosticsNotification,
-  HeartbeatNotification,
-  LogNotification,
-  PortNotification,
+  ChannelMessageReader,
+  ChannelMessageWriter,
+  Methods,
   ProcwireError,
-  ReadyNotification,
-  ShutdownRequest,
   isReservedMethod,
   parseDiagnosticsParams,
   parseLogParams,
@@ -64,13 +61,13 @@ export class ChildConnection {
     this.#childId = childId;
     this.#accepted = accepted;
     this.#hooks = hooks;
-    const connection = createMessageConnection(accepted.reader, accepted.writer);
+    const connection = createMessageConnection(new ChannelMessageReader(accepted.channel), new ChannelMessageWriter(accepted.channel));
     this.#connection = connection;
-    this.#onChecked(ReadyNotification.method, () => hooks.ready());
-    this.#onChecked(PortNotification.method, (params) => hooks.port(parsePortParams(params)));
-    this.#onChecked(DiagnosticsNotification.method, (params) => hooks.diagnostics(parseDiagnosticsParams(params)));
-    this.#onChecked(LogNotification.method, (params) => hooks.log(parseLogParams(params)));
-    this.#onChecked(HeartbeatNotification.method, () => hooks.heartbeat());
+    this.#onChecked(Methods.ready, () => hooks.ready());
+    this.#onChecked(Methods.port, (params) => hooks.port(parsePortParams(params)));
+    this.#onChecked(Methods.diagnostics, (params) => hooks.diagnostics(parseDiagnosticsParams(params)));
+    this.#onChecked(Methods.log, (params) => hooks.log(parseLogParams(params)));
+    this.#onChecked(Methods.heartbeat, () => hooks.heartbeat());
     connection.onNotification((method, params) => {
       if (isReservedMethod(method)) {
         this.#violation(new ProcwireError('PROTOCOL_ERROR', `unknown reserved notification "${method}"`));
@@ -81,7 +78,7 @@ export class ChildConnection {
     connection.onRequest((method, params, token) => this.#dispatchRequest(method, params, token));
     connection.onError(([error]) => this.#violation(error));
     connection.onClose(() => this.#onClose());
-    accepted.socket.once('close', () => this.#onClose());
+    accepted.channel.socket.once('close', () => this.#onClose());
     connection.listen();
   }
 
@@ -109,12 +106,12 @@ export class ChildConnection {
 
   /** Asks the child to run its shutdown handlers and exit. */
   requestShutdown(): Promise<unknown> {
-    return requestWithLimits(this.#connection, ShutdownRequest.method, {}, {}, this.#peer);
+    return requestWithLimits(this.#connection, Methods.shutdown, {}, {}, this.#peer);
   }
 
   /** Closes the connection at once. */
   close(): void {
-    this.#accepted.socket.destroy();
+    this.#accepted.channel.socket.destroy();
     this.#onClose();
   }
 
@@ -159,7 +156,7 @@ export class ChildConnection {
     if (this.#closed.signal.aborted) return;
     this.#closed.abort();
     this.#connection.dispose();
-    this.#accepted.socket.destroy();
+    this.#accepted.channel.socket.destroy();
     this.#hooks.closed();
   }
 }

@@ -80,7 +80,7 @@ async function untilReady(context: LaunchContext, run: Run, expectation: Expecta
       }
       void expectation.connected.then((accepted) => {
         if (settled) {
-          accepted.socket.destroy();
+          accepted.channel.socket.destroy();
           return;
         }
         const connection = new ChildConnection(spec.id, accepted, {

@@ -1,7 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
-import type { ResponseMessage } from 'vscode-jsonrpc/node';
 import { PROTOCOL_VERSION, type HelloResult } from '../protocol/index.js';
 import { readHello, HandshakeRejection, type HelloConnection } from './handshake.js';
 import { listenOnPath } from './listen.js';
@@ -150,20 +149,19 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     const pending = this.#waiting.get(hello.id);
     if (pending === undefined) {
       this.#reject(socket, `no child with id "${hello.id}" is waiting to connect (unknown, or already connected)`, hello.id);
-      connection.reader.dispose();
+      connection.channel.dispose();
       return;
     }
     if (!tokensMatch(hello.token, pending.token)) {
       pending.lastRejection = 'a connection presented a wrong token for this id';
       this.#reject(socket, `wrong token for child "${hello.id}"`, hello.id);
-      connection.reader.dispose();
+      connection.channel.dispose();
       return;
     }
     this.#waiting.delete(hello.id);
     this.stats.acceptedConnections++;
     const result = { protocol: PROTOCOL_VERSION, parentPid: process.pid, heartbeatMs: pending.heartbeatMs } satisfies HelloResult;
-    const response: ResponseMessage = { jsonrpc: '2.0', id: connection.requestId, result };
-    void connection.writer.write(response).catch(() => undefined);
+    void connection.channel.write({ jsonrpc: '2.0', id: connection.requestId, result }).catch(() => undefined);
     pending.resolve(connection);
   }
 

@@ -1,19 +1,9 @@
 import type { Socket } from 'node:net';
-import type { Message, RequestMessage } from 'vscode-jsonrpc/node';
-import {
-  Methods,
-  PROTOCOL_VERSION,
-  parseHelloParams,
-  type HelloParams,
-  SocketMessageReader,
-  SocketMessageWriter,
-} from '../protocol/index.js';
+import { FrameChannel, Methods, PROTOCOL_VERSION, parseHelloParams, type HelloParams } from '../protocol/index.js';
 
 /** A connection that has said a well-formed hello; not yet checked against any child. */
 export interface HelloConnection {
-  socket: Socket;
-  reader: SocketMessageReader;
-  writer: SocketMessageWriter;
+  channel: FrameChannel;
   hello: HelloParams;
   requestId: number | string;
 }
@@ -26,36 +16,31 @@ export class HandshakeRejection extends Error {}
  * `procwire/hello` request of our protocol version, within `timeoutMs`. Rejects with a
  * HandshakeRejection for anything else; the caller closes the socket.
  */
-export async function readHello(
-  socket: Socket,
-  options: { maxMessageSize: number; timeoutMs: number },
-): Promise<HelloConnection> {
-  const reader = new SocketMessageReader(socket, { maxMessageSize: options.maxMessageSize });
-  const writer = new SocketMessageWriter(socket);
+export async function readHello(socket: Socket, options: { maxMessageSize: number; timeoutMs: number }): Promise<HelloConnection> {
+  const channel = new FrameChannel(socket, { maxMessageSize: options.maxMessageSize });
   let timer: NodeJS.Timeout | undefined;
-  const disposables: { dispose(): void }[] = [];
+  const unsubscribe: (() => void)[] = [];
   const failure = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HandshakeRejection(`no hello within ${options.timeoutMs} ms`)), options.timeoutMs);
-    disposables.push(reader.onError((error) => reject(new HandshakeRejection(error.message))));
-    disposables.push(reader.onClose(() => reject(new HandshakeRejection('closed before hello'))));
+    unsubscribe.push(channel.onError((error) => reject(new HandshakeRejection(error.message))));
+    unsubscribe.push(channel.onClose(() => reject(new HandshakeRejection('closed before hello'))));
   });
   try {
-    const message = await Promise.race([reader.nextMessage(), failure]);
-    const hello = checkHello(message);
-    return { socket, reader, writer, hello, requestId: (message as RequestMessage).id as number | string };
+    const message = await Promise.race([channel.nextMessage(), failure]);
+    const { hello, requestId } = checkHello(message);
+    return { channel, hello, requestId };
   } catch (error) {
-    reader.dispose();
-    writer.dispose();
+    channel.dispose();
     throw error;
   } finally {
     clearTimeout(timer);
-    for (const disposable of disposables) disposable.dispose();
+    for (const stop of unsubscribe) stop();
     failure.catch(() => undefined);
   }
 }
 
-function checkHello(message: Message): HelloParams {
-  const request = message as Partial<RequestMessage>;
+function checkHello(message: object): { hello: HelloParams; requestId: number | string } {
+  const request = message as { method?: unknown; id?: unknown; params?: unknown };
   if (request.method !== Methods.hello || (typeof request.id !== 'number' && typeof request.id !== 'string')) {
     throw new HandshakeRejection(`first message was not a ${Methods.hello} request`);
   }
@@ -68,5 +53,5 @@ function checkHello(message: Message): HelloParams {
   if (hello.protocol !== PROTOCOL_VERSION) {
     throw new HandshakeRejection(`protocol version ${hello.protocol} is not supported (this parent speaks ${PROTOCOL_VERSION})`);
   }
-  return hello;
+  return { hello, requestId: request.id };
 }

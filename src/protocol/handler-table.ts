@@ -1,6 +1,15 @@
-import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
 import { checkAppMethod } from './methods.js';
-import type { HandlerContext } from './rpc.js';
+
+/** What an application request handler gets besides the params. */
+export interface HandlerContext {
+  /** Aborted when the peer cancels the request or the connection closes. */
+  signal: AbortSignal;
+}
+
+/** Nobody serves the method; the RPC layer answers it with JSON-RPC's MethodNotFound. */
+export class NoHandlerError extends Error {
+  readonly code = -32601;
+}
 
 /** Serves an application request; its result (or the promise's) is the response. */
 export type RequestHandler = (params: any, context: HandlerContext) => unknown;
@@ -43,7 +52,7 @@ export class HandlerTable {
   /** Runs the handler for a request; a method nobody serves is JSON-RPC's MethodNotFound. */
   async request(method: string, params: unknown, context: HandlerContext): Promise<unknown> {
     const handler = this.#requests.get(method);
-    if (!handler) throw new ResponseError(ErrorCodes.MethodNotFound, `${this.#owner} has no handler for "${method}"`);
+    if (!handler) throw new NoHandlerError(`${this.#owner} has no handler for "${method}"`);
     return handler(params, context);
   }
 

@@ -6,6 +6,7 @@ export * from './env.js';
 export * from './limits.js';
 export * from './errors.js';
 export * from './frame-parser.js';
+export * from './frame-channel.js';
 export * from './socket-reader.js';
 export * from './socket-writer.js';
 export * from './validate.js';

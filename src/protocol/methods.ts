@@ -1,17 +1,10 @@
-import { NotificationType, RequestType } from 'vscode-jsonrpc/node';
-import type {
-  DiagnosticsParams,
-  EmptyParams,
-  HelloParams,
-  HelloResult,
-  LogEntry,
-  PortParams,
-} from './types.js';
-
 /** The protocol version both sides put in `procwire/hello`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Every method name procwire reserves; applications use any other name. */
+/**
+ * Every method name procwire reserves; applications use any other name. Params and
+ * results are the types in types.ts (docs/PROTOCOL.md has them all).
+ */
 export const Methods = {
   hello: 'procwire/hello',
   ready: 'procwire/ready',
@@ -38,18 +31,3 @@ export function checkAppMethod(method: string): void {
     throw new TypeError(`"${method}" is reserved by procwire; use a name outside "procwire/"`);
   }
 }
-
-/** Child -> parent, first message of every connection. */
-export const HelloRequest = new RequestType<HelloParams, HelloResult, void>(Methods.hello);
-/** Child -> parent: the child is ready for work. */
-export const ReadyNotification = new NotificationType<EmptyParams>(Methods.ready);
-/** Child -> parent: a port the child bound. */
-export const PortNotification = new NotificationType<PortParams>(Methods.port);
-/** Child -> parent: replace one file's diagnostics. */
-export const DiagnosticsNotification = new NotificationType<DiagnosticsParams>(Methods.diagnostics);
-/** Child -> parent: one log line. */
-export const LogNotification = new NotificationType<LogEntry>(Methods.log);
-/** Child -> parent: proof of life, when the parent asked for heartbeats. */
-export const HeartbeatNotification = new NotificationType<EmptyParams>(Methods.heartbeat);
-/** Parent -> child: run shutdown handlers, answer, exit. */
-export const ShutdownRequest = new RequestType<EmptyParams, EmptyParams, void>(Methods.shutdown);

@@ -1,11 +1,25 @@
-import { CancellationTokenSource, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  CancellationTokenSource,
+  ErrorCodes,
+  ParameterStructures,
+  ResponseError,
+  type CancellationToken,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { ProcwireError } from './errors.js';
-import { toParamArgs } from './params.js';
+import { NoHandlerError, type HandlerContext } from './handler-table.js';
+import { checkParams } from './params.js';
 
-/** What an application request handler gets besides the params. */
-export interface HandlerContext {
-  /** Aborted when the peer cancels the request or the connection closes. */
-  signal: AbortSignal;
+/**
+ * Turns one params value into the argument list vscode-jsonrpc's string-method overloads
+ * take, so the peer receives exactly the object or array that was sent (vscode-jsonrpc's
+ * default would wrap an array in another array).
+ */
+export function toParamArgs(method: string, params: unknown): unknown[] {
+  checkParams(method, params);
+  if (params === undefined) return [];
+  if (Array.isArray(params)) return [ParameterStructures.byPosition, ...params];
+  return [ParameterStructures.byName, params];
 }
 
 /** Limits of one outgoing request, with the timeout already in ms. */
@@ -76,7 +90,8 @@ export async function requestWithLimits(
 
 /**
  * Runs an incoming request's handler with an AbortSignal that fires when the peer cancels
- * (`$/cancelRequest`) or the connection closes.
+ * (`$/cancelRequest`) or the connection closes. A method nobody serves is answered with
+ * JSON-RPC's MethodNotFound.
  */
 export async function runHandler(
   token: CancellationToken,
@@ -89,6 +104,9 @@ export async function runHandler(
   closed.addEventListener('abort', cancel, { once: true });
   try {
     return await handler({ signal: controller.signal });
+  } catch (error) {
+    if (error instanceof NoHandlerError) throw new ResponseError(ErrorCodes.MethodNotFound, error.message);
+    throw error;
   } finally {
     subscription.dispose();
     closed.removeEventListener('abort', cancel);

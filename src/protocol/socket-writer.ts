@@ -1,51 +1,38 @@
-import type { Socket } from 'node:net';
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
+import type { FrameChannel } from './frame-channel.js';
 
 /**
- * A vscode-jsonrpc MessageWriter that sends header and body in one `write`, so each message
- * costs one syscall and cannot interleave with another. Order is the socket's own order.
+ * vscode-jsonrpc's MessageWriter over a FrameChannel: header and body in one `write`, so
+ * each message costs one syscall and cannot interleave with another.
  */
-export class SocketMessageWriter extends AbstractMessageWriter implements MessageWriter {
-  readonly #socket: Socket;
+export class ChannelMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  readonly #channel: FrameChannel;
+  readonly #unsubscribe: () => void;
   #errors = 0;
 
-  constructor(socket: Socket) {
+  constructor(channel: FrameChannel) {
     super();
-    this.#socket = socket;
-    socket.once('close', this.#onClose);
+    this.#channel = channel;
+    this.#unsubscribe = channel.onClose(() => this.fireClose());
   }
 
-  write(message: Message): Promise<void> {
-    const body = JSON.stringify(message);
-    const frame = `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
-    return new Promise((resolve, reject) => {
-      if (this.#socket.destroyed || !this.#socket.writable) {
-        reject(new Error('the connection is closed'));
-        return;
-      }
-      this.#socket.write(frame, 'utf8', (error) => {
-        if (error) {
-          this.#errors++;
-          this.fireError(error, message, this.#errors);
-          reject(error);
-        } else {
-          this.#errors = 0;
-          resolve();
-        }
-      });
-    });
+  async write(message: Message): Promise<void> {
+    try {
+      await this.#channel.write(message);
+      this.#errors = 0;
+    } catch (error) {
+      this.#errors++;
+      this.fireError(error, message, this.#errors);
+      throw error;
+    }
   }
 
   end(): void {
-    this.#socket.end();
+    this.#channel.socket.end();
   }
 
   override dispose(): void {
     super.dispose();
-    this.#socket.off('close', this.#onClose);
+    this.#unsubscribe();
   }
-
-  readonly #onClose = (): void => {
-    this.fireClose();
-  };
 }

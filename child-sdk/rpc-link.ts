@@ -1,0 +1,45 @@
+import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { FrameChannel } from '../src/protocol/frame-channel.js';
+import type { HandlerTable } from '../src/protocol/handler-table.js';
+import { Methods } from '../src/protocol/methods.js';
+import { requestWithLimits, runHandler, type PeerContext, type RequestLimits } from '../src/protocol/rpc.js';
+import { ChannelMessageReader } from '../src/protocol/socket-reader.js';
+import { ChannelMessageWriter } from '../src/protocol/socket-writer.js';
+
+/** What the JSON-RPC layer needs from the ParentConnection it serves. */
+export interface RpcLinkOptions {
+  handlers: HandlerTable;
+  peer: PeerContext;
+  shutdown(): Promise<object>;
+}
+
+/**
+ * The child's JSON-RPC layer: vscode-jsonrpc over the frame channel, serving the parent's
+ * requests and carrying the child's. Loaded after hello and ready are out (the module
+ * that pulls vscode-jsonrpc into the process), because a child's start is on the clock.
+ */
+export class RpcLink {
+  readonly #connection: MessageConnection;
+  readonly #peer: PeerContext;
+
+  constructor(channel: FrameChannel, options: RpcLinkOptions) {
+    this.#peer = options.peer;
+    const connection = createMessageConnection(new ChannelMessageReader(channel), new ChannelMessageWriter(channel));
+    this.#connection = connection;
+    connection.onError(() => channel.socket.destroy());
+    connection.onRequest(Methods.shutdown, () => options.shutdown());
+    connection.onRequest((method, params, token) =>
+      runHandler(token, options.peer.closed, (context) => options.handlers.request(method, params, context)),
+    );
+    connection.onNotification((method, params) => options.handlers.notify(method, params));
+    connection.listen();
+  }
+
+  request(method: string, params: unknown, limits: RequestLimits): Promise<unknown> {
+    return requestWithLimits(this.#connection, method, params, limits, this.#peer);
+  }
+
+  dispose(): void {
+    this.#connection.dispose();
+  }
+}

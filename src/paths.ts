@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Built, this file is dist/src/paths.js and the bundles sit in dist/; run from source
+// (tests, the demo) it is src/paths.ts and they sit in dist/ beside src/.
+const here = dirname(fileURLToPath(import.meta.url));
+
+function bundle(name: string): string {
+  const built = join(here, '..', name);
+  const fromSource = join(here, '..', 'dist', name);
+  return existsSync(built) || !existsSync(fromSource) ? built : fromSource;
+}
+
+/**
+ * Absolute path of the child SDK as one dependency-free CommonJS file that any Node >= 16
+ * can `require`, for children that run on another Node and cannot see this package.
+ */
+export const childSdkPath: string = bundle('child.cjs');
+
+/**
+ * Absolute path of the preload: `node --require <registerPath> app.js` supervises an app
+ * with no procwire code (ports from its servers, crashes as diagnostics, readiness).
+ */
+export const registerPath: string = bundle('register.cjs');

@@ -1,0 +1,163 @@
+import type { Socket } from 'node:net';
+import { FrameParser } from './frame-parser.js';
+import { DEFAULT_FRAME_DEADLINE_MS } from './limits.js';
+import { ProcwireError } from './errors.js';
+
+/** A JSON-RPC message as it travels: any JSON object. */
+export type WireMessage = object;
+
+/** Options of {@link FrameChannel}. */
+export interface FrameChannelOptions {
+  maxMessageSize: number;
+  /** A frame that started arriving must be complete within this many ms. */
+  frameDeadlineMs?: number;
+}
+
+/** Encodes one message as an LSP base-protocol frame: header and body in one string. */
+export function encodeFrame(message: WireMessage): string {
+  const body = JSON.stringify(message);
+  return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+}
+
+/**
+ * Messages over one socket, framed, with no JSON-RPC semantics: the layer both the
+ * handshake and vscode-jsonrpc stand on. Frames are decoded synchronously from the
+ * socket's chunks with the size cap enforced before buffering; each message is written
+ * with one `write`. Messages that arrive before `listen` are held (the socket is paused
+ * meanwhile), so a handshake can take the first one with `nextMessage` and hand the rest
+ * on in order. A stream error (oversize, garbage, a stalled frame) is reported once; the
+ * owner closes the socket. Imports nothing of vscode-jsonrpc, so a child can say hello
+ * and ready before loading it.
+ */
+export class FrameChannel {
+  readonly socket: Socket;
+  readonly #parser: FrameParser;
+  readonly #frameDeadlineMs: number;
+  #held: WireMessage[] = [];
+  #callback: ((message: WireMessage) => void) | undefined;
+  #waiter: ((message: WireMessage) => void) | undefined;
+  #deadline: NodeJS.Timeout | undefined;
+  #failed = false;
+  readonly #errorListeners = new Set<(error: ProcwireError) => void>();
+  readonly #closeListeners = new Set<() => void>();
+
+  constructor(socket: Socket, options: FrameChannelOptions) {
+    this.socket = socket;
+    this.#frameDeadlineMs = options.frameDeadlineMs ?? DEFAULT_FRAME_DEADLINE_MS;
+    this.#parser = new FrameParser(options.maxMessageSize, (message) => this.#deliver(message));
+    socket.on('data', this.#onData);
+    socket.once('close', this.#onClose);
+  }
+
+  /** True once the socket has closed or can no longer be written. */
+  get closed(): boolean {
+    return this.socket.destroyed || !this.socket.writable;
+  }
+
+  /** Resolves with the next message, for a handshake that runs before `listen`. */
+  nextMessage(): Promise<WireMessage> {
+    const held = this.#held.shift();
+    if (held !== undefined) return Promise.resolve(held);
+    return new Promise((resolve) => {
+      this.#waiter = resolve;
+      this.socket.resume();
+    });
+  }
+
+  /** Delivers every message from now on (held ones first) to `callback`. */
+  listen(callback: (message: WireMessage) => void): () => void {
+    this.#callback = callback;
+    const held = this.#held;
+    this.#held = [];
+    for (const message of held) callback(message);
+    this.socket.resume();
+    return () => {
+      if (this.#callback === callback) this.#callback = undefined;
+    };
+  }
+
+  /** Sends one message; resolves once the socket took it, rejects if it is closed. */
+  write(message: WireMessage): Promise<void> {
+    const frame = encodeFrame(message);
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new ProcwireError('CONNECTION_CLOSED', 'the connection is closed'));
+        return;
+      }
+      this.socket.write(frame, 'utf8', (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  onError(listener: (error: ProcwireError) => void): () => void {
+    this.#errorListeners.add(listener);
+    return () => this.#errorListeners.delete(listener);
+  }
+
+  onClose(listener: () => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  /** Stops reading; the socket itself is the owner's to close. */
+  dispose(): void {
+    this.#stopDeadline();
+    this.socket.off('data', this.#onData);
+    this.socket.off('close', this.#onClose);
+    this.#callback = undefined;
+    this.#waiter = undefined;
+    this.#errorListeners.clear();
+    this.#closeListeners.clear();
+  }
+
+  #deliver(message: WireMessage): void {
+    if (this.#callback) {
+      this.#callback(message);
+    } else if (this.#waiter) {
+      const waiter = this.#waiter;
+      this.#waiter = undefined;
+      waiter(message);
+    } else {
+      this.#held.push(message);
+      this.socket.pause();
+    }
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#failed) return;
+    try {
+      this.#parser.push(chunk);
+    } catch (error) {
+      this.#fail(error as ProcwireError);
+      return;
+    }
+    if (this.#parser.hasPartialFrame) this.#startDeadline();
+    else this.#stopDeadline();
+  };
+
+  readonly #onClose = (): void => {
+    this.#stopDeadline();
+    for (const listener of [...this.#closeListeners]) listener();
+  };
+
+  #fail(error: ProcwireError): void {
+    this.#failed = true;
+    this.#stopDeadline();
+    for (const listener of [...this.#errorListeners]) listener(error);
+  }
+
+  #startDeadline(): void {
+    // The deadline runs from the frame's first byte, not its latest one, so a peer that
+    // trickles a byte at a time cannot hold the connection open forever.
+    if (this.#deadline !== undefined) return;
+    this.#deadline = setTimeout(() => {
+      this.#fail(new ProcwireError('PROTOCOL_ERROR', `a frame stalled: not complete within ${this.#frameDeadlineMs} ms`));
+    }, this.#frameDeadlineMs);
+    this.#deadline.unref();
+  }
+
+  #stopDeadline(): void {
+    if (this.#deadline === undefined) return;
+    clearTimeout(this.#deadline);
+    this.#deadline = undefined;
+  }
+}
