@@ -140,12 +140,18 @@ parent.ready();
 `;
 
 const parentScript = `// The parent, as a user would write it: spawn both children, talk to them, shut down.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Supervisor } from 'procwire';
+import { Supervisor, childSdkPath, registerPath } from 'procwire';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const sup = await Supervisor.start();
-const report = { library: fileURLToPath(import.meta.resolve('procwire')), children: {} };
+const report = {
+  library: fileURLToPath(import.meta.resolve('procwire')),
+  bundles: { childSdkPath, registerPath, exist: existsSync(childSdkPath) && existsSync(registerPath), register: createRequire(import.meta.url).resolve('procwire/child/register') },
+  children: {},
+};
 try {
   for (const [id, file] of [['cjs', 'child.cjs'], ['esm', 'child.mjs']]) {
     const child = await sup.spawn({ id, command: process.execPath, args: [here(file)] });
@@ -173,6 +179,7 @@ interface ChildReport {
 
 interface ParentReport {
   library: string;
+  bundles: { childSdkPath: string; registerPath: string; exist: boolean; register: string };
   children: Record<string, ChildReport>;
 }
 
@@ -180,7 +187,7 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
   const { tarball, files } = await pack(t);
 
   await t.test('the tarball ships the built package and no sources or tests', async (t) => {
-    for (const shipped of ['package.json', 'dist/child.cjs', 'dist/child.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/child-sdk/index.d.ts']) {
+    for (const shipped of ['package.json', 'dist/child.cjs', 'dist/child.mjs', 'dist/register.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/child-sdk/index.d.ts', 'docs/PROTOCOL.md']) {
       t.ok(files.includes(shipped), `ships ${shipped}`);
     }
     t.same(files.filter((f) => f.startsWith('test/')), [], 'ships nothing from test/');
@@ -211,6 +218,11 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
   const report = JSON.parse(lines[0] ?? '') as ParentReport;
 
   t.equal(report.library, join(installed, 'dist', 'src', 'index.js'), "the parent's 'procwire' is the installed dist/src/index.js");
+  t.same(
+    report.bundles,
+    { childSdkPath: join(installed, 'dist', 'child.cjs'), registerPath: join(installed, 'dist', 'register.cjs'), exist: true, register: join(installed, 'dist', 'register.cjs') },
+    'childSdkPath and registerPath point into the installed package, and procwire/child/register resolves',
+  );
   t.same(Object.keys(report.children), ['cjs', 'esm'], 'both children reported');
   for (const [id, bundle] of [['cjs', 'child.cjs'], ['esm', 'child.mjs']] as const) {
     const child = report.children[id];
