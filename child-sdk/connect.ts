@@ -77,6 +77,9 @@ async function open(options: ConnectOptions): Promise<ParentConnection> {
   return new ParentConnection(channel, id, hello, { exitOnDisconnect: options.exitOnDisconnect ?? true });
 }
 
+// A parent that accepted the connection answers at once; one that does not in this long is hung.
+const HELLO_ANSWER_TIMEOUT_MS = 30_000;
+
 /** Says hello in a raw frame and reads the answer, before any JSON-RPC machinery exists. */
 async function handshake(channel: FrameChannel, id: string, token: string): Promise<HelloResult> {
   const refused = (): ProcwireError =>
@@ -89,6 +92,10 @@ async function handshake(channel: FrameChannel, id: string, token: string): Prom
   const unsubscribe: (() => void)[] = [];
   try {
     const answer = await new Promise<object>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new ProcwireError('NOT_CONNECTED', `procwire/child "${id}": the parent did not answer hello within ${HELLO_ANSWER_TIMEOUT_MS / 1000} s`, { childId: id }));
+      }, HELLO_ANSWER_TIMEOUT_MS);
+      unsubscribe.push(() => clearTimeout(timer));
       unsubscribe.push(channel.onClose(() => reject(refused())));
       unsubscribe.push(channel.onError((error) => reject(error)));
       channel.nextMessage().then(resolve, reject);

@@ -58,6 +58,8 @@ export class FrameParser {
     for (const line of header.split('\r\n')) {
       const match = CONTENT_LENGTH.exec(line);
       if (match?.[1] !== undefined) {
+        // Two lengths could be read two ways by two parsers; refuse rather than pick one.
+        if (length >= 0) throw new ProcwireError('PROTOCOL_ERROR', 'frame header has more than one Content-Length');
         length = Number(match[1]);
       } else if (/^content-length:/i.test(line)) {
         throw new ProcwireError('PROTOCOL_ERROR', `invalid Content-Length ${JSON.stringify(line.slice(0, 80))}`);

@@ -191,7 +191,8 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
       t.ok(files.includes(shipped), `ships ${shipped}`);
     }
     t.same(files.filter((f) => f.startsWith('test/')), [], 'ships nothing from test/');
-    t.same(files.filter((f) => /^(src|child-sdk)\//.test(f)), [], 'ships no src/ or child-sdk/ sources');
+    t.ok(files.includes('child-sdk/python/procwire_child.py'), 'ships the Python client');
+    t.same(files.filter((f) => /^(src|child-sdk)\//.test(f) && !f.startsWith('child-sdk/python/')), [], 'ships no src/ or child-sdk/ TypeScript sources');
     t.same(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), [], 'ships no .ts files other than declarations');
   });
 

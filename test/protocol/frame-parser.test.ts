@@ -63,6 +63,7 @@ const broken: [string, string, RegExp][] = [
   ['invalid JSON', 'Content-Length: 5\r\n\r\n{oops', /not valid JSON/],
   ['a JSON array (batches are not supported)', 'Content-Length: 2\r\n\r\n[]', /not a JSON-RPC message object/],
   ['a JSON string', 'Content-Length: 4\r\n\r\n"hi"', /not a JSON-RPC message object/],
+  ['two Content-Length headers', 'Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}', /more than one Content-Length/],
   ['a negative length', 'Content-Length: -1\r\n\r\n', /invalid Content-Length/],
 ];
 for (const [what, input, message] of broken) {

@@ -1,0 +1,133 @@
+import t, { type Test } from 'tap';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import type { ChildSpec, LogEntry } from '../../src/index.js';
+import { exitOf, fixture, pidAlive, recordLives, spawnTracked, startSupervisor, until } from '../helpers/index.js';
+
+// The stdlib-only Python client (child-sdk/python/procwire_child.py) under the real
+// supervisor, through test/fixtures/python-child.py.
+
+function pythonProblem(): string | false {
+  const probe = spawnSync('python3', ['-c', 'import sys; print(sys.version_info >= (3, 8))'], { encoding: 'utf8' });
+  if (probe.error !== undefined) return `python3 is not on PATH (${probe.error.message}); the Python client cannot be tested here`;
+  if (probe.stdout.trim() !== 'True') return `python3 is older than 3.8 (the client's minimum): ${probe.stdout.trim() || probe.stderr.trim()}`;
+  return false;
+}
+
+const skip = pythonProblem();
+const SHUTDOWN_LINE = 'python shutdown handler ran';
+
+function pythonSpec(id: string, extra: Partial<ChildSpec> = {}): ChildSpec {
+  return { id, command: 'python3', args: [fixture('python-child.py')], ...extra };
+}
+
+/** Resolves once something listens on 127.0.0.1:port (rejects on a refused connection). */
+function reachable(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+t.test('a Python child: hello, port, diagnostics, log, requests both ways, clean stop', { skip }, async (t) => {
+  const sup = await startSupervisor(t);
+  const logs: LogEntry[] = [];
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  sup.on('child', (child) => {
+    child.on('log', (entry) => logs.push(entry));
+    child.on('stdout', (line) => stdout.push(line));
+    child.on('stderr', (line) => stderr.push(line));
+  });
+  const child = await sup.spawn(pythonSpec('py'));
+  t.equal(child.state.kind, 'running', 'spawn resolved: hello and ready worked');
+
+  const port = child.ports.get('http');
+  t.match(port, { name: 'http', host: '127.0.0.1', protocol: 'http' });
+  t.ok(port !== undefined && port.port > 0, `a real ephemeral port: ${port?.port}`);
+  await reachable(port!.port);
+  t.pass('the reported port accepts connections');
+
+  t.same([...child.diagnostics.keys()], ['/src/app.py']);
+  t.same(child.diagnostics.get('/src/app.py'), [
+    {
+      range: { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } },
+      severity: 1,
+      code: 'E0602',
+      source: 'pylint',
+      message: 'undefined variable "näme"',
+    },
+  ]);
+  t.same(logs, [{ level: 'info', message: `python child ${child.pid} listening on ${port?.port}` }], 'the log line arrived before ready');
+
+  t.same(await child.sendRequest('echo', { a: [1, 'x'] }), { a: [1, 'x'] });
+  t.same(await child.sendRequest('echo', [1, { b: null }]), [1, { b: null }], 'array params round-trip');
+  t.same(await child.sendRequest('echo'), null, 'no params: the handler gets None and answers null');
+
+  const asked: unknown[] = [];
+  child.onRequest('ui/confirm', async (params) => {
+    asked.push(params);
+    return { confirmed: true, question: (params as { question: string }).question };
+  });
+  t.same(await child.sendRequest('ask-parent', { question: 'overwrite?' }), { confirmed: true, question: 'overwrite?' });
+  t.same(asked, [{ question: 'overwrite?' }], "the parent's handler saw the child's params");
+
+  await t.rejects(child.sendRequest('no-such-method', {}), { code: -32601, message: /child "py" has no handler for "no-such-method"/ });
+  child.onRequest('ui/confirm', () => {
+    throw new Error('no terminal');
+  });
+  await t.rejects(
+    child.sendRequest('ask-parent', { question: 'again?' }),
+    { code: -32603, message: /no terminal/ },
+    "the parent's error reaches the child's send_request as RpcError and comes back with its code",
+  );
+
+  t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
+  await until(() => stdout.includes(SHUTDOWN_LINE), 2000, 'the shutdown handler line on stdout');
+  t.same(stderr, [], 'nothing on stderr');
+});
+
+t.test('a Python child with heartbeat: 300 stays up through a 1 s busy request', { skip }, async (t) => {
+  const sup = await startSupervisor(t);
+  const lives = recordLives(sup);
+  const child = await sup.spawn(pythonSpec('beating', { heartbeat: 300, restart: 'never' }));
+  const pid = child.pid;
+  // The handler keeps the child busy for 1 s, more than the 600 ms of silence after which
+  // the parent takes a child to be hung and stops it; the heartbeat thread runs meanwhile.
+  t.same(await child.sendRequest('work', { seconds: 1 }), { seconds: 1 }, 'answered after 1 s, so not stopped as hung');
+  t.same(await child.sendRequest('echo', { still: 'here' }), { still: 'here' });
+  t.equal(child.state.kind, 'running');
+  t.equal(child.pid, pid, 'the same process');
+  const life = lives.get('beating')!;
+  t.same([...new Set(life.states.map((s) => s.kind))], ['starting', 'running'], 'never stopping, exited or in backoff');
+  t.same(life.pids, [pid], 'one process');
+  t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
+});
+
+t.test('a parent killed with SIGKILL: its Python child runs its shutdown handlers and exits within 1 s', { skip }, async (t: Test) => {
+  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-python.mjs'), './python-child.py']);
+  let out = '';
+  const report = new Promise<string>((resolve) => {
+    parent.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+  });
+  const { pid, address } = JSON.parse(await report) as { pid: number; address: string };
+  t.teardown(() => {
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(dirname(address), { recursive: true, force: true });
+  });
+  t.ok(pidAlive(pid), 'the Python child runs');
+  parent.kill('SIGKILL');
+  await exitOf(parent);
+  const waited = await until(() => !pidAlive(pid), 1000, `Python child ${pid} to exit`);
+  t.ok(waited <= 1000, `Python child ${pid} exited ${waited} ms after its parent died`);
+  await until(() => out.includes(SHUTDOWN_LINE), 1000, 'the shutdown handler line');
+  t.pass('its shutdown handler ran on the disconnect');
+});
