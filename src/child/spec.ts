@@ -63,7 +63,8 @@ export interface ResolvedSpec {
   heartbeatMs: number;
 }
 
-const KNOWN_KEYS = [
+/** Every option a ChildSpec may have; the config schema must list the same. */
+export const SPEC_KEYS = [
   'id',
   'command',
   'args',
@@ -91,7 +92,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2',
  */
 export function resolveSpec(input: unknown): ResolvedSpec {
   const spec = expectObject('spec', input);
-  rejectUnknownKeys('spec', spec, KNOWN_KEYS);
+  rejectUnknownKeys('spec', spec, SPEC_KEYS);
   const id = expectString('spec.id', spec.id);
   if (!ID_PATTERN.test(id)) {
     throw new TypeError(

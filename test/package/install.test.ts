@@ -187,7 +187,7 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
   const { tarball, files } = await pack(t);
 
   await t.test('the tarball ships the built package and no sources or tests', async (t) => {
-    for (const shipped of ['package.json', 'dist/child.cjs', 'dist/child.mjs', 'dist/register.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/child-sdk/index.d.ts', 'docs/PROTOCOL.md']) {
+    for (const shipped of ['package.json', 'schema/procwire.config.schema.json', 'dist/src/cli/main.js', 'dist/child.cjs', 'dist/child.mjs', 'dist/register.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/child-sdk/index.d.ts', 'docs/PROTOCOL.md']) {
       t.ok(files.includes(shipped), `ships ${shipped}`);
     }
     t.same(files.filter((f) => f.startsWith('test/')), [], 'ships nothing from test/');
@@ -213,6 +213,9 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
   await writeFile(join(project, 'child.mjs'), esmChild);
   await writeFile(join(project, 'parent.mjs'), parentScript);
   const { stdout } = await run(process.execPath, ['parent.mjs'], project, 60_000);
+
+  const version = await run(join(project, 'node_modules', '.bin', 'procwire'), ['--version'], project, 30_000);
+  t.equal(version.stdout.trim(), '0.1.0', 'the procwire command is installed and runs');
 
   const lines = stdout.trim().split('\n');
   t.equal(lines.length, 1, 'the parent prints exactly its report');

@@ -2,7 +2,7 @@
 // LSP-shaped diagnostics (0-based positions) per file, and serves 'build' requests.
 const fs = require('node:fs');
 const path = require('node:path');
-const { connect } = require('../../dist/child.cjs');
+const { connect } = require('../../../dist/child.cjs');
 
 const projectDir = path.resolve(process.argv[2] ?? path.join(__dirname, '../sample-project'));
 const files = ['src/main.ts', 'src/greet.ts'].map((file) => path.join(projectDir, file));

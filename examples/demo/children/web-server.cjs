@@ -1,6 +1,6 @@
 // A dev server under procwire: binds an ephemeral port, tells the parent which one, says ready.
 const http = require('node:http');
-const { connect } = require('../../dist/child.cjs');
+const { connect } = require('../../../dist/child.cjs');
 
 async function main() {
   const parent = await connect();

@@ -39,7 +39,7 @@ process.once('SIGINT', () => {
 
 try {
   // spawn() resolves once the child has connected back and said ready.
-  const web = await sup.spawn({ id: 'web', command: process.execPath, args: [here('children/web-server.cjs')] });
+  const web = await sup.spawn({ id: 'web', command: process.execPath, args: [here('demo/children/web-server.cjs')] });
   const { protocol, host, port } = await web.waitForPort('http', { timeout: '5s' });
   const url = `${protocol}://${host}:${port}/`;
   console.log(`web server: ${url}`);
@@ -48,7 +48,7 @@ try {
   const compiler = await sup.spawn({
     id: 'compiler',
     command: process.execPath,
-    args: [here('children/compiler.cjs'), here('sample-project')],
+    args: [here('demo/children/compiler.cjs'), here('demo/sample-project')],
   });
   console.log('diagnostics:');
   for (const [file, diagnostics] of compiler.diagnostics) {

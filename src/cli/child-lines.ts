@@ -1,0 +1,44 @@
+import type { Child, ChildEvents } from '../child/child.js';
+import { describeExit } from '../child/run.js';
+import { formatDiagnostic, portAddress, type Paint } from './format.js';
+
+/** A line about a child, and whether it is output (kept in the TTY view's scrollback) or status. */
+export interface ChildLine {
+  text: string;
+  /** 'output': the child's own words (stdout, stderr, logs, diagnostics, failures); 'status': lifecycle. */
+  kind: 'output' | 'status';
+  /** Printed without the id prefix (diagnostics, so terminals and editors link `path:line:col`). */
+  bare?: boolean;
+}
+
+/** Turns a child's events into lines; returns a function that unsubscribes. */
+export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) => void): () => void {
+  const stops: (() => void)[] = [];
+  const on = <E extends keyof ChildEvents>(event: E, listener: (...args: ChildEvents[E]) => void): void => {
+    child.on(event, listener as never);
+    stops.push(() => child.off(event, listener as never));
+  };
+  on('state', (state) => {
+    const pid = 'pid' in state && state.pid !== undefined ? ` (pid ${state.pid})` : '';
+    // A give-up has its own line (the gave-up event) with the same words.
+    const reason = state.kind === 'failed' && state.error.code === 'GAVE_UP' ? 'restart limit reached' : state.reason;
+    emit({ kind: 'status', text: `${state.kind}${pid}: ${reason}` });
+  });
+  on('port', (port) => emit({ kind: 'status', text: `port ${port.name} ${paint.cyan(portAddress(port))}` }));
+  on('diagnostics', (file, list) => {
+    for (const diagnostic of list) emit({ kind: 'output', bare: true, text: formatDiagnostic(file, diagnostic, paint) });
+  });
+  on('log', ({ level, message }) => {
+    const shown = level === 'error' ? paint.red(level) : level === 'warn' ? paint.yellow(level) : paint.dim(level);
+    emit({ kind: 'output', text: `${shown}: ${message}` });
+  });
+  on('stdout', (line) => emit({ kind: 'output', text: line }));
+  on('stderr', (line) => emit({ kind: 'output', text: paint.red(line) }));
+  on('exit', (exit) => emit({ kind: 'status', text: describeExit(exit) }));
+  on('restart', ({ restarts, delayMs }) => emit({ kind: 'status', text: `restart ${restarts} in ${delayMs} ms` }));
+  on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${error.message}`) }));
+  on('protocol-error', (error) => emit({ kind: 'output', text: paint.red(`protocol error: ${error.message}`) }));
+  return () => {
+    for (const stop of stops) stop();
+  };
+}

@@ -1,0 +1,58 @@
+import { relative, isAbsolute } from 'node:path';
+import type { Diagnostic, PortInfo } from '../protocol/index.js';
+
+/** ANSI styling that is a no-op when color is off. */
+export interface Paint {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  cyan(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+/** Colors on a TTY unless NO_COLOR is set (non-empty, per no-color.org); FORCE_COLOR turns them on anywhere. */
+export function makePaint(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Paint {
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
+  const on = forced || (!env.NO_COLOR && stream.isTTY === true);
+  const style = (open: number, close: number) => (text: string) => (on ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+  return { red: style(31, 39), yellow: style(33, 39), green: style(32, 39), cyan: style(36, 39), dim: style(2, 22), bold: style(1, 22) };
+}
+
+const SEVERITY = ['', 'error', 'warning', 'info', 'hint'] as const;
+
+/** A diagnostic the way tsc prints one: `path:line:col - error TS2322: message`, 1-based. */
+export function formatDiagnostic(file: string, diagnostic: Diagnostic, paint: Paint, cwd: string = process.cwd()): string {
+  const shown = isAbsolute(file) && !relative(cwd, file).startsWith('..') ? relative(cwd, file) : file;
+  const { line, character } = diagnostic.range.start;
+  const severity = SEVERITY[diagnostic.severity ?? 1] ?? 'error';
+  const colored = severity === 'error' ? paint.red(severity) : severity === 'warning' ? paint.yellow(severity) : paint.cyan(severity);
+  const code = diagnostic.code === undefined ? '' : ` ${paint.dim(String(diagnostic.code))}`;
+  return `${paint.cyan(shown)}:${paint.yellow(String(line + 1))}:${paint.yellow(String(character + 1))} - ${colored}${code}: ${diagnostic.message}`;
+}
+
+/** Where a port can be reached: a URL for http(s), host:port otherwise. */
+export function portAddress(port: PortInfo): string {
+  return port.protocol === 'http' || port.protocol === 'https' ? `${port.protocol}://${port.host}:${port.port}` : `${port.host}:${port.port}`;
+}
+
+/** A short uptime: 42s, 3m05s, 2h03m. */
+export function formatUptime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Error and warning counts over a child's diagnostics. */
+export function countProblems(diagnostics: ReadonlyMap<string, readonly Diagnostic[]>): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const list of diagnostics.values()) {
+    for (const d of list) {
+      if ((d.severity ?? 1) === 1) errors++;
+      else if (d.severity === 2) warnings++;
+    }
+  }
+  return { errors, warnings };
+}

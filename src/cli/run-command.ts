@@ -1,0 +1,130 @@
+import { Supervisor } from '../supervisor.js';
+import { isProcwireError } from '../protocol/index.js';
+import { loadConfig, ConfigError } from './config.js';
+import { countProblems, makePaint, portAddress } from './format.js';
+import { lineReporter } from './line-reporter.js';
+import { probePort } from './probe.js';
+import type { Reporter } from './reporter.js';
+import { settled, shownState, type RosterEntry } from './roster.js';
+import { ttyReporter } from './tty-reporter.js';
+
+/** Options of `procwire run`. */
+export interface RunOptions {
+  config: string;
+  /** Shut down by itself after this long (the demo, smoke tests). */
+  exitAfterMs: number | undefined;
+  /** GET each http port once and show the answer. */
+  probe: boolean;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Exit codes of `procwire run`. */
+export const ExitCode = { ok: 0, childFailed: 1, usage: 2, forced: 130 } as const;
+
+/**
+ * Runs the children of a config until they have all ended, a signal arrives, or
+ * `exitAfterMs` passes; then shuts down gracefully and prints a summary. Resolves with the
+ * exit code: 0, 1 when a critical child ended `failed`, 2 for a bad config (nothing is
+ * started). A second SIGINT exits 130 at once, killing the children's groups.
+ */
+export async function runCommand(options: RunOptions): Promise<number> {
+  const paint = makePaint(options.stdout);
+  let config;
+  try {
+    config = await loadConfig(options.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    options.stderr.write(`procwire: ${error.message}\n`);
+    return ExitCode.usage;
+  }
+  const entries: RosterEntry[] = config.map(({ spec, critical }) => ({ id: spec.id, critical, child: undefined, startError: undefined, probes: new Map() }));
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const reporter: Reporter = options.stdout.isTTY
+    ? ttyReporter(entries, paint, options.stdout)
+    : lineReporter(entries.map((e) => e.id), paint, (text) => options.stdout.write(text));
+
+  const sup = await Supervisor.start();
+  let finish!: (reason: string) => void;
+  const finished = new Promise<string>((resolve) => (finish = resolve));
+  const checkSettled = (): void => {
+    if (startsDone && entries.every(settled)) finish('every child has ended');
+  };
+  let startsDone = false;
+
+  sup.on('child', (child) => {
+    const entry = byId.get(child.id);
+    if (!entry) return;
+    entry.child = child;
+    reporter.watch(entry);
+    child.on('state', checkSettled);
+    if (options.probe) {
+      child.on('port', (port) => {
+        if (port.protocol !== 'http' && port.protocol !== 'https') return;
+        void probePort(port).then((answer) => {
+          entry.probes.set(port.name, answer);
+          reporter.probed(entry, `${port.name} ${portAddress(port)}`, answer);
+        });
+      });
+    }
+  });
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      finish(signal);
+      return;
+    }
+    if (signal === 'SIGINT') {
+      options.stderr.write('\nprocwire: second Ctrl-C, killing everything now\n');
+      // The exit hook SIGKILLs every child's process group on the way out.
+      process.exit(ExitCode.forced);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const timer = options.exitAfterMs === undefined ? undefined : setTimeout(() => finish(`--exit-after ${options.exitAfterMs} ms`), options.exitAfterMs);
+
+  const stopping = finished.then(() => undefined);
+  for (const { spec } of config) {
+    const entry = byId.get(spec.id)!;
+    const started = sup.spawn(spec).then(
+      () => undefined,
+      (error: unknown) => {
+        entry.startError = isProcwireError(error) ? error : undefined;
+        if (!isProcwireError(error, 'STOPPED')) reporter.note(paint.red(`${spec.id} did not start: ${(error as Error).message}`));
+      },
+    );
+    if ((await Promise.race([started.then(() => 'started'), stopping.then(() => 'stopping')])) === 'stopping') break;
+  }
+  startsDone = true;
+  checkSettled();
+
+  const reason = await finished;
+  clearTimeout(timer);
+  // Judged before the shutdown, which leaves every child 'stopped'.
+  const failed = entries.filter((entry) => shownState(entry) === 'failed');
+  const finalStates = new Map(entries.map((entry) => [entry.id, shownState(entry)]));
+  const finalPorts = new Map(entries.map((entry) => [entry.id, [...(entry.child?.ports.values() ?? [])].map(portAddress).join(' ')]));
+  reporter.note(`shutting down (${reason})`);
+  await sup.shutdown();
+  reporter.close();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  options.stdout.write(`\n${paint.bold('summary')}\n`);
+  for (const entry of entries) {
+    const { errors, warnings } = entry.child ? countProblems(entry.child.diagnostics) : { errors: 0, warnings: 0 };
+    const state = finalStates.get(entry.id) ?? 'pending';
+    const shown = state === 'failed' ? paint.red(state) : state;
+    const note = entry.critical ? '' : paint.dim(' (not critical)');
+    const ports = finalPorts.get(entry.id);
+    options.stdout.write(`  ${entry.id}: ${shown}${note}, ${entry.child?.restarts ?? 0} restarts, ${errors} errors, ${warnings} warnings${ports ? `, ${ports}` : ''}\n`);
+  }
+  const critical = failed.filter((entry) => entry.critical);
+  options.stdout.write(
+    critical.length > 0 ? paint.red(`${critical.length} critical child(ren) failed: ${critical.map((e) => e.id).join(', ')}\n`) : `all critical children ok\n`,
+  );
+  return critical.length > 0 ? ExitCode.childFailed : ExitCode.ok;
+}

@@ -1,0 +1,190 @@
+import t, { type Test } from 'tap';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { SPEC_KEYS } from '../../src/child/spec.js';
+import { exitOf, fixture, pidAlive, spawnTracked, until } from '../helpers/index.js';
+
+const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+function writeConfig(t: Test, children: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'procwire-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'procwire.config.json');
+  writeFileSync(file, JSON.stringify(children, null, 2));
+  return file;
+}
+
+/** Runs the CLI and collects its stdout lines; `waitFor` resolves on the first line matching. */
+function runCli(t: Test, args: string[], env: NodeJS.ProcessEnv = plainEnv()) {
+  const proc = spawnTracked(t, process.execPath, [cli, ...args], env);
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve(match: RegExpMatchArray): void }[] = [];
+  let buffer = '';
+  let stderr = '';
+  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk;
+    const parts = buffer.split('\n');
+    buffer = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        const match = line.match(waiter.pattern);
+        if (match) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(match);
+        }
+      }
+    }
+  });
+  const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> => {
+    const seen = lines.map((line) => line.match(pattern)).find(Boolean);
+    return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, resolve }));
+  };
+  return { proc: proc as ChildProcess, lines, waitFor, stderr: () => stderr };
+}
+
+/** The environment without color settings, so output is exactly what a pipe gets. */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  delete env.NO_COLOR;
+  return env;
+}
+
+const web = (id = 'web') => ({ id, command: process.execPath, args: [fixture('reports-http-port.cjs')] });
+
+t.test('a valid config reaches running, shows the port and its probe, and SIGINT stops everything (exit 0)', async (t) => {
+  const config = writeConfig(t, [web(), { id: 'echo', command: process.execPath, args: [fixture('ready-and-echo.cjs')] }]);
+  const run = runCli(t, ['run', config]);
+  const [, webPid] = await run.waitFor(/^web\s+\| running \(pid (\d+)\): ready$/);
+  const [, echoPid] = await run.waitFor(/^echo\s+\| running \(pid (\d+)\): ready$/);
+  const [, url] = await run.waitFor(/^web\s+\| port http (http:\/\/127\.0\.0\.1:\d+)$/);
+  await run.waitFor(/^web\s+\| probe http http:\/\/127\.0\.0\.1:\d+: 200 OK$/);
+  t.equal(await (await fetch(url!)).text(), 'hello from web', 'the URL shown is the child’s');
+  run.proc.kill('SIGINT');
+  t.same(await exitOf(run.proc), { code: 0, signal: null });
+  t.notOk(pidAlive(Number(webPid)), 'web is gone');
+  t.notOk(pidAlive(Number(echoPid)), 'echo is gone');
+  t.ok(run.lines.includes('procwire | shutting down (SIGINT)'));
+  t.match(run.lines.join('\n'), /summary\n {2}web: running, 0 restarts, 0 errors, 0 warnings, http:\/\/127\.0\.0\.1:\d+\n {2}echo: running/);
+  t.notOk(run.lines.some((line) => line.includes('\x1b')), 'off a TTY the output has no escape codes');
+});
+
+t.test('diagnostics print the way compilers do, unprefixed and 1-based', async (t) => {
+  const config = writeConfig(t, [{ id: 'tsc', command: process.execPath, args: [fixture('publishes-diagnostics.cjs')] }]);
+  const run = runCli(t, ['run', config, '--exit-after', '5s']);
+  await run.waitFor(/^tsc\s+\| running/);
+  run.proc.kill('SIGTERM');
+  t.same(await exitOf(run.proc), { code: 0, signal: null }, 'SIGTERM is graceful too');
+  t.ok(run.lines.includes('/src/tsc/a.ts:3:5 - error TS2322: tsc: type error'), run.lines.join('\n'));
+  t.ok(run.lines.includes('/src/tsc/a.ts:6:5 - warning TS2322: tsc: unused'));
+  t.match(run.lines.join('\n'), /tsc: running, 0 restarts, 2 errors, 1 warnings/);
+});
+
+t.test('a bad config exits 2, names the file, the child and the field, and starts nothing', async (t) => {
+  const marker = join(tmpdir(), `procwire-cli-marker-${process.pid}`);
+  t.teardown(() => rmSync(marker, { force: true }));
+  const config = writeConfig(t, [
+    { id: 'first', command: process.execPath, args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'started')`], connect: 'none' },
+    { id: 'second', command: process.execPath, readyTimeout: 'soon' },
+  ]);
+  const run = runCli(t, ['run', config]);
+  t.same(await exitOf(run.proc), { code: 2, signal: null });
+  t.match(run.stderr(), new RegExp(`procwire: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: child 2 \\("second"\\): spec\\.readyTimeout of child "second" must be a non-negative duration.*got "soon"`));
+  t.notOk(existsSync(marker), 'the valid first child was not started');
+
+  for (const [content, message] of [
+    ['{ not json', /not valid JSON/],
+    ['{"children": 3}', /must be an array of child specs/],
+    ['[{"id": "a", "command": "x", "critical": "yes"}]', /child 1 \("a"\): "critical" must be true or false/],
+    ['[{"id": "a", "command": "x"}, {"id": "a", "command": "y"}]', /child 2 \("a"\): the id "a" is used twice/],
+    ['[{"id": "a", "command": "x", "restart": "sometimes"}]', /restart of child "a" must be one of 'always', 'on-failure', 'never'; got "sometimes"/],
+  ] as const) {
+    const bad = writeConfig(t, []);
+    writeFileSync(bad, content);
+    const attempt = runCli(t, ['run', bad]);
+    t.same(await exitOf(attempt.proc), { code: 2, signal: null });
+    t.match(attempt.stderr(), message);
+  }
+  const missing = runCli(t, ['run', join(tmpdir(), 'no-such-procwire.config.json')]);
+  t.same(await exitOf(missing.proc), { code: 2, signal: null });
+  t.match(missing.stderr(), /no such file/);
+});
+
+t.test('a critical child that fails makes the run exit 1 once everything has ended; a non-critical one does not', async (t) => {
+  const crashing = (critical: boolean) => ({
+    id: 'crasher',
+    command: process.execPath,
+    args: [fixture('exits-after-ready.cjs'), '1'],
+    maxRestarts: 1,
+    backoff: { initial: '10ms' },
+    critical,
+  });
+  const critical = runCli(t, ['run', writeConfig(t, [crashing(true)])]);
+  t.same(await exitOf(critical.proc), { code: 1, signal: null }, 'ended by itself when nothing was left to run');
+  t.ok(critical.lines.includes('procwire | shutting down (every child has ended)'));
+  t.match(critical.lines.join('\n'), /1 critical child\(ren\) failed: crasher/);
+  const relaxed = runCli(t, ['run', writeConfig(t, [crashing(false)])]);
+  t.same(await exitOf(relaxed.proc), { code: 0, signal: null });
+  t.match(relaxed.lines.join('\n'), /crasher: failed \(not critical\)/);
+});
+
+t.test('a second Ctrl-C kills at once', async (t) => {
+  const config = writeConfig(t, [{ id: 'stubborn', command: process.execPath, args: [fixture('ignores-sigterm.cjs')], stopTimeout: '30s' }]);
+  const run = runCli(t, ['run', config]);
+  const [, pid] = await run.waitFor(/^stubborn\s+\| running \(pid (\d+)\)/);
+  t.teardown(() => pidAlive(Number(pid)) && process.kill(Number(pid), 'SIGKILL'));
+  run.proc.kill('SIGINT');
+  await run.waitFor(/shutting down \(SIGINT\)/);
+  run.proc.kill('SIGINT');
+  t.same(await exitOf(run.proc), { code: 130, signal: null });
+  t.match(run.stderr(), /second Ctrl-C, killing everything now/);
+  await until(() => !pidAlive(Number(pid)), 2000, 'the stubborn child to die with the run');
+  t.pass('the child that ignores SIGTERM and shutdown is gone');
+});
+
+t.test('--help, --version and usage errors', async (t) => {
+  const help = runCli(t, ['--help']);
+  t.same(await exitOf(help.proc), { code: 0, signal: null });
+  t.match(help.lines.join('\n'), /Usage:\n {2}procwire run \[config\]/);
+  const version = runCli(t, ['--version']);
+  t.same(await exitOf(version.proc), { code: 0, signal: null });
+  t.same(version.lines, [(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version]);
+  for (const args of [['start'], ['run', '--fast'], ['run', 'a.json', 'b.json'], ['run', '--exit-after', 'later']]) {
+    const bad = runCli(t, args);
+    t.same(await exitOf(bad.proc), { code: 2, signal: null }, args.join(' '));
+    t.match(bad.stderr(), /procwire: .*\nRun procwire --help for usage\./);
+  }
+});
+
+t.test('on a real terminal the status table is redrawn in place', { skip: process.platform !== 'linux' && 'uses util-linux script(1)' }, async (t) => {
+  const config = writeConfig(t, [web()]);
+  const transcript = join(tmpdir(), `procwire-tty-${process.pid}.out`);
+  t.teardown(() => rmSync(transcript, { force: true }));
+  // script(1) runs the command on a pseudo-terminal, so stdout.isTTY is true inside.
+  const env = { ...process.env };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  const run = spawnTracked(t, 'script', ['-qfec', `stty cols 120; ${process.execPath} ${cli} run ${config} --exit-after 2s`, transcript], env);
+  t.same(await exitOf(run), { code: 0, signal: null });
+  const screen = readFileSync(transcript, 'utf8');
+  t.match(screen, /ID\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+ERR\s+WARN\s+PORTS/, 'the table header');
+  t.match(screen, /\x1b\[2A\r\x1b\[0J/, 'the table moves the cursor up over itself to redraw');
+  t.match(screen, /web\s+\x1b\[32mrunning/, 'states are coloured on a TTY');
+  t.match(screen, /http:\/\/127\.0\.0\.1:\d+.*\(200 OK\)/, 'the port and its probe in the table');
+  t.match(screen, /summary/);
+});
+
+t.test('the config schema lists exactly the spec options plus critical', async (t) => {
+  const schema = JSON.parse(readFileSync(join(repo, 'schema', 'procwire.config.schema.json'), 'utf8')) as {
+    $defs: { child: { properties: Record<string, unknown> } };
+  };
+  t.same(Object.keys(schema.$defs.child.properties).sort(), [...SPEC_KEYS, 'critical'].sort());
+  const demo = JSON.parse(readFileSync(join(repo, 'examples', 'demo', 'procwire.config.json'), 'utf8')) as { $schema: string };
+  t.ok(existsSync(join(repo, 'examples', 'demo', demo.$schema)), 'the demo config points at the schema');
+});
