@@ -105,6 +105,21 @@ export class ParentConnection {
     return (await link.request(method, params, { timeoutMs: options.timeout, signal: options.signal })) as R;
   }
 
+  /**
+   * Asks the supervisor to spawn a sibling (any option of `sup.spawn`, durations as strings or
+   * ms) and resolves with its id once it is ready. Needs `allowControl: true` in this child's
+   * spec; rejects with the parent's JSON-RPC error otherwise (code -32001), or when the spawn
+   * fails (-32002, `data.code` the ProcwireError code).
+   */
+  spawn(spec: Record<string, unknown> & { id: string; command: string }): Promise<{ id: string }> {
+    return this.sendRequest(Methods.spawn, spec);
+  }
+
+  /** Asks the supervisor to stop a child; resolves with its StopResult. Needs `allowControl: true`. */
+  stop(id: string): Promise<{ exitCode: number | null; signal: string | null; termination: 'clean' | 'escalated' | 'indeterminate' }> {
+    return this.sendRequest(Methods.stop, { id });
+  }
+
   /** Sends an application notification to the parent; rejects with CONNECTION_CLOSED when it is gone. */
   sendNotification(method: string, params?: unknown): Promise<void> {
     checkParams(method, params);

@@ -6,6 +6,8 @@ import { toMs, type Duration } from './options/duration.js';
 import { expectInteger, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
 import { DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
 import { killGroupsOnExit } from './terminate/on-parent-exit.js';
+import { Pool } from './pool/pool.js';
+import { resolvePoolOptions, type PoolOptions } from './pool/options.js';
 
 /** Options of {@link Supervisor.start}. */
 export interface SupervisorOptions {
@@ -40,6 +42,7 @@ export interface SupervisorEvents {
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #endpoint: Endpoint;
   readonly #children = new Map<string, Child>();
+  readonly #pools = new Map<string, Pool>();
   readonly #removeExitHook: () => void;
   #shutdown: Promise<void> | undefined;
 
@@ -111,7 +114,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         { childId: resolved.id },
       );
     }
-    const child = new Child(resolved, this.#endpoint);
+    const child = new Child(resolved, this.#endpoint, this.#controlTarget);
     this.#children.set(child.id, child);
     this.emit('child', child);
     return child.start().then(
@@ -124,8 +127,47 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * Stops every child in reverse start order, then closes the endpoint and removes its
-   * socket directory. Safe to call more than once; every call resolves when it is done.
+   * Starts a pool of `size` identical workers (children `<id>/1` … `<id>/<size>`, kept
+   * alive under the spec's restart policy, 'always' by default) and returns it at once;
+   * tasks queue until workers are ready (`pool.ready`). Bad options and a bad worker spec
+   * throw a TypeError at once; a taken pool id an INVALID_SPEC ProcwireError.
+   */
+  pool(options: PoolOptions): Pool {
+    const resolved = resolvePoolOptions(options);
+    resolveSpec({ ...resolved.spec, id: `${resolved.id}/1` });
+    if (this.#shutdown) throw new ProcwireError('STOPPED', `cannot start pool "${resolved.id}": the supervisor is shutting down`);
+    if (this.#pools.get(resolved.id)?.closed === false) {
+      throw new ProcwireError('INVALID_SPEC', `a pool with id "${resolved.id}" already exists; choose another id or close that one first`);
+    }
+    const pool = new Pool(resolved, {
+      spawn: (spec) => this.spawn(spec),
+      onChild: (id, listener) => {
+        const onChild = (child: Child): void => {
+          if (child.id !== id) return;
+          this.off('child', onChild);
+          listener(child);
+        };
+        this.on('child', onChild);
+      },
+      forget: (id) => {
+        const kind = this.#children.get(id)?.state.kind;
+        if (kind === 'stopped' || kind === 'exited' || kind === 'failed') this.#children.delete(id);
+      },
+    });
+    this.#pools.set(resolved.id, pool);
+    void pool.ready.then(undefined, () => undefined);
+    return pool;
+  }
+
+  /** Pools by id. */
+  get pools(): ReadonlyMap<string, Pool> {
+    return this.#pools;
+  }
+
+  /**
+   * Closes every pool (cancelling its tasks), stops every child in reverse start order,
+   * then closes the endpoint and removes its socket directory. Safe to call more than
+   * once; every call resolves when it is done.
    */
   shutdown(): Promise<void> {
     this.#shutdown ??= this.#shutdownAll();
@@ -134,6 +176,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async #shutdownAll(): Promise<void> {
     try {
+      await Promise.all([...this.#pools.values()].map((pool) => pool.close({ cancel: true })));
       for (const child of [...this.#children.values()].reverse()) {
         await child.stop();
       }
@@ -142,6 +185,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#removeExitHook();
     }
   }
+
+  /** What a child with `allowControl: true` may do through `procwire/spawn` and `procwire/stop`. */
+  readonly #controlTarget = {
+    spawn: async (spec: ChildSpec) => ({ id: (await this.spawn(spec)).id }),
+    stop: (id: string) => (this.#children.get(id) as Child).stop(),
+    has: (id: string) => this.#children.has(id),
+  };
 
   *#livePids(): Iterable<number> {
     for (const child of this.#children.values()) {

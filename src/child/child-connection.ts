@@ -40,6 +40,8 @@ export interface ConnectionHooks {
   log(entry: LogEntry): void;
   heartbeat(): void;
   request(method: string, params: unknown, context: HandlerContext): Promise<unknown>;
+  /** `procwire/spawn` and `procwire/stop` from the child. */
+  control(method: string, params: unknown): Promise<unknown>;
   notification(method: string, params: unknown): void;
   protocolError(error: ProcwireError): void;
   closed(): void;
@@ -130,6 +132,7 @@ export class ChildConnection {
   }
 
   #dispatchRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+    if (method === Methods.spawn || method === Methods.stop) return this.#hooks.control(method, params);
     if (isReservedMethod(method)) {
       throw new ResponseError(ErrorCodes.MethodNotFound, `the parent does not serve "${method}"`);
     }

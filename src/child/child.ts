@@ -17,6 +17,7 @@ import { signalGroup } from '../terminate/kill-group.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection, ConnectionHooks, RequestOptions } from './child-connection.js';
 import { ControlQueue } from './control-queue.js';
+import { serveControl, type ControlTarget } from './child-control.js';
 import { launch } from './launch.js';
 import { describeExit, exitOf, terminateRun, type Run } from './run.js';
 import type { ResolvedSpec } from './spec.js';
@@ -63,6 +64,7 @@ export class Child extends EventEmitter<ChildEvents> {
   readonly id: string;
   readonly spec: ResolvedSpec;
   readonly #endpoint: Endpoint;
+  readonly #control: ControlTarget | undefined;
   readonly #handlers: HandlerTable;
   readonly #controls = new ControlQueue();
   readonly #window: RestartWindow;
@@ -76,12 +78,13 @@ export class Child extends EventEmitter<ChildEvents> {
   readonly #ports = new Map<string, PortInfo>();
   readonly #diagnostics = new Map<string, readonly Diagnostic[]>();
 
-  /** @internal Created by the Supervisor. */
-  constructor(spec: ResolvedSpec, endpoint: Endpoint) {
+  /** @internal Created by the Supervisor; `control` is what `allowControl` grants. */
+  constructor(spec: ResolvedSpec, endpoint: Endpoint, control: ControlTarget) {
     super();
     this.id = spec.id;
     this.spec = spec;
     this.#endpoint = endpoint;
+    this.#control = spec.allowControl ? control : undefined;
     this.#handlers = new HandlerTable(`the parent of child "${spec.id}"`);
     this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
   }
@@ -367,6 +370,7 @@ export class Child extends EventEmitter<ChildEvents> {
       },
       log: (entry) => this.emit('log', entry),
       request: (method, params, context) => this.#handlers.request(method, params, context),
+      control: (method, params) => serveControl(this.#control, this.id, method, params),
       notification: (method, params) => this.#handlers.notify(method, params),
       protocolError: (error) => {
         run.failure ??= { reason: 'protocol', error };

@@ -1,6 +1,7 @@
 import { toMs, type Duration } from '../options/duration.js';
 import type { RestartMode } from '../restart/policy.js';
 import {
+  expectBoolean,
   expectNumber,
   expectObject,
   expectInteger,
@@ -41,6 +42,8 @@ export interface ChildSpec {
   backoff?: { initial?: Duration; max?: Duration; factor?: number; jitter?: number };
   /** A period: the SDK beats every third of it; two periods of silence mean hung. Default false. */
   heartbeat?: Duration | false;
+  /** Lets this child call `procwire/spawn` and `procwire/stop` to run siblings. Default false. */
+  allowControl?: boolean;
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -61,6 +64,7 @@ export interface ResolvedSpec {
   backoff: { initialMs: number; maxMs: number; factor: number; jitter: number };
   /** 0 when heartbeats are off. */
   heartbeatMs: number;
+  allowControl: boolean;
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -80,6 +84,7 @@ export const SPEC_KEYS = [
   'restartWindow',
   'backoff',
   'heartbeat',
+  'allowControl',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -119,6 +124,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
       spec.heartbeat === undefined || spec.heartbeat === false
         ? 0
         : positive(field('heartbeat'), toMs(field('heartbeat'), spec.heartbeat as Duration)),
+    allowControl: expectBoolean(field('allowControl'), spec.allowControl ?? false),
   };
 }
 

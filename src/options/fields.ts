@@ -31,6 +31,11 @@ export function expectNumber(field: string, value: unknown, min: number, max: nu
   return value;
 }
 
+export function expectBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${field} must be true or false; got ${quote(value)}`);
+  return value;
+}
+
 export function expectStringArray(field: string, value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new TypeError(`${field} must be an array of strings; got ${quote(value)}`);

@@ -17,7 +17,9 @@ export type ProcwireErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'NOT_SUPERVISED'
-  | 'NOT_RUNNING';
+  | 'NOT_RUNNING'
+  | 'WORKER_DIED'
+  | 'TASK_TIMEOUT';
 
 /** Extra facts an error carries, so callers can branch without parsing the message. */
 export interface ProcwireErrorDetails {
@@ -27,6 +29,8 @@ export interface ProcwireErrorDetails {
   signal?: string | null;
   /** The last lines the child wrote to stderr, oldest first (stdio 'pipe' only). */
   stderrTail?: string[];
+  /** The pool worker a task ran on, for WORKER_DIED and TASK_TIMEOUT. */
+  workerId?: string;
   cause?: unknown;
 }
 
@@ -41,6 +45,7 @@ export class ProcwireError extends Error {
   readonly exitCode: number | null | undefined;
   readonly signal: string | null | undefined;
   readonly stderrTail: string[] | undefined;
+  readonly workerId: string | undefined;
 
   constructor(code: ProcwireErrorCode, message: string, details: ProcwireErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -49,6 +54,7 @@ export class ProcwireError extends Error {
     this.exitCode = details.exitCode;
     this.signal = details.signal;
     this.stderrTail = details.stderrTail;
+    this.workerId = details.workerId;
   }
 }
 
