@@ -195,7 +195,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   *#livePids(): Iterable<number> {
     for (const child of this.#children.values()) {
-      const pid = child.livePid();
+      const pid = child.pid;
       if (pid !== undefined) yield pid;
     }
   }

@@ -214,11 +214,6 @@ export class Child extends EventEmitter<ChildEvents> {
     });
   }
 
-  /** @internal The pid of the group to kill when the parent exits, if a process runs. */
-  livePid(): number | undefined {
-    return this.pid;
-  }
-
   /** A stop cancels whatever start or backoff is in progress, and any start queued before it. */
   #overtake(): void {
     this.#stops++;

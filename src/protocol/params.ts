@@ -1,6 +1,3 @@
-/** What procwire accepts as an application method's params: JSON-RPC's structured values. */
-export type Params = Record<string, unknown> | unknown[] | undefined;
-
 /**
  * Throws a TypeError unless `params` is an object, an array or undefined: JSON-RPC 2.0
  * allows no other params, and a primitive would be wrapped and arrive changed.

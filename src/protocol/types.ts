@@ -69,6 +69,3 @@ export interface DiagnosticsParams {
   file: string;
   diagnostics: Diagnostic[];
 }
-
-/** An empty params object, for the methods that carry none. */
-export type EmptyParams = Record<string, never>;
