@@ -9,6 +9,7 @@ export type { ChildState, ChildStateKind } from './child/state.js';
 export type { RequestOptions } from './child/child-connection.js';
 export type { WaitOptions } from './child/wait-for-port.js';
 export type { StopResult, ExitInfo } from './terminate/stop-result.js';
+export type { ReapedChild } from './terminate/state-dir.js';
 export type { Duration } from './options/duration.js';
 export {
   ProcwireError,

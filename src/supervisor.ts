@@ -6,6 +6,7 @@ import { toMs, type Duration } from './options/duration.js';
 import { expectInteger, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
 import { DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
 import { killGroupsOnExit } from './terminate/on-parent-exit.js';
+import { StateDir, type ReapedChild } from './terminate/state-dir.js';
 import { Pool } from './pool/pool.js';
 import { resolvePoolOptions, type PoolOptions } from './pool/options.js';
 
@@ -19,12 +20,19 @@ export interface SupervisorOptions {
   socketDir?: string;
   /** Listen on exactly this path instead (its directory must exist and be private to you). */
   socketPath?: string;
+  /**
+   * A directory where live children are written down. A supervisor started with the same
+   * stateDir after one that was killed stops that one's children that still run (checked
+   * by pid and start time) before it starts, and lists them in `sup.reaped`. Linux only;
+   * elsewhere stale records are removed and nothing is killed.
+   */
+  stateDir?: string;
 }
 
 /** Counters of the supervisor's endpoint. */
 export type SupervisorStats = Readonly<EndpointStats>;
 
-const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'socketDir', 'socketPath'] as const;
+const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'socketDir', 'socketPath', 'stateDir'] as const;
 
 /** Events of a Supervisor. */
 export interface SupervisorEvents {
@@ -44,11 +52,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #children = new Map<string, Child>();
   readonly #pools = new Map<string, Pool>();
   readonly #removeExitHook: () => void;
+  readonly #journal: StateDir | undefined;
   #shutdown: Promise<void> | undefined;
+  /** Children of a previous supervisor (same stateDir) that were still running and were stopped at start. */
+  readonly reaped: readonly ReapedChild[];
 
-  private constructor(endpoint: Endpoint) {
+  private constructor(endpoint: Endpoint, journal: StateDir | undefined, reaped: ReapedChild[]) {
     super();
     this.#endpoint = endpoint;
+    this.#journal = journal;
+    this.reaped = reaped;
     // No child may outlive its parent: if this process ends without shutdown(), the
     // children's groups are killed on the way out.
     this.#removeExitHook = killGroupsOnExit(() => this.#livePids());
@@ -61,13 +74,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
     const checked = expectObject('options', options);
     rejectUnknownKeys('Supervisor.start options', checked, OPTION_KEYS);
+    const journal = options.stateDir === undefined ? undefined : StateDir.open(expectString('stateDir', options.stateDir));
+    // Before listening and spawning: the previous supervisor's children may hold ports ours need.
+    const reaped = journal ? await journal.reapOrphans(5000) : [];
     const endpoint = await Endpoint.listen({
       connectTimeoutMs: toMs('connectTimeout', options.connectTimeout ?? '10s'),
       maxMessageSize: expectInteger('maxMessageSize', options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, 1024),
       socketDir: options.socketDir === undefined ? undefined : expectString('socketDir', options.socketDir),
       socketPath: options.socketPath === undefined ? undefined : expectString('socketPath', options.socketPath),
     });
-    return new Supervisor(endpoint);
+    return new Supervisor(endpoint, journal, reaped);
   }
 
   /** The socket path (or Windows pipe name) children connect to. */
@@ -114,7 +130,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         { childId: resolved.id },
       );
     }
-    const child = new Child(resolved, this.#endpoint, this.#controlTarget);
+    const child = new Child(resolved, { endpoint: this.#endpoint, control: this.#controlTarget, journal: this.#journal });
     this.#children.set(child.id, child);
     this.emit('child', child);
     return child.start().then(

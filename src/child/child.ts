@@ -49,6 +49,12 @@ export interface ChildEvents {
   'protocol-error': [error: ProcwireError];
 }
 
+/** Where live child processes are written down (stateDir), for orphan recovery. */
+export interface Journal {
+  record(id: string, pid: number, command: string): void;
+  forget(pid: number): void;
+}
+
 interface Supervision {
   done: Promise<void>;
   ready: Promise<void>;
@@ -65,6 +71,7 @@ export class Child extends EventEmitter<ChildEvents> {
   readonly spec: ResolvedSpec;
   readonly #endpoint: Endpoint;
   readonly #control: ControlTarget | undefined;
+  readonly #journal: Journal | undefined;
   readonly #handlers: HandlerTable;
   readonly #controls = new ControlQueue();
   readonly #window: RestartWindow;
@@ -78,13 +85,17 @@ export class Child extends EventEmitter<ChildEvents> {
   readonly #ports = new Map<string, PortInfo>();
   readonly #diagnostics = new Map<string, readonly Diagnostic[]>();
 
-  /** @internal Created by the Supervisor; `control` is what `allowControl` grants. */
-  constructor(spec: ResolvedSpec, endpoint: Endpoint, control: ControlTarget) {
+  /**
+   * @internal Created by the Supervisor: `control` is what `allowControl` grants, `journal`
+   * the stateDir record of live processes.
+   */
+  constructor(spec: ResolvedSpec, context: { endpoint: Endpoint; control: ControlTarget; journal: Journal | undefined }) {
     super();
     this.id = spec.id;
     this.spec = spec;
-    this.#endpoint = endpoint;
-    this.#control = spec.allowControl ? control : undefined;
+    this.#endpoint = context.endpoint;
+    this.#control = spec.allowControl ? context.control : undefined;
+    this.#journal = context.journal;
     this.#handlers = new HandlerTable(`the parent of child "${spec.id}"`);
     this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
   }
@@ -327,6 +338,7 @@ export class Child extends EventEmitter<ChildEvents> {
 
   #spawned(run: Run, aborted: AbortSignal): void {
     this.#run = run;
+    this.#journal?.record(this.id, run.handle.pid, this.spec.command);
     this.#startedAt = new Date();
     void run.handle.exited.then((exit) => this.#exited(run, exit));
     this.#setState(
@@ -390,6 +402,7 @@ export class Child extends EventEmitter<ChildEvents> {
   }
 
   #exited(run: Run, exit: ExitInfo): void {
+    this.#journal?.forget(run.handle.pid);
     run.heartbeat?.stop();
     run.connection?.close();
     this.emit('exit', exit);
