@@ -115,20 +115,37 @@ async function handshake(channel: FrameChannel, id: string, token: string): Prom
   }
 }
 
-function dial(path: string, id: string): Promise<Socket> {
+// A Unix socket whose accept queue is momentarily full refuses with EAGAIN rather than
+// waiting; that passes in milliseconds, so try again for a while before giving up.
+const DIAL_RETRY_MS = 25;
+const DIAL_PATIENCE_MS = 3_000;
+
+async function dial(path: string, id: string): Promise<Socket> {
+  const deadline = Date.now() + DIAL_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await dialOnce(path);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, DIAL_RETRY_MS));
+        continue;
+      }
+      throw new ProcwireError('NOT_CONNECTED', `procwire/child "${id}": cannot connect to ${path}: ${(cause as Error).message}. Is the supervisor still running?`, {
+        childId: id,
+        cause,
+      });
+    }
+  }
+}
+
+function dialOnce(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path);
     socket.once('connect', () => {
       socket.removeAllListeners('error');
       resolve(socket);
     });
-    socket.once('error', (cause) =>
-      reject(
-        new ProcwireError('NOT_CONNECTED', `procwire/child "${id}": cannot connect to ${path}: ${cause.message}. Is the supervisor still running?`, {
-          childId: id,
-          cause,
-        }),
-      ),
-    );
+    socket.once('error', reject);
   });
 }

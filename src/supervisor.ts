@@ -4,7 +4,7 @@ import { resolveSpec, type ChildSpec } from './child/spec.js';
 import { Endpoint, type EndpointStats } from './endpoint/index.js';
 import { toMs, type Duration } from './options/duration.js';
 import { expectInteger, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
-import { DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
+import { DEFAULT_FRAME_DEADLINE_MS, DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
 import { killGroupsOnExit } from './terminate/on-parent-exit.js';
 import { StateDir, type ReapedChild } from './terminate/state-dir.js';
 import { Pool } from './pool/pool.js';
@@ -16,6 +16,8 @@ export interface SupervisorOptions {
   connectTimeout?: Duration;
   /** Largest frame accepted from a child, in bytes. Default 16 MiB. */
   maxMessageSize?: number;
+  /** A frame that has started arriving must be complete within this; a stalled one closes the connection. Default 30 s. */
+  frameTimeout?: Duration;
   /** Base directory for the private socket directory. Default `$XDG_RUNTIME_DIR`, then the temp dir. */
   socketDir?: string;
   /** Listen on exactly this path instead (its directory must exist and be private to you). */
@@ -32,7 +34,7 @@ export interface SupervisorOptions {
 /** Counters of the supervisor's endpoint. */
 export type SupervisorStats = Readonly<EndpointStats>;
 
-const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'socketDir', 'socketPath', 'stateDir'] as const;
+const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'frameTimeout', 'socketDir', 'socketPath', 'stateDir'] as const;
 
 /** Events of a Supervisor. */
 export interface SupervisorEvents {
@@ -80,6 +82,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const endpoint = await Endpoint.listen({
       connectTimeoutMs: toMs('connectTimeout', options.connectTimeout ?? '10s'),
       maxMessageSize: expectInteger('maxMessageSize', options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, 1024),
+      frameTimeoutMs: toMs('frameTimeout', options.frameTimeout ?? DEFAULT_FRAME_DEADLINE_MS),
       socketDir: options.socketDir === undefined ? undefined : expectString('socketDir', options.socketDir),
       socketPath: options.socketPath === undefined ? undefined : expectString('socketPath', options.socketPath),
     });

@@ -12,6 +12,8 @@ import { tokensMatch } from './token.js';
 export interface EndpointOptions {
   connectTimeoutMs: number;
   maxMessageSize: number;
+  /** A frame that started arriving must be complete within this many ms. */
+  frameTimeoutMs: number;
   /** Base directory for the private socket directory. */
   socketDir?: string | undefined;
   /** An exact socket path (its directory must exist); overrides socketDir. */
@@ -137,6 +139,7 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     try {
       connection = await readHello(socket, {
         maxMessageSize: this.#options.maxMessageSize,
+        frameTimeoutMs: this.#options.frameTimeoutMs,
         timeoutMs: this.#options.connectTimeoutMs,
       });
     } catch (error) {

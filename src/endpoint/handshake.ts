@@ -16,8 +16,11 @@ export class HandshakeRejection extends Error {}
  * `procwire/hello` request of our protocol version, within `timeoutMs`. Rejects with a
  * HandshakeRejection for anything else; the caller closes the socket.
  */
-export async function readHello(socket: Socket, options: { maxMessageSize: number; timeoutMs: number }): Promise<HelloConnection> {
-  const channel = new FrameChannel(socket, { maxMessageSize: options.maxMessageSize });
+export async function readHello(
+  socket: Socket,
+  options: { maxMessageSize: number; frameTimeoutMs: number; timeoutMs: number },
+): Promise<HelloConnection> {
+  const channel = new FrameChannel(socket, { maxMessageSize: options.maxMessageSize, frameDeadlineMs: options.frameTimeoutMs });
   let timer: NodeJS.Timeout | undefined;
   const unsubscribe: (() => void)[] = [];
   const failure = new Promise<never>((_, reject) => {

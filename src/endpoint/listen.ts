@@ -1,6 +1,8 @@
 import { createConnection, type Server } from 'node:net';
 import { unlink } from 'node:fs/promises';
 
+const LISTEN_BACKLOG = 4096;
+
 /**
  * Listens on a socket path. When the path is taken, it is removed only if nothing answers a
  * connect to it (a stale file left by a process that died); a live listener is never
@@ -47,7 +49,9 @@ function listenOnce(server: Server, path: string): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen(path);
+    // A deep accept queue (the kernel caps it at somaxconn): on a Unix socket a full queue
+    // fails new connects at once with EAGAIN, so a burst of strangers could lock out a real child.
+    server.listen({ path, backlog: LISTEN_BACKLOG });
   });
 }
 
