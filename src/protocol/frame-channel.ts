@@ -13,6 +13,8 @@ export interface FrameChannelOptions {
   frameDeadlineMs?: number;
 }
 
+const WRITTEN = Promise.resolve();
+
 /** Encodes one message as an LSP base-protocol frame: header and body in one string. */
 export function encodeFrame(message: WireMessage): string {
   const body = JSON.stringify(message);
@@ -76,16 +78,15 @@ export class FrameChannel {
     };
   }
 
-  /** Sends one message; resolves once the socket took it, rejects if it is closed. */
+  /**
+   * Sends one message; resolves once it is queued on the socket, rejects if the socket is
+   * closed. No per-write callback: a failed write destroys the socket, which every owner
+   * hears as a close.
+   */
   write(message: WireMessage): Promise<void> {
-    const frame = encodeFrame(message);
-    return new Promise((resolve, reject) => {
-      if (this.closed) {
-        reject(new ProcwireError('CONNECTION_CLOSED', 'the connection is closed'));
-        return;
-      }
-      this.socket.write(frame, 'utf8', (error) => (error ? reject(error) : resolve()));
-    });
+    if (this.closed) return Promise.reject(new ProcwireError('CONNECTION_CLOSED', 'the connection is closed'));
+    this.socket.write(encodeFrame(message));
+    return WRITTEN;
   }
 
   onError(listener: (error: ProcwireError) => void): () => void {
@@ -142,7 +143,11 @@ export class FrameChannel {
   #fail(error: ProcwireError): void {
     this.#failed = true;
     this.#stopDeadline();
-    for (const listener of [...this.#errorListeners]) listener(error);
+    // Reported on the next turn: messages that arrived in the same read before the bad
+    // frame (a ready, say) are already queued by their reader and must be handled first.
+    setImmediate(() => {
+      for (const listener of [...this.#errorListeners]) listener(error);
+    });
   }
 
   #startDeadline(): void {

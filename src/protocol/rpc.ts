@@ -55,6 +55,19 @@ export async function requestWithLimits(
     fail('CONNECTION_CLOSED', 'was not answered: the connection closed (the peer exited or broke the protocol)');
   if (context.closed.aborted) throw closedError();
   const { signal, timeoutMs } = limits;
+  if (signal === undefined && timeoutMs === undefined) {
+    // The common case, and the latency-critical one: no timer, no token, no race. A close
+    // still rejects at once, because the owner disposes the connection on close and
+    // vscode-jsonrpc then rejects every pending request.
+    try {
+      return await connection.sendRequest(method, ...(args as [unknown]));
+    } catch (error) {
+      if (context.closed.aborted || (error instanceof ResponseError && error.code === ErrorCodes.PendingResponseRejected)) {
+        throw fail('CONNECTION_CLOSED', 'was not answered: the connection closed (the peer exited or broke the protocol)', error);
+      }
+      throw error;
+    }
+  }
   if (signal?.aborted) throw fail('ABORTED', 'was aborted', signal.reason);
   const source = new CancellationTokenSource();
   let timer: NodeJS.Timeout | undefined;
@@ -98,17 +111,34 @@ export async function runHandler(
   closed: AbortSignal,
   handler: (context: HandlerContext) => unknown,
 ): Promise<unknown> {
-  const controller = new AbortController();
-  const cancel = (): void => controller.abort();
-  const subscription = token.onCancellationRequested(cancel);
-  closed.addEventListener('abort', cancel, { once: true });
+  // The AbortSignal is made only if the handler asks for it: most never do, and this runs
+  // for every request.
+  let controller: AbortController | undefined;
+  let subscription: { dispose(): void } | undefined;
+  let settled = false;
+  const cancel = (): void => controller?.abort();
+  const context: HandlerContext = {
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (token.isCancellationRequested || closed.aborted) controller.abort();
+        // Read after the handler finished, or already aborted: nothing left to listen for.
+        else if (!settled) {
+          subscription = token.onCancellationRequested(cancel);
+          closed.addEventListener('abort', cancel, { once: true });
+        }
+      }
+      return controller.signal;
+    },
+  };
   try {
-    return await handler({ signal: controller.signal });
+    return await handler(context);
   } catch (error) {
     if (error instanceof NoHandlerError) throw new ResponseError(ErrorCodes.MethodNotFound, error.message);
     throw error;
   } finally {
-    subscription.dispose();
+    settled = true;
+    subscription?.dispose();
     closed.removeEventListener('abort', cancel);
   }
 }
