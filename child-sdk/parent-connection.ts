@@ -212,7 +212,7 @@ export class ParentConnection {
     // Exit once the answer is on the wire: the response is written right after this
     // handler's promise settles, so end the socket on the next turn and exit when flushed.
     setImmediate(() => {
-      this.#channel.socket.end(() => process.exit(ok ? (process.exitCode ?? 0) : 1));
+      this.#channel.end(() => process.exit(ok ? (process.exitCode ?? 0) : 1));
     });
     return {};
   }

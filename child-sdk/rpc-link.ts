@@ -1,10 +1,9 @@
-import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { connectChannel } from '../src/protocol/channel-connection.js';
 import type { FrameChannel } from '../src/protocol/frame-channel.js';
 import type { HandlerTable } from '../src/protocol/handler-table.js';
 import { Methods } from '../src/protocol/methods.js';
 import { requestWithLimits, runHandler, type PeerContext, type RequestLimits } from '../src/protocol/rpc.js';
-import { ChannelMessageReader } from '../src/protocol/socket-reader.js';
-import { ChannelMessageWriter } from '../src/protocol/socket-writer.js';
 
 /** What the JSON-RPC layer needs from the ParentConnection it serves. */
 export interface RpcLinkOptions {
@@ -24,7 +23,7 @@ export class RpcLink {
 
   constructor(channel: FrameChannel, options: RpcLinkOptions) {
     this.#peer = options.peer;
-    const connection = createMessageConnection(new ChannelMessageReader(channel), new ChannelMessageWriter(channel));
+    const { connection } = connectChannel(channel);
     this.#connection = connection;
     connection.onError(() => channel.socket.destroy());
     connection.onRequest(Methods.shutdown, () => options.shutdown());

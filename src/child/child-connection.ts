@@ -1,13 +1,11 @@
 import {
-  createMessageConnection,
   ErrorCodes,
   ResponseError,
   type CancellationToken,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
-  ChannelMessageReader,
-  ChannelMessageWriter,
+  connectChannel,
   Methods,
   ProcwireError,
   isReservedMethod,
@@ -58,12 +56,14 @@ export class ChildConnection {
   readonly #connection: MessageConnection;
   readonly #hooks: ConnectionHooks;
   readonly #closed = new AbortController();
+  readonly #settled: () => Promise<void>;
 
   constructor(childId: string, accepted: AcceptedConnection, hooks: ConnectionHooks) {
     this.#childId = childId;
     this.#accepted = accepted;
     this.#hooks = hooks;
-    const connection = createMessageConnection(new ChannelMessageReader(accepted.channel), new ChannelMessageWriter(accepted.channel));
+    const { connection, settled } = connectChannel(accepted.channel);
+    this.#settled = settled;
     this.#connection = connection;
     this.#onChecked(Methods.ready, () => hooks.ready());
     this.#onChecked(Methods.port, (params) => hooks.port(parsePortParams(params)));
@@ -117,6 +117,17 @@ export class ChildConnection {
     this.#onClose();
   }
 
+  /**
+   * For a process that has exited: reads what it wrote before it died (its end is closed,
+   * so the rest of the socket is bounded) and closes on that end of file, or after
+   * `graceMs` should something else hold the socket open.
+   */
+  closeWhenDrained(graceMs: number): void {
+    if (this.#closed.signal.aborted) return;
+    const timer = setTimeout(() => this.close(), graceMs);
+    this.#closed.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  }
+
   get #peer(): PeerContext {
     return { peer: `child "${this.#childId}"`, childId: this.#childId, closed: this.#closed.signal };
   }
@@ -158,8 +169,10 @@ export class ChildConnection {
   #onClose(): void {
     if (this.#closed.signal.aborted) return;
     this.#closed.abort();
-    this.#connection.dispose();
     this.#accepted.channel.socket.destroy();
+    // Messages already read are handled before the connection goes: a dying child's last
+    // diagnostics and logs matter most.
+    void this.#settled().then(() => this.#connection.dispose());
     this.#hooks.closed();
   }
 }

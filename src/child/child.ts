@@ -20,6 +20,7 @@ import { ControlQueue } from './control-queue.js';
 import { serveControl, type ControlTarget } from './child-control.js';
 import { launch } from './launch.js';
 import { describeExit, exitOf, terminateRun, type Run } from './run.js';
+import { DRAIN_AFTER_EXIT_MS } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 import type { ChildState, RestartInfo } from './state.js';
 import { waitForPort, type WaitOptions } from './wait-for-port.js';
@@ -365,12 +366,16 @@ export class Child extends EventEmitter<ChildEvents> {
   #connectionHooks(run: Run): Omit<ConnectionHooks, 'ready' | 'heartbeat'> {
     return {
       port: (params) => {
+        // Read after the process died: the port died with it.
+        if (exitOf(run) !== undefined) return;
         const port: PortInfo = { name: params.name, port: params.port, host: params.host ?? '127.0.0.1' };
         if (params.protocol !== undefined) port.protocol = params.protocol;
         this.#ports.set(port.name, port);
         this.emit('port', port);
       },
       diagnostics: ({ file, diagnostics }) => {
+        // A dead run's last words count (a crash diagnostic); a replaced run's do not.
+        if (this.#run !== run) return;
         if (diagnostics.length === 0) this.#diagnostics.delete(file);
         else this.#diagnostics.set(file, diagnostics);
         this.emit('diagnostics', file, diagnostics);
@@ -404,7 +409,7 @@ export class Child extends EventEmitter<ChildEvents> {
   #exited(run: Run, exit: ExitInfo): void {
     this.#journal?.forget(run.handle.pid);
     run.heartbeat?.stop();
-    run.connection?.close();
+    run.connection?.closeWhenDrained(DRAIN_AFTER_EXIT_MS);
     this.emit('exit', exit);
     if (this.#run !== run) return;
     // The ports died with the process; a wait for one must not resolve with a dead port.

@@ -21,8 +21,9 @@ export interface OutputSinks {
   stderr(line: string): void;
 }
 
-// A grandchild may hold the pipes open after the child exits; do not wait for them longer.
-const DRAIN_AFTER_EXIT_MS = 250;
+// A grandchild may hold the pipes (or the connection) open after the child exits; do not
+// wait for them longer.
+export const DRAIN_AFTER_EXIT_MS = 250;
 const STDERR_TAIL_LINES = 20;
 
 /**

@@ -2,9 +2,7 @@ import type { Socket } from 'node:net';
 import { FrameParser } from './frame-parser.js';
 import { DEFAULT_FRAME_DEADLINE_MS } from './limits.js';
 import { ProcwireError } from './errors.js';
-
-/** A JSON-RPC message as it travels: any JSON object. */
-export type WireMessage = object;
+import { FrameWriter, type WireMessage } from './frame-writer.js';
 
 /** Options of {@link FrameChannel}. */
 export interface FrameChannelOptions {
@@ -13,19 +11,11 @@ export interface FrameChannelOptions {
   frameDeadlineMs?: number;
 }
 
-const WRITTEN = Promise.resolve();
-
-/** Encodes one message as an LSP base-protocol frame: header and body in one string. */
-export function encodeFrame(message: WireMessage): string {
-  const body = JSON.stringify(message);
-  return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
-}
-
 /**
  * Messages over one socket, framed, with no JSON-RPC semantics: the layer both the
  * handshake and vscode-jsonrpc stand on. Frames are decoded synchronously from the
- * socket's chunks with the size cap enforced before buffering; each message is written
- * with one `write`. Messages that arrive before `listen` are held (the socket is paused
+ * socket's chunks with the size cap enforced before buffering; messages are written by a
+ * FrameWriter (one `write` per frame, batched while the peer is behind). Messages that arrive before `listen` are held (the socket is paused
  * meanwhile), so a handshake can take the first one with `nextMessage` and hand the rest
  * on in order. A stream error (oversize, garbage, a stalled frame) is reported once; the
  * owner closes the socket. Imports nothing of vscode-jsonrpc, so a child can say hello
@@ -40,12 +30,14 @@ export class FrameChannel {
   #waiter: ((message: WireMessage) => void) | undefined;
   #deadline: NodeJS.Timeout | undefined;
   #failed = false;
+  readonly #writer: FrameWriter;
   readonly #errorListeners = new Set<(error: ProcwireError) => void>();
   readonly #closeListeners = new Set<() => void>();
 
   constructor(socket: Socket, options: FrameChannelOptions) {
     this.socket = socket;
     this.#frameDeadlineMs = options.frameDeadlineMs ?? DEFAULT_FRAME_DEADLINE_MS;
+    this.#writer = new FrameWriter(socket);
     this.#parser = new FrameParser(options.maxMessageSize, (message) => this.#deliver(message));
     socket.on('data', this.#onData);
     socket.once('close', this.#onClose);
@@ -79,14 +71,19 @@ export class FrameChannel {
   }
 
   /**
-   * Sends one message; resolves once it is queued on the socket, rejects if the socket is
-   * closed. No per-write callback: a failed write destroys the socket, which every owner
-   * hears as a close.
+   * Sends one message; resolves once it is handed to the socket, rejects if the socket is
+   * closed or the message cannot be serialised. No per-write callback: a failed write
+   * destroys the socket, which every owner hears as a close.
    */
   write(message: WireMessage): Promise<void> {
     if (this.closed) return Promise.reject(new ProcwireError('CONNECTION_CLOSED', 'the connection is closed'));
-    this.socket.write(encodeFrame(message));
-    return WRITTEN;
+    return this.#writer.write(message);
+  }
+
+  /** Half-closes the socket after every message written so far; `callback` runs once it is flushed. */
+  end(callback?: () => void): void {
+    this.#writer.flushAll();
+    this.socket.end(callback);
   }
 
   onError(listener: (error: ProcwireError) => void): () => void {
@@ -136,6 +133,7 @@ export class FrameChannel {
   };
 
   readonly #onClose = (): void => {
+    this.#writer.abandon();
     this.#stopDeadline();
     for (const listener of [...this.#closeListeners]) listener();
   };

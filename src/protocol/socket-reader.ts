@@ -8,6 +8,7 @@ import type { FrameChannel } from './frame-channel.js';
 export class ChannelMessageReader extends AbstractMessageReader {
   readonly #channel: FrameChannel;
   readonly #unsubscribe: (() => void)[];
+  #callback: DataCallback | undefined;
 
   constructor(channel: FrameChannel) {
     super();
@@ -16,7 +17,18 @@ export class ChannelMessageReader extends AbstractMessageReader {
   }
 
   listen(callback: DataCallback): Disposable {
+    this.#callback = callback;
     return Disposable.create(this.#channel.listen((message) => callback(message as Message)));
+  }
+
+  /**
+   * Hands `message` to the listener as if it had been read, behind everything read so
+   * far; false when nobody listens yet.
+   */
+  inject(message: Message): boolean {
+    if (this.#callback === undefined) return false;
+    this.#callback(message);
+    return true;
   }
 
   override dispose(): void {

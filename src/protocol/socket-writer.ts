@@ -28,7 +28,7 @@ export class ChannelMessageWriter extends AbstractMessageWriter implements Messa
   }
 
   end(): void {
-    this.#channel.socket.end();
+    this.#channel.end();
   }
 
   override dispose(): void {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Child, Diagnostic, PortInfo } from '../../src/index.js';
-import { nodeSpec, startSupervisor } from '../helpers/index.js';
+import { nodeSpec, startSupervisor, until } from '../helpers/index.js';
 
 t.test('two children at once keep their own ports and diagnostics', async (t) => {
   const sup = await startSupervisor(t);
@@ -67,3 +67,40 @@ t.test('waitForPort waits for a later report, and fails clearly', async (t) => {
   await t.rejects(ended, { code: 'STOPPED', message: /ended before it reported port "admin"/ });
   await t.rejects(child!.waitForPort('admin'), { code: 'STOPPED', message: /is stopped and never reported port "admin"/ }, 'a wait on a stopped child fails at once');
 });
+
+t.test('a burst that outruns the socket reaches the parent whole, in order, before the answer sent after it', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('burst', 'publishes-diagnostics-burst.cjs'));
+  const order: string[] = [];
+  child.on('diagnostics', (file) => order.push(file));
+  // ~300 B a diagnostic: 200 files of 100 is ~6 MB, far past what the socket holds at once.
+  t.equal(await child.sendRequest('burst', { files: 200, perFile: 100 }), 200);
+  t.same(order, Array.from({ length: 200 }, (_, n) => `/src/f${n}.ts`), 'every file once, in publish order, before the answer');
+  for (const [file, list] of child.diagnostics) {
+    t.equal(list.length, 100, `${file} is complete`);
+    if (list.length !== 100) break;
+  }
+  t.equal(list(child, '/src/f199.ts')[99]?.message.startsWith('/src/f199.ts:99 '), true, 'the last diagnostic of the last file is intact');
+
+  // Published from a shutdown handler, right before the SDK ends the socket and exits.
+  const last = new Promise<number>((resolve) => child.on('diagnostics', (file, l) => file === '/src/last.ts' && resolve(l.length)));
+  const stopped = await child.stop();
+  t.equal(stopped.termination, 'clean');
+  t.equal(await last, 500, 'what the child wrote before it ended the socket was flushed first');
+});
+
+t.test("a child's last messages, written just before it exits, are all handled", async (t) => {
+  const sup = await startSupervisor(t);
+  let files = 0;
+  sup.on('child', (child) => child.on('diagnostics', () => files++));
+  const child = await sup.spawn(nodeSpec('last-words', 'raw-client.cjs', { args: ['last-words'], restart: 'never' }));
+  // The 100 frames arrived with ready, in one read; the process exits right after.
+  await until(() => files === 100 || child.state.kind === 'exited', 10_000, 'the diagnostics or the exit');
+  if (files < 100) await until(() => files === 100, 2_000, 'all 100 diagnostics after the exit');
+  t.equal(files, 100, 'none was dropped when the connection closed');
+  t.equal(child.diagnostics.size, 100);
+});
+
+function list(child: Child, file: string): readonly Diagnostic[] {
+  return child.diagnostics.get(file) ?? [];
+}
