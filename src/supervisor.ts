@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Child } from './child/child.js';
 import { resolveSpec, type ChildSpec } from './child/spec.js';
+import { StartGate, defaultMaxConcurrentStarts } from './child/start-gate.js';
 import { Endpoint, type EndpointStats } from './endpoint/index.js';
 import { toMs, type Duration } from './options/duration.js';
-import { expectInteger, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
+import { expectInteger, expectLimit, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
 import { DEFAULT_FRAME_DEADLINE_MS, DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
 import { killGroupsOnExit } from './terminate/on-parent-exit.js';
 import { StateDir, type ReapedChild } from './terminate/state-dir.js';
@@ -29,12 +30,19 @@ export interface SupervisorOptions {
    * elsewhere stale records are removed and nothing is killed.
    */
   stateDir?: string;
+  /**
+   * How many children may be between spawn and ready at once, across all children and pools
+   * of this supervisor; more starts (restarts too) wait in FIFO order, in state `starting`,
+   * and their readyTimeout counts from their spawn. A positive integer, or Infinity for no
+   * limit. Default twice the CPUs (`os.availableParallelism()`).
+   */
+  maxConcurrentStarts?: number;
 }
 
 /** Counters of the supervisor's endpoint. */
 export type SupervisorStats = Readonly<EndpointStats>;
 
-const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'frameTimeout', 'socketDir', 'socketPath', 'stateDir'] as const;
+const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'frameTimeout', 'socketDir', 'socketPath', 'stateDir', 'maxConcurrentStarts'] as const;
 
 /** Events of a Supervisor. */
 export interface SupervisorEvents {
@@ -55,14 +63,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #pools = new Map<string, Pool>();
   readonly #removeExitHook: () => void;
   readonly #journal: StateDir | undefined;
+  readonly #gate: StartGate;
   #shutdown: Promise<void> | undefined;
   /** Children of a previous supervisor (same stateDir) that were still running and were stopped at start. */
   readonly reaped: readonly ReapedChild[];
 
-  private constructor(endpoint: Endpoint, journal: StateDir | undefined, reaped: ReapedChild[]) {
+  private constructor(endpoint: Endpoint, journal: StateDir | undefined, reaped: ReapedChild[], gate: StartGate) {
     super();
     this.#endpoint = endpoint;
     this.#journal = journal;
+    this.#gate = gate;
     this.reaped = reaped;
     // No child may outlive its parent: if this process ends without shutdown(), the
     // children's groups are killed on the way out.
@@ -76,6 +86,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
     const checked = expectObject('options', options);
     rejectUnknownKeys('Supervisor.start options', checked, OPTION_KEYS);
+    const gate = new StartGate(expectLimit('maxConcurrentStarts', options.maxConcurrentStarts ?? defaultMaxConcurrentStarts()));
     const journal = options.stateDir === undefined ? undefined : StateDir.open(expectString('stateDir', options.stateDir));
     // Before listening and spawning: the previous supervisor's children may hold ports ours need.
     const reaped = journal ? await journal.reapOrphans(5000) : [];
@@ -86,7 +97,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       socketDir: options.socketDir === undefined ? undefined : expectString('socketDir', options.socketDir),
       socketPath: options.socketPath === undefined ? undefined : expectString('socketPath', options.socketPath),
     });
-    return new Supervisor(endpoint, journal, reaped);
+    return new Supervisor(endpoint, journal, reaped, gate);
   }
 
   /** The socket path (or Windows pipe name) children connect to. */
@@ -133,7 +144,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         { childId: resolved.id },
       );
     }
-    const child = new Child(resolved, { endpoint: this.#endpoint, control: this.#controlTarget, journal: this.#journal });
+    const child = new Child(resolved, { endpoint: this.#endpoint, control: this.#controlTarget, journal: this.#journal, gate: this.#gate });
     this.#children.set(child.id, child);
     this.emit('child', child);
     return child.start().then(

@@ -22,6 +22,7 @@ import { launch } from './launch.js';
 import { describeExit, exitOf, terminateRun, type Run } from './run.js';
 import { DRAIN_AFTER_EXIT_MS } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
+import type { StartGate } from './start-gate.js';
 import type { ChildState, RestartInfo } from './state.js';
 import { waitForPort, type WaitOptions } from './wait-for-port.js';
 
@@ -73,6 +74,7 @@ export class Child extends EventEmitter<ChildEvents> {
   readonly #endpoint: Endpoint;
   readonly #control: ControlTarget | undefined;
   readonly #journal: Journal | undefined;
+  readonly #gate: StartGate;
   readonly #handlers: HandlerTable;
   readonly #controls = new ControlQueue();
   readonly #window: RestartWindow;
@@ -88,15 +90,16 @@ export class Child extends EventEmitter<ChildEvents> {
 
   /**
    * @internal Created by the Supervisor: `control` is what `allowControl` grants, `journal`
-   * the stateDir record of live processes.
+   * the stateDir record of live processes, `gate` the limit on starts shared by its children.
    */
-  constructor(spec: ResolvedSpec, context: { endpoint: Endpoint; control: ControlTarget; journal: Journal | undefined }) {
+  constructor(spec: ResolvedSpec, context: { endpoint: Endpoint; control: ControlTarget; journal: Journal | undefined; gate: StartGate }) {
     super();
     this.id = spec.id;
     this.spec = spec;
     this.#endpoint = context.endpoint;
     this.#control = spec.allowControl ? context.control : undefined;
     this.#journal = context.journal;
+    this.#gate = context.gate;
     this.#handlers = new HandlerTable(`the parent of child "${spec.id}"`);
     this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
   }
@@ -299,12 +302,15 @@ export class Child extends EventEmitter<ChildEvents> {
       window: this.#window,
       launch: (aborted: AbortSignal) => {
         this.#clearDiagnostics();
-        const reason = this.#state.kind === 'backoff' ? 'restarting after backoff' : 'start requested';
-        this.#setState({ kind: 'starting', pid: undefined, reason });
+        const why = this.#state.kind === 'backoff' ? 'restarting after backoff' : 'start requested';
+        // Said here because the state stays `starting` while queued: a UI can show why nothing runs yet.
+        const queued = this.#gate.full ? `; waiting for a start slot (maxConcurrentStarts is ${this.#gate.limit})` : '';
+        this.#setState({ kind: 'starting', pid: undefined, reason: why + queued });
         return launch(
           {
             spec,
             endpoint: this.#endpoint,
+            gate: this.#gate,
             output: { stdout: (line) => this.emit('stdout', line), stderr: (line) => this.emit('stderr', line) },
             spawned: (run) => this.#spawned(run, aborted),
             connectionHooks: (run) => this.#connectionHooks(run),

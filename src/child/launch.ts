@@ -6,11 +6,14 @@ import { HeartbeatWatch } from './heartbeat.js';
 import { terminateRun, type Run } from './run.js';
 import { spawnProcess, type OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
+import type { ReleaseSlot, StartGate } from './start-gate.js';
 
 /** What a launch needs from its child. */
 export interface LaunchContext {
   spec: ResolvedSpec;
   endpoint: Endpoint;
+  /** The supervisor's limit on children between spawn and ready. */
+  gate: StartGate;
   output: OutputSinks;
   /** Called once the process exists, before it is ready. */
   spawned(run: Run): void;
@@ -21,12 +24,44 @@ export interface LaunchContext {
 }
 
 /**
- * Spawns one process of the child and resolves with its Run once it is ready (connected,
- * hello, `procwire/ready`; for `connect: 'none'`, spawned). Rejects with a ProcwireError —
- * SPAWN_FAILED, EXITED_BEFORE_READY, READY_TIMEOUT, PROTOCOL_ERROR, MESSAGE_TOO_LARGE, or
- * STOPPED when `aborted` fires — and only after the process is gone.
+ * Takes a start slot from the gate, then spawns one process of the child and resolves with
+ * its Run once it is ready (connected, hello, `procwire/ready`; for `connect: 'none'`,
+ * spawned). `readyTimeout` counts from the spawn, so time spent queued for a slot is not
+ * held against the child. The slot is given back at ready, or as soon as the start has
+ * failed. Rejects with a ProcwireError — SPAWN_FAILED, EXITED_BEFORE_READY, READY_TIMEOUT,
+ * PROTOCOL_ERROR, MESSAGE_TOO_LARGE, or STOPPED when `aborted` fires (while queued: nothing
+ * was spawned) — and only after the process is gone.
  */
 export async function launch(context: LaunchContext, aborted: AbortSignal): Promise<Run> {
+  const release = await takeSlot(context, aborted);
+  try {
+    return await spawnUntilReady(context, aborted, release);
+  } finally {
+    release();
+  }
+}
+
+async function takeSlot(context: LaunchContext, aborted: AbortSignal): Promise<ReleaseSlot> {
+  const stopped = (): ProcwireError =>
+    new ProcwireError('STOPPED', `child "${context.spec.id}" was stopped while waiting for a start slot; it was never spawned`, {
+      childId: context.spec.id,
+    });
+  let release: ReleaseSlot;
+  try {
+    release = await context.gate.acquire(aborted);
+  } catch {
+    // Only an abort ends the wait.
+    throw stopped();
+  }
+  // A stop that came while the grant was on its way must not spawn a process only to kill it.
+  if (aborted.aborted) {
+    release();
+    throw stopped();
+  }
+  return release;
+}
+
+async function spawnUntilReady(context: LaunchContext, aborted: AbortSignal, release: ReleaseSlot): Promise<Run> {
   const { spec, endpoint } = context;
   const token = makeToken();
   const expectation = spec.connect === 'required' ? endpoint.expect(spec.id, token, spec.heartbeatMs) : undefined;
@@ -45,6 +80,8 @@ export async function launch(context: LaunchContext, aborted: AbortSignal): Prom
     await untilReady(context, run, expectation, aborted);
     return run;
   } catch (error) {
+    // Ending a failed start can take two stopTimeouts; the starts queued behind it need not wait.
+    release();
     expectation?.cancel();
     const stopped = error instanceof ProcwireError && error.code === 'STOPPED';
     // A start cancelled by a stop is asked politely first; a failed one gets signals.

@@ -22,7 +22,7 @@ export interface ChildSpec {
   /** Added to (and overriding) the parent's environment. */
   env?: Record<string, string>;
   cwd?: string;
-  /** Spawn -> hello -> ready. Default 30 s. */
+  /** Spawn -> hello -> ready; a wait for the supervisor's start slot does not count. Default 30 s. */
   readyTimeout?: Duration;
   /** Grace of each stop phase. Default 5 s. */
   stopTimeout?: Duration;

@@ -5,7 +5,7 @@ import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
  * Where a child is in its life. Each variant carries what is true in it, and the reason
  * for the transition into it.
  *
- * - `starting`: spawned (or spawning), not yet ready
+ * - `starting`: not yet ready: waiting for a start slot (`pid` undefined), spawning, or spawned
  * - `running`: ready
  * - `backoff`: ended by itself; waiting `delayMs` before its policy restarts it
  * - `stopping`: a stop is under way

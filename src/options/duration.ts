@@ -20,6 +20,8 @@ export function toMs(field: string, value: Duration): number {
 /** Renders a value for an error message, short and unambiguous. */
 export function quote(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON would render NaN and ±Infinity as null.
+  if (typeof value === 'number') return String(value);
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'bigint') return `${value}n`;
   try {

@@ -24,6 +24,15 @@ export function expectInteger(field: string, value: unknown, min: number, max = 
   return value;
 }
 
+/** A limit: a whole number of at least 1, or Infinity for none. */
+export function expectLimit(field: string, value: unknown): number {
+  if (value === Infinity) return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new TypeError(`${field} must be a whole number of at least 1, or Infinity for no limit; got ${quote(value)}`);
+  }
+  return value;
+}
+
 export function expectNumber(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new TypeError(`${field} must be a number from ${min} to ${max}; got ${quote(value)}`);
