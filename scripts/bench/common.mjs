@@ -22,8 +22,8 @@ export function machine() {
 export function report(name, rows, notes = {}) {
   console.log(`\n${name} (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${cpus().length} cores)`);
   console.table(rows);
-  mkdirSync(`${root}/bench/results`, { recursive: true });
-  const file = `${root}/bench/results/${name}.json`;
+  mkdirSync(`${root}bench/results`, { recursive: true });
+  const file = `${root}bench/results/${name}.json`;
   writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), machine: machine(), rows, ...notes }, null, 2)}\n`);
   console.log(`written to ${file.slice(root.length)}`);
 }

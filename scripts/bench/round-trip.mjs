@@ -3,10 +3,29 @@
 // at once and the calls are taken in blocks, round-robin, so every peer sees the same
 // machine state (CPU frequency, other load, the parent's heap) rather than one peer
 // getting the quiet minute and another the noisy one.
+//
+// `--same-cpu` runs the parent and every child on CPU 0 (Linux, taskset). On a small VM the
+// free run mostly measures where the scheduler put each child: a peer whose child lands on
+// the idle vCPU pays that vCPU's wake-up (tens of µs) twice per round trip, one that shares
+// the parent's CPU does not, and which happens varies from run to run. On one CPU every peer
+// pays the same switches and the figures are the software's own cost.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { now, quantile, report } from './common.mjs';
 import { PEERS, procwireBuild, startPeer } from './peers.mjs';
+
+const sameCpu = process.argv.includes('--same-cpu');
+if (sameCpu && !process.env.BENCH_PINNED) {
+  // Children inherit the affinity, so pinning this process pins them all.
+  const pinned = spawnSync('taskset', ['-c', '0', process.execPath, fileURLToPath(import.meta.url), '--same-cpu'], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_PINNED: '1' },
+  });
+  if (pinned.error) console.log(`round-trip --same-cpu skipped: taskset is not available (${pinned.error.message})`);
+  process.exit(pinned.status ?? 0);
+}
 
 const loadAverageAtStart = loadavg();
 const calls = Number(process.env.BENCH_CALLS ?? 20_000);
@@ -72,7 +91,8 @@ const met = {
   'procwire p99 / raw <= 1.5': ratio('procwire', 0.99) <= targets.p99,
   'procwire p99 < node-ipc p99': stat('procwire', 0.99) < stat('node-ipc', 0.99),
 };
-report('round-trip', rows, {
+report(sameCpu ? 'round-trip-same-cpu' : 'round-trip', rows, {
+  placement: sameCpu ? 'parent and children pinned to CPU 0 (taskset -c 0)' : 'free: the scheduler places each process',
   calls,
   // A busy machine (another job's tests, say) moves every figure; keep the evidence with them.
   loadAverageAtStart,

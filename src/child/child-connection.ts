@@ -37,7 +37,7 @@ export interface ConnectionHooks {
   diagnostics(params: DiagnosticsParams): void;
   log(entry: LogEntry): void;
   heartbeat(): void;
-  request(method: string, params: unknown, context: HandlerContext): Promise<unknown>;
+  request(method: string, params: unknown, context: HandlerContext): unknown;
   /** `procwire/spawn` and `procwire/stop` from the child. */
   control(method: string, params: unknown): Promise<unknown>;
   notification(method: string, params: unknown): void;
@@ -142,7 +142,7 @@ export class ChildConnection {
     });
   }
 
-  #dispatchRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+  #dispatchRequest(method: string, params: unknown, token: CancellationToken): unknown {
     if (method === Methods.spawn || method === Methods.stop) return this.#hooks.control(method, params);
     if (isReservedMethod(method)) {
       throw new ResponseError(ErrorCodes.MethodNotFound, `the parent does not serve "${method}"`);

@@ -2,6 +2,10 @@ import { ProcwireError } from './errors.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 
 const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+/** The header every procwire peer and vscode-jsonrpc write; anything else takes the general path. */
+const PLAIN_HEADER = Buffer.from('Content-Length: ', 'latin1');
+const CR = 13;
+const LF = 10;
 const CONTENT_LENGTH = /^content-length:[ \t]*(\d+)[ \t]*$/i;
 
 /**
@@ -26,12 +30,16 @@ export class FrameParser {
     this.#onMessage = onMessage;
   }
 
-  /** True while part of a frame is buffered. */
+  /** True while part of a frame has arrived (a header alone counts). */
   get hasPartialFrame(): boolean {
-    return this.#buffered > 0;
+    return this.#buffered > 0 || this.#bodyLength >= 0;
   }
 
   push(chunk: Buffer): void {
+    if (this.#buffered === 0 && this.#bodyLength < 0) {
+      chunk = this.#pushWholeFrames(chunk);
+      if (chunk.length === 0) return;
+    }
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
     for (;;) {
@@ -51,6 +59,31 @@ export class FrameParser {
       this.#bodyLength = -1;
       this.#onMessage(parseBody(body));
     }
+  }
+
+  /**
+   * The fast path, for a chunk that starts a frame: decodes each whole frame with the plain
+   * header straight from the chunk, with no copy and no header parsing beyond the digits.
+   * Returns what is left (a partial frame, another header form, or bad bytes) for the
+   * general path, which also produces every error.
+   */
+  #pushWholeFrames(chunk: Buffer): Buffer {
+    let offset = 0;
+    while (chunk.length - offset > PLAIN_HEADER.length + 4) {
+      if (chunk.compare(PLAIN_HEADER, 0, PLAIN_HEADER.length, offset, offset + PLAIN_HEADER.length) !== 0) break;
+      let at = offset + PLAIN_HEADER.length;
+      let length = 0;
+      const digitsStart = at;
+      for (let byte = chunk[at]; byte !== undefined && byte >= 48 && byte <= 57 && at - digitsStart < 10; byte = chunk[++at]) {
+        length = length * 10 + (byte - 48);
+      }
+      if (at === digitsStart || chunk[at] !== CR || chunk[at + 1] !== LF || chunk[at + 2] !== CR || chunk[at + 3] !== LF) break;
+      const bodyStart = at + 4;
+      if (length > this.#maxMessageSize || bodyStart + length > chunk.length) break;
+      offset = bodyStart + length;
+      this.#onMessage(parseBody(chunk.subarray(bodyStart, offset)));
+    }
+    return offset === 0 ? chunk : chunk.subarray(offset);
   }
 
   #parseHeader(header: string): number {

@@ -49,8 +49,12 @@ export class HandlerTable {
     return () => handlers.delete(handler);
   }
 
-  /** Runs the handler for a request; a method nobody serves is JSON-RPC's MethodNotFound. */
-  async request(method: string, params: unknown, context: HandlerContext): Promise<unknown> {
+  /**
+   * Runs the handler for a request and returns what it returns, a value or a promise: a
+   * synchronous handler is answered without a promise hop. Throws NoHandlerError (JSON-RPC's
+   * MethodNotFound) for a method nobody serves.
+   */
+  request(method: string, params: unknown, context: HandlerContext): unknown {
     const handler = this.#requests.get(method);
     if (!handler) throw new NoHandlerError(`${this.#owner} has no handler for "${method}"`);
     return handler(params, context);

@@ -11,12 +11,15 @@ function collect(max = 1024 * 1024): { parser: FrameParser; messages: object[] }
   return { parser: new FrameParser(max, (m) => messages.push(m)), messages };
 }
 
+// A request with multi-byte characters, a notification without params, a response.
+const SAMPLE = [
+  { jsonrpc: '2.0', id: 1, method: 'a', params: { text: 'héllo ✓ 𝄞' } },
+  { jsonrpc: '2.0', method: 'b' },
+  { jsonrpc: '2.0', id: 2, result: [1, 2, 3] },
+];
+
 t.test('several frames in one chunk and one frame byte by byte decode the same', async (t) => {
-  const messages = [
-    { jsonrpc: '2.0', id: 1, method: 'a', params: { text: 'héllo ✓ 𝄞' } },
-    { jsonrpc: '2.0', method: 'b' },
-    { jsonrpc: '2.0', id: 2, result: [1, 2, 3] },
-  ];
+  const messages = SAMPLE;
   const bytes = Buffer.concat(messages.map(frame));
   const whole = collect();
   whole.parser.push(bytes);
@@ -77,4 +80,34 @@ t.test('a header that never ends is refused once it passes the header cap', asyn
   const { parser } = collect();
   parser.push(Buffer.from('X-Padding: '));
   t.throws(() => parser.push(Buffer.alloc(MAX_HEADER_BYTES, 'a')), { code: 'PROTOCOL_ERROR', message: /header longer than/ });
+});
+
+t.test('every split of a stream of frames decodes to the same messages, on the fast path or not', async (t) => {
+  const messages = SAMPLE;
+  const bytes = Buffer.concat(messages.map(frame));
+  for (let first = 1; first < bytes.length; first++) {
+    for (const second of [first + 1, Math.floor((first + bytes.length) / 2), bytes.length]) {
+      if (second <= first || second > bytes.length) continue;
+      const { parser, messages: got } = collect();
+      parser.push(bytes.subarray(0, first));
+      parser.push(bytes.subarray(first, second));
+      if (second < bytes.length) parser.push(bytes.subarray(second));
+      if (JSON.stringify(got) !== JSON.stringify(messages) || parser.hasPartialFrame) {
+        t.fail(`split at ${first} and ${second} decoded ${JSON.stringify(got)}`);
+        return;
+      }
+    }
+  }
+  t.pass('all splits agree');
+});
+
+t.test('a header that arrived without its body counts as a partial frame', async (t) => {
+  const { parser, messages } = collect();
+  const whole = frame({ jsonrpc: '2.0', method: 'x' });
+  const headerEnd = whole.indexOf('\r\n\r\n') + 4;
+  parser.push(whole.subarray(0, headerEnd));
+  t.equal(parser.hasPartialFrame, true, 'so a stalled body is caught by the frame deadline');
+  parser.push(whole.subarray(headerEnd));
+  t.same(messages, [{ jsonrpc: '2.0', method: 'x' }]);
+  t.equal(parser.hasPartialFrame, false);
 });
