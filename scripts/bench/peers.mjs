@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ipc from 'node-ipc';
 import { Supervisor } from '../../dist/src/index.js';
+import { FrameChannel } from '../../dist/src/protocol/index.js';
 import { root } from './common.mjs';
 
 export const PEERS = {
@@ -24,12 +25,19 @@ const childPath = (name) => join(root, 'scripts/bench/children', name);
 // stderr stays visible: a child that crashes mid-benchmark should say why.
 const stdio = ['ignore', 'ignore', 'inherit'];
 
+/**
+ * Not a peer: procwire's framing with no JSON-RPC layer (see children/echo-frames.mjs), to
+ * show what vscode-jsonrpc costs on the round trip.
+ */
+export const REFERENCES = { frames: 'reference: procwire FrameChannel, no JSON-RPC layer' };
+
 /** Starts the echo child for `kind` and resolves once it can answer calls. */
 export function startPeer(kind, { maxMessageSize = 64 * 1024 * 1024 } = {}) {
   if (kind === 'ndjson') return startNdjson();
   if (kind === 'fork') return startFork();
   if (kind === 'node-ipc') return startNodeIpc();
   if (kind === 'procwire') return startProcwire(maxMessageSize);
+  if (kind === 'frames') return startFrames();
   throw new TypeError(`unknown peer ${JSON.stringify(kind)}`);
 }
 
@@ -43,18 +51,40 @@ function oneAtATime() {
   };
 }
 
+/** Listens on a fresh socket file, starts `child` with BENCH_SOCKET, and takes its connection. */
+async function connectedChild(child) {
+  const { path, remove } = socketPath();
+  const server = createServer();
+  server.listen(path);
+  await once(server, 'listening');
+  const proc = spawn(process.execPath, [childPath(child)], { stdio, env: { ...process.env, BENCH_SOCKET: path } });
+  const [socket] = await once(server, 'connection');
+  return { proc, socket, server, remove };
+}
+
+/** close() and kill() of a peer whose child connected to our own server on a socket file. */
+function endsOf({ proc, socket, server, remove }) {
+  return {
+    async close() {
+      socket.destroy();
+      server.close();
+      if (proc.exitCode === null) await once(proc, 'exit');
+      remove();
+    },
+    kill() {
+      proc.kill('SIGKILL');
+      remove();
+    },
+  };
+}
+
 function socketPath() {
   const dir = mkdtempSync(join(tmpdir(), 'pw-bench-'));
   return { path: join(dir, 's.sock'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function startNdjson() {
-  const { path, remove } = socketPath();
-  const server = createServer();
-  server.listen(path);
-  await once(server, 'listening');
-  const proc = spawn(process.execPath, [childPath('echo-ndjson.cjs')], { stdio, env: { ...process.env, BENCH_SOCKET: path } });
-  const [socket] = await once(server, 'connection');
+  const { proc, socket, server, remove } = await connectedChild('echo-ndjson.cjs');
   const reply = oneAtATime();
   let parts = [];
   // One answer outstanding at a time, so a chunk holds at most one newline; search only the
@@ -74,16 +104,24 @@ async function startNdjson() {
       socket.write(`${JSON.stringify(message)}\n`);
       return reply.wait();
     },
-    async close() {
-      socket.destroy();
-      server.close();
-      if (proc.exitCode === null) await once(proc, 'exit');
-      remove();
+    ...endsOf({ proc, socket, server, remove }),
+  };
+}
+
+async function startFrames() {
+  const { proc, socket, server, remove } = await connectedChild('echo-frames.mjs');
+  const channel = new FrameChannel(socket, { maxMessageSize: 64 * 1024 * 1024 });
+  const reply = oneAtATime();
+  let id = 0;
+  channel.listen((message) => reply.answer(message.result));
+  proc.once('exit', () => reply.fail(new Error('the frames child exited')));
+  return {
+    pid: proc.pid,
+    call(message) {
+      void channel.write({ jsonrpc: '2.0', id: ++id, method: 'echo', params: message });
+      return reply.wait();
     },
-    kill() {
-      proc.kill('SIGKILL');
-      remove();
-    },
+    ...endsOf({ proc, socket, server, remove }),
   };
 }
 

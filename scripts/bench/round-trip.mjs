@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { now, quantile, report } from './common.mjs';
-import { PEERS, procwireBuild, startPeer } from './peers.mjs';
+import { PEERS, REFERENCES, procwireBuild, startPeer } from './peers.mjs';
 
 const sameCpu = process.argv.includes('--same-cpu');
 if (sameCpu && !process.env.BENCH_PINNED) {
@@ -34,7 +34,8 @@ const block = 100;
 const targets = { p50: 1.2, p99: 1.5 };
 
 const peers = {};
-for (const kind of Object.keys(PEERS)) peers[kind] = await startPeer(kind);
+const KINDS = { ...PEERS, ...REFERENCES };
+for (const kind of Object.keys(KINDS)) peers[kind] = await startPeer(kind);
 
 let n = 0;
 async function timedCall(peer) {
@@ -75,7 +76,7 @@ for (const peer of Object.values(peers)) await peer.close();
 const us = (ms) => +(ms * 1000).toFixed(1);
 const stat = (kind, q) => quantile(samples[kind], q);
 const ratio = (kind, q) => +(stat(kind, q) / stat('ndjson', q)).toFixed(2);
-const rows = Object.entries(PEERS).map(([kind, name]) => ({
+const rows = Object.entries(KINDS).map(([kind, name]) => ({
   name,
   p50_us: us(stat(kind, 0.5)),
   p99_us: us(stat(kind, 0.99)),
