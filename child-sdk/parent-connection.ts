@@ -1,5 +1,6 @@
 // Specific modules, not the protocol index: nothing here may load vscode-jsonrpc, which
 // rpc-link.ts brings in after ready (a child's start is on the clock).
+import { createCloseController } from '../src/protocol/close-signal.js';
 import { ProcwireError } from '../src/protocol/errors.js';
 import type { FrameChannel } from '../src/protocol/frame-channel.js';
 import { HandlerTable, type NotificationHandler, type RequestHandler } from '../src/protocol/handler-table.js';
@@ -26,7 +27,7 @@ export class ParentConnection {
   readonly id: string;
   readonly #channel: FrameChannel;
   readonly #hello: HelloResult;
-  readonly #closed = new AbortController();
+  readonly #closed = createCloseController();
   readonly #exitOnDisconnect: boolean;
   readonly #handlers: HandlerTable;
   readonly #shutdownHandlers: ShutdownHandler[] = [];

@@ -20,10 +20,12 @@ export interface RpcLinkOptions {
 export class RpcLink {
   readonly #connection: MessageConnection;
   readonly #peer: PeerContext;
+  readonly #settled: () => Promise<void>;
 
   constructor(channel: FrameChannel, options: RpcLinkOptions) {
     this.#peer = options.peer;
-    const { connection } = connectChannel(channel);
+    const { connection, settled } = connectChannel(channel);
+    this.#settled = settled;
     this.#connection = connection;
     connection.onError(() => channel.socket.destroy());
     connection.onRequest(Methods.shutdown, () => options.shutdown());
@@ -38,7 +40,8 @@ export class RpcLink {
     return requestWithLimits(this.#connection, method, params, limits, this.#peer);
   }
 
+  /** Disposes the connection once it has handled what it already read (the parent's last words). */
   dispose(): void {
-    this.#connection.dispose();
+    void this.#settled().then(() => this.#connection.dispose());
   }
 }

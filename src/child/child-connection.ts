@@ -6,6 +6,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import {
   connectChannel,
+  createCloseController,
   Methods,
   ProcwireError,
   isReservedMethod,
@@ -55,7 +56,7 @@ export class ChildConnection {
   readonly #accepted: AcceptedConnection;
   readonly #connection: MessageConnection;
   readonly #hooks: ConnectionHooks;
-  readonly #closed = new AbortController();
+  readonly #closed = createCloseController();
   readonly #settled: () => Promise<void>;
 
   constructor(childId: string, accepted: AcceptedConnection, hooks: ConnectionHooks) {

@@ -1,7 +1,7 @@
 import { createMessageConnection, type Message, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { FrameChannel } from './frame-channel.js';
-import { ChannelMessageReader } from './socket-reader.js';
-import { ChannelMessageWriter } from './socket-writer.js';
+import { ChannelMessageReader } from './channel-message-reader.js';
+import { ChannelMessageWriter } from './channel-message-writer.js';
 
 const SETTLED_MARKER = '$/procwire/settled';
 

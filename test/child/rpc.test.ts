@@ -64,3 +64,19 @@ t.test('pending requests reject at once when the connection closes', async (t) =
   t.equal(child.state.kind, 'exited');
   await t.rejects(child.sendRequest('echo', {}), { code: 'NOT_CONNECTED', message: /child "worker" is not connected \(state: exited\)/ });
 });
+
+t.test('many requests in flight at once raise no listener-leak warning on either side', async (t) => {
+  const sup = await startSupervisor(t);
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(`parent: ${warning.name}: ${warning.message}`);
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  sup.on('child', (child) => child.on('stderr', (line) => /Warning/.test(line) && warnings.push(`child: ${line}`)));
+  const child = await sup.spawn(nodeSpec('busy', 'ready-and-echo.cjs'));
+  // Each request has a timeout (a listener on the connection's close signal here) and its
+  // handler reads its signal (one there); 50 is far past the default limit of 10.
+  const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => child.sendRequest('never-answers', {}, { timeout: 300 })));
+  t.ok(outcomes.every((o) => o.status === 'rejected' && isProcwireError(o.reason, 'TIMEOUT')), 'all 50 timed out');
+  t.same(await child.sendRequest('echo', { still: 'here' }), { still: 'here' }, 'and the child answered after that, so its stderr is read');
+  t.same(warnings, [], 'no MaxListenersExceededWarning');
+});
