@@ -58,6 +58,7 @@ export class ChildConnection {
   readonly #hooks: ConnectionHooks;
   readonly #closed = createCloseController();
   readonly #settled: () => Promise<void>;
+  #peerContext: PeerContext | undefined;
 
   constructor(childId: string, accepted: AcceptedConnection, hooks: ConnectionHooks) {
     this.#childId = childId;
@@ -129,8 +130,10 @@ export class ChildConnection {
     this.#closed.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   }
 
+  // Made once: every request passes it.
   get #peer(): PeerContext {
-    return { peer: `child "${this.#childId}"`, childId: this.#childId, closed: this.#closed.signal };
+    this.#peerContext ??= { peer: `child "${this.#childId}"`, childId: this.#childId, closed: this.#closed.signal };
+    return this.#peerContext;
   }
 
   #onChecked(method: string, handle: (params: unknown) => void): void {

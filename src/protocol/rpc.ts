@@ -49,21 +49,20 @@ export async function requestWithLimits(
   context: PeerContext,
 ): Promise<unknown> {
   const args = toParamArgs(method, params);
+  const closedMessage = 'was not answered: the connection closed (the peer exited or broke the protocol)';
   const fail = (code: ProcwireError['code'], what: string, cause?: unknown): ProcwireError =>
     new ProcwireError(code, `${context.peer}: request "${method}" ${what}`, { childId: context.childId, cause });
-  const closedError = (): ProcwireError =>
-    fail('CONNECTION_CLOSED', 'was not answered: the connection closed (the peer exited or broke the protocol)');
-  if (context.closed.aborted) throw closedError();
+  if (context.closed.aborted) throw fail('CONNECTION_CLOSED', closedMessage);
   const { signal, timeoutMs } = limits;
   if (signal === undefined && timeoutMs === undefined) {
     // The common case, and the latency-critical one: no timer, no token, no race. A close
-    // still rejects at once, because the owner disposes the connection on close and
-    // vscode-jsonrpc then rejects every pending request.
+    // still rejects: the owner disposes the connection once it has handled what it read,
+    // and vscode-jsonrpc then rejects every request still pending.
     try {
       return await connection.sendRequest(method, ...(args as [unknown]));
     } catch (error) {
       if (context.closed.aborted || (error instanceof ResponseError && error.code === ErrorCodes.PendingResponseRejected)) {
-        throw fail('CONNECTION_CLOSED', 'was not answered: the connection closed (the peer exited or broke the protocol)', error);
+        throw fail('CONNECTION_CLOSED', closedMessage, error);
       }
       throw error;
     }
@@ -87,7 +86,7 @@ export async function requestWithLimits(
       };
       signal.addEventListener('abort', onAbort, { once: true });
     }
-    onClose = () => reject(closedError());
+    onClose = () => reject(fail('CONNECTION_CLOSED', closedMessage));
     context.closed.addEventListener('abort', onClose, { once: true });
   });
   try {
