@@ -19,8 +19,12 @@ export class ChannelMessageWriter extends AbstractMessageWriter implements Messa
   write(message: Message): Promise<void> {
     // No async wrapper: this runs for every message, and a write almost never fails.
     return this.#channel.write(message).catch((error: unknown) => {
-      this.#errors++;
-      this.fireError(error, message, this.#errors);
+      // A message JSON cannot carry (a BigInt, a cycle) is its caller's bug: that call
+      // fails, and the connection, which is fine, is not reported broken.
+      if (!(error instanceof TypeError)) {
+        this.#errors++;
+        this.fireError(error, message, this.#errors);
+      }
       throw error;
     });
   }

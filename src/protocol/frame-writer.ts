@@ -45,7 +45,13 @@ export class FrameWriter {
    */
   write(message: WireMessage): Promise<void> {
     if (this.#backlog.length === 0 && !this.#socket.writableNeedDrain) {
-      this.#socket.write(encodeFrame(message));
+      let frame: string;
+      try {
+        frame = encodeFrame(message);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.#socket.write(frame);
       return WRITTEN;
     }
     if (this.#backlog.length === 0) this.#socket.once('drain', this.#flush);

@@ -80,3 +80,22 @@ t.test('many requests in flight at once raise no listener-leak warning on either
   t.same(await child.sendRequest('echo', { still: 'here' }), { still: 'here' }, 'and the child answered after that, so its stderr is read');
   t.same(warnings, [], 'no MaxListenersExceededWarning');
 });
+
+t.test('a value JSON cannot carry fails its own call and leaves the connection up', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
+  const errors: unknown[] = [];
+  child.on('protocol-error', (error) => errors.push(error));
+  await t.rejects(child.sendRequest('echo', { n: 1n }), /BigInt/, 'params the parent cannot serialise reject the call');
+  await t.rejects(child.sendNotification('ping', { n: 1n }), /BigInt/, 'and the notification');
+  await t.rejects(child.sendRequest('unserialisable', {}), /BigInt/, "a child's result it cannot serialise comes back as an error");
+  // The same while the socket is backed up, when messages wait to be encoded.
+  const big = { pad: 'x'.repeat(100_000) };
+  const burst = Array.from({ length: 40 }, () => child.sendRequest('echo', big));
+  const backlogged = child.sendRequest('echo', { n: 1n });
+  await t.rejects(backlogged, /BigInt/, 'also when it waited in the backlog');
+  t.equal((await Promise.all(burst)).length, 40, 'the burst around it was answered');
+  t.same(await child.sendRequest('echo', { ok: true }), { ok: true }, 'the same connection still works');
+  t.equal(child.state.kind, 'running');
+  t.same(errors, [], 'no protocol error: a caller bug is not a broken connection');
+});
