@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
-import type { ChildSpec, LogEntry } from '../../src/index.js';
-import { exitOf, fixture, pidAlive, recordLives, spawnTracked, startSupervisor, until } from '../helpers/index.js';
+import type { ChildSpec } from '../../src/index.js';
+import { exitOf, fixture, pidAlive, recordLives, recordOutput, spawnTracked, startSupervisor, until } from '../helpers/index.js';
 
 // The stdlib-only Python client (child-sdk/python/procwire_child.py) under the real
 // supervisor, through test/fixtures/python-child.py.
@@ -36,14 +36,7 @@ function reachable(port: number): Promise<void> {
 
 t.test('a Python child: hello, port, diagnostics, log, requests both ways, clean stop', { skip }, async (t) => {
   const sup = await startSupervisor(t);
-  const logs: LogEntry[] = [];
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  sup.on('child', (child) => {
-    child.on('log', (entry) => logs.push(entry));
-    child.on('stdout', (line) => stdout.push(line));
-    child.on('stderr', (line) => stderr.push(line));
-  });
+  const { stdout, stderr, logs } = recordOutput(sup);
   const child = await sup.spawn(pythonSpec('py'));
   t.equal(child.state.kind, 'running', 'spawn resolved: hello and ready worked');
 

@@ -1,18 +1,10 @@
 import t from 'tap';
 import { once } from 'node:events';
-import type { LogEntry } from '../../src/index.js';
-import { nodeSpec, pidAlive, startSupervisor } from '../helpers/index.js';
+import { nodeSpec, pidAlive, recordOutput, startSupervisor } from '../helpers/index.js';
 
 t.test("stdout and stderr become line events, and procwire/log becomes log events", async (t) => {
   const sup = await startSupervisor(t);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const logs: LogEntry[] = [];
-  sup.on('child', (child) => {
-    child.on('stdout', (line) => stdout.push(line));
-    child.on('stderr', (line) => stderr.push(line));
-    child.on('log', (entry) => logs.push(entry));
-  });
+  const { stdout, stderr, logs } = recordOutput(sup);
   const child = await sup.spawn(nodeSpec('chatty', 'logs-and-prints.cjs'));
   t.same(logs, [
     { level: 'info', message: 'compiling 3 files' },

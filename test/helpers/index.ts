@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Supervisor, type SupervisorOptions, type ChildSpec } from '../../src/index.js';
+import { Supervisor, type SupervisorOptions, type ChildSpec, type LogEntry } from '../../src/index.js';
 
 /** Absolute path of a fixture program in test/fixtures. */
 export function fixture(name: string): string {
@@ -129,4 +129,15 @@ export function recordLives(sup: Supervisor): Map<string, LifeRecord> {
     child.on('gave-up', (error) => record.gaveUp.push({ code: error.code, message: error.message }));
   });
   return lives;
+}
+
+/** Every stdout and stderr line and log entry of the supervisor's children, from now on. */
+export function recordOutput(sup: Supervisor): { stdout: string[]; stderr: string[]; logs: LogEntry[] } {
+  const output = { stdout: [] as string[], stderr: [] as string[], logs: [] as LogEntry[] };
+  sup.on('child', (child) => {
+    child.on('stdout', (line) => output.stdout.push(line));
+    child.on('stderr', (line) => output.stderr.push(line));
+    child.on('log', (entry) => output.logs.push(entry));
+  });
+  return output;
 }
