@@ -63,6 +63,53 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
   return Date.now() - started;
 }
 
+/**
+ * How long a test waits for any one event before it fails. Generous for a loaded 2-core CI,
+ * yet a regression fails one test in seconds instead of a whole file at tap's timeout.
+ */
+export const EVENT_WAIT_MS = 20_000;
+
+/** Settles as `promise` does, or rejects naming what did not happen within `ms`. */
+export async function within<T>(promise: Promise<T>, what: string, ms: number = EVENT_WAIT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Listenable {
+  // biome-ignore lint/suspicious/noExplicitAny: any emitter, whatever its event map
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/**
+ * The arguments of the next `event` of `emitter` (the first that passes `filter`, if given),
+ * within a deadline whose error names `what`.
+ */
+export function nextEvent<A extends unknown[] = unknown[]>(
+  emitter: Listenable,
+  event: string,
+  what: string,
+  options: { filter?: (...args: A) => boolean; ms?: number } = {},
+): Promise<A> {
+  let listener: ((...args: A) => void) | undefined;
+  const seen = new Promise<A>((resolve) => {
+    listener = (...args: A): void => {
+      if (options.filter && !options.filter(...args)) return;
+      resolve(args);
+    };
+    emitter.on(event, listener);
+  });
+  return within(seen, what, options.ms).finally(() => emitter.off(event, listener as (...args: A) => void));
+}
+
 /** Spawns a plain process that is SIGKILLed when the test ends. */
 export function spawnTracked(t: Teardown, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,7 +133,10 @@ export async function firstLine(stream: NodeJS.ReadableStream): Promise<string> 
 /** Resolves with the exit code and signal of a plain child process. */
 export async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  const [code, signal] = (await within(once(child, 'exit'), `process ${child.pid} (${child.spawnfile}) to exit`)) as [
+    number | null,
+    NodeJS.Signals | null,
+  ];
   return { code, signal };
 }
 
@@ -97,8 +147,8 @@ export interface LifeRecord {
   restarts: { restarts: number; delayMs: number; reason: string; at: number }[];
   exits: { exitCode: number | null; signal: string | null; at: number }[];
   gaveUp: { code: string; message: string }[];
-  /** Resolves when the child reaches the given state next (or at once if it is in it). */
-  reaches(kind: string): Promise<void>;
+  /** Resolves when the child reaches the given state next (or at once if it is in it); rejects after `ms`. */
+  reaches(kind: string, ms?: number): Promise<void>;
 }
 
 /** Records the life of every child the supervisor creates, by id. */
@@ -112,8 +162,10 @@ export function recordLives(sup: Supervisor): Map<string, LifeRecord> {
       restarts: [],
       exits: [],
       gaveUp: [],
-      reaches: (kind) =>
-        child.state.kind === kind ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ kind, resolve })),
+      reaches: (kind, ms) =>
+        child.state.kind === kind
+          ? Promise.resolve()
+          : within(new Promise<void>((resolve) => waiters.push({ kind, resolve })), `child "${child.id}" to reach state ${kind}`, ms),
     };
     lives.set(child.id, record);
     child.on('state', (state) => {
