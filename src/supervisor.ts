@@ -24,10 +24,14 @@ export interface SupervisorOptions {
   /** Listen on exactly this path instead (its directory must exist and be private to you). */
   socketPath?: string;
   /**
-   * A directory where live children are written down. A supervisor started with the same
-   * stateDir after one that was killed stops that one's children that still run (checked
-   * by pid and start time) before it starts, and lists them in `sup.reaped`. Linux only;
-   * elsewhere stale records are removed and nothing is killed.
+   * A directory where live children are written down, one `child-<supervisor pid>-<child
+   * pid>.json` each; nothing else in it is read or removed. Created 0700 if missing; an
+   * existing one must be yours, not a symlink, and not writable by group or others (it is
+   * never chmodded), or start throws a TypeError. A supervisor started with the same
+   * stateDir after one that was killed stops that one's children that still run (checked by
+   * boot id, pid, start time, and that the pid still leads its own group) before it starts,
+   * and lists them in `sup.reaped`. Linux only; elsewhere stale records are removed and
+   * nothing is killed.
    */
   stateDir?: string;
   /**

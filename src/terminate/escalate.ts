@@ -1,10 +1,17 @@
-import { groupGone, signalGroup } from './kill-group.js';
+import { groupGone, signalGroup, signalGroupRemains } from './kill-group.js';
 import type { ExitInfo, StopResult } from './stop-result.js';
 
 /** The process being stopped: its group leader's pid and the promise of its exit. */
 export interface StopTarget {
   pid: number;
   exited: Promise<ExitInfo>;
+  /**
+   * True while `pid` is still the process meant. Our own child's pid stays ours until its
+   * exit is seen, so this may be left out for it; a process found in a stateDir journal is
+   * checked again (start time, group leader) before each signal. Once it is false or the
+   * exit is seen, only the members left in the group are signalled (signalGroupRemains).
+   */
+  isLeader?: () => boolean;
 }
 
 /** How to stop: what the first phase is, the grace of each phase, and the signal. */
@@ -32,6 +39,16 @@ const KILL_WAIT_MS = 2_000;
 export async function escalate(target: StopTarget, plan: EscalationPlan): Promise<StopResult> {
   let escalated = false;
   let exit: ExitInfo | undefined;
+  // Set before any race on `exited` settles, as this reaction is registered first.
+  let exitSeen = false;
+  target.exited.then(
+    () => {
+      exitSeen = true;
+    },
+    () => undefined,
+  );
+  const leaderGone = (): boolean => exitSeen || !(target.isLeader?.() ?? true);
+  const signal = (name: NodeJS.Signals): boolean => (leaderGone() ? signalGroupRemains(target.pid, name) : signalGroup(target.pid, name));
   try {
     if (plan.first === 'shutdown' && plan.requestShutdown) {
       plan.requestShutdown().catch(() => undefined);
@@ -41,17 +58,20 @@ export async function escalate(target: StopTarget, plan: EscalationPlan): Promis
     }
     if (exit === undefined) {
       escalated = true;
-      signalGroup(target.pid, plan.stopSignal);
+      signal(plan.stopSignal);
       exit = await exitWithin(target, plan.graceMs);
     }
     if (exit === undefined) {
-      signalGroup(target.pid, 'SIGKILL');
+      signal('SIGKILL');
       exit = await exitWithin(target, Math.max(plan.graceMs, KILL_WAIT_MS));
     }
   } finally {
     // The leader is gone (or would not go); its subprocesses go now, and the stop is not
     // over until they have, so a restart cannot meet the old workers still holding a port.
-    if (signalGroup(target.pid, 'SIGKILL')) await groupGone(target.pid, KILL_WAIT_MS);
+    // With the leader reaped, its pid may be reused once the group is empty: only members
+    // still in the group are signalled and waited for.
+    const gone = leaderGone();
+    if (signal('SIGKILL')) await groupGone(target.pid, KILL_WAIT_MS, { leaderGone: gone });
   }
   if (exit === undefined) return { exitCode: null, signal: null, termination: 'indeterminate' };
   return { ...exit, termination: escalated ? 'escalated' : 'clean' };

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readProcStat } from './process-start.js';
 
 /**
- * Sends `signal` to the process group led by `pid` (children are spawned as group leaders,
- * so this reaches a toolchain's own subprocesses too). On Windows, where there are no
- * groups or signals, any terminating signal kills the tree with `taskkill /T /F`.
- * Returns false when no such group exists any more.
+ * Sends `signal` to the process group led by `pid`, which must still be the process meant:
+ * not yet reaped (our own child before its exit) or checked by start time (see StateDir).
+ * Children are spawned as group leaders, so this reaches a toolchain's own subprocesses too.
+ * On Windows, where there are no groups or signals, any terminating signal kills the tree
+ * with `taskkill /T /F`. Returns false when no such group exists any more.
  */
 export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   if (process.platform === 'win32') {
@@ -31,20 +33,43 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 /**
- * True while a process of the group led by `pid` still runs. On Linux, zombies (dead but
- * not yet reaped, which an orphan stays until PID 1 gets to it) do not count.
+ * Sends `signal` to what is left of the group whose leader `pgid` has exited. Once the
+ * leader is reaped its pid is free, and only while members of its group remain does the
+ * kernel keep that number from naming a new process (which may lead a group of its own).
+ * On Linux the group is signalled only while /proc shows a live member other than a process
+ * at `pgid` itself (which can only be a newcomer); elsewhere, without /proc, it is signalled
+ * as before and that race stays open. Never falls back to the pid alone: it is not ours now.
+ * Returns false when nothing was signalled.
  */
-export function groupAlive(pid: number): boolean {
+export function signalGroupRemains(pgid: number, signal: NodeJS.Signals): boolean {
+  if (process.platform === 'win32') return signalGroup(pgid, signal);
+  if (!groupAlive(pgid, { leaderGone: true })) return false;
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True while a process of the group `pid` still runs. On Linux, zombies (dead but not yet
+ * reaped, which an orphan stays until PID 1 gets to it) do not count, nor, with
+ * `leaderGone`, a process at `pid` itself (the leader has exited, so that is a newcomer).
+ */
+export function groupAlive(pid: number, { leaderGone = false } = {}): boolean {
   if (process.platform === 'win32') return false;
   try {
     process.kill(-pid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return process.platform === 'linux' ? linuxGroupRuns(pid) : true;
+  return process.platform === 'linux' ? linuxGroupRuns(pid, leaderGone) : true;
 }
 
-function linuxGroupRuns(pgid: number): boolean {
+// Reads every process's stat: callers first ask kill(-pgid, 0), which is cheap and ends the
+// common case (the group fully reaped) without a scan, and poll with a backoff.
+function linuxGroupRuns(pgid: number, leaderGone: boolean): boolean {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -53,25 +78,25 @@ function linuxGroupRuns(pgid: number): boolean {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // It ended while we looked.
-    }
-    // Fields after the parenthesised name: state, ppid, pgrp, ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    const pid = Number(entry);
+    if (leaderGone && pid === pgid) continue;
+    const stat = readProcStat(pid); // undefined: it ended while we looked
+    if (stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z') return true;
   }
   return false;
 }
 
-/** Resolves once no process of the group runs, or after `timeoutMs`; true if it is gone. */
-export async function groupGone(pid: number, timeoutMs: number): Promise<boolean> {
+/**
+ * Resolves once no process of the group runs (see groupAlive), or after `timeoutMs`; true
+ * if it is gone. Polls from every 10 ms, backing off to every 100 ms.
+ */
+export async function groupGone(pid: number, timeoutMs: number, options: { leaderGone?: boolean } = {}): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (groupAlive(pid)) {
+  let pause = 10;
+  while (groupAlive(pid, options)) {
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 100);
   }
   return true;
 }

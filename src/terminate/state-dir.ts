@@ -1,18 +1,12 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { escalate } from './escalate.js';
+import { MAX_RECORD_BYTES, formatRecord, parseRecord, parseRecordName, recordName, type ChildRecord } from './journal-record.js';
 import { groupAlive } from './kill-group.js';
-import { processStartTime } from './process-start.js';
-
-/** What a supervisor writes down about each child process it starts. */
-interface Record {
-  supervisorPid: number;
-  supervisorStart: string | undefined;
-  id: string;
-  pid: number;
-  start: string | undefined;
-  command: string;
-}
+import { openStateDir } from './open-state-dir.js';
+import { currentBootId, processStartTime, readProcStat } from './process-start.js';
+import { readOwnFile } from './read-own-file.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /** A previous supervisor's child that was still running and was stopped. */
 export interface ReapedChild {
@@ -26,21 +20,25 @@ export interface ReapedChild {
 /**
  * The supervisor's journal of live children in a directory (`stateDir`), so that a
  * supervisor started after one that died by SIGKILL can find that one's children still
- * running and stop their process groups, like a job daemon's lock files. A record is only
- * acted on when the process's start time (from /proc) still matches: a reused pid is never
+ * running and stop their process groups, like a job daemon's lock files. Only files named
+ * like its records are read or removed, and only small regular files of the current user
+ * are trusted. A record is acted on only when it is of this boot and its pid (at least 2,
+ * not ours) still has the recorded start time and still leads its own group and session,
+ * as every spawned child does: a reused pid, init, or a group of someone else's is never
  * signalled. Where there is no /proc, records are removed but nothing is killed.
  */
 export class StateDir {
   readonly #dir: string;
+  readonly #boot = currentBootId();
   readonly #self = { pid: process.pid, start: processStartTime(process.pid) };
 
   private constructor(dir: string) {
     this.#dir = dir;
   }
 
+  /** Creates the directory private, or checks an existing one (see openStateDir: a TypeError says what is wrong). */
   static open(dir: string): StateDir {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    openStateDir(dir);
     return new StateDir(dir);
   }
 
@@ -48,22 +46,21 @@ export class StateDir {
   async reapOrphans(graceMs: number): Promise<ReapedChild[]> {
     const reaped: ReapedChild[] = [];
     for (const name of readdirSync(this.#dir)) {
-      if (!name.endsWith('.json')) continue;
+      const named = parseRecordName(name);
+      if (named === undefined) continue; // not a name procwire writes: never touched
       const file = join(this.#dir, name);
-      let record: Record;
-      try {
-        record = JSON.parse(readFileSync(file, 'utf8')) as Record;
-      } catch {
-        rmSync(file, { force: true }); // half-written by a supervisor that died mid-write
-        continue;
-      }
-      if (record.supervisorPid !== this.#self.pid && isRunning(record.supervisorPid, record.supervisorStart)) continue; // a live supervisor's child
-      if (record.supervisorPid === this.#self.pid && record.supervisorStart === this.#self.start) continue;
-      if (record.start !== undefined && processStartTime(record.pid) === record.start) {
+      const text = readOwnFile(file, MAX_RECORD_BYTES);
+      if (text === undefined) continue; // not a small regular file of ours: left alone, never trusted
+      const record = parseRecord(text, named);
+      if (record !== undefined && this.#supervisorLives(record)) continue;
+      if (record !== undefined && this.#childLives(record)) {
+        const { pid, start } = record;
+        const isLeader = (): boolean => leadsOwnGroup(pid, start);
         // Not our child: no exit event will come, so the escalation ends on the group's death.
-        const result = await escalate({ pid: record.pid, exited: untilGone(record.pid) }, { first: 'signal', graceMs, stopSignal: 'SIGTERM' });
-        reaped.push({ id: record.id, pid: record.pid, command: record.command, termination: result.termination === 'clean' ? 'escalated' : result.termination });
+        const result = await escalate({ pid, exited: untilGone(pid, isLeader), isLeader }, { first: 'signal', graceMs, stopSignal: 'SIGTERM' });
+        reaped.push({ id: record.id, pid, command: record.command, termination: result.termination === 'clean' ? 'escalated' : result.termination });
       }
+      // Stale (its child is gone, or of another boot), unreadable or forged: forgotten.
       rmSync(file, { force: true });
     }
     return reaped;
@@ -71,11 +68,8 @@ export class StateDir {
 
   /** Writes down a child process this supervisor started. */
   record(id: string, pid: number, command: string): void {
-    const record: Record = { supervisorPid: this.#self.pid, supervisorStart: this.#self.start, id, pid, start: processStartTime(pid), command };
-    const file = this.#file(pid);
-    writeFileSync(`${file}.tmp`, JSON.stringify(record), { mode: 0o600 });
-    // Renamed into place so a reader never sees half a record.
-    renameSync(`${file}.tmp`, file);
+    const record: ChildRecord = { supervisorPid: this.#self.pid, supervisorStart: this.#self.start, bootId: this.#boot, id, pid, start: processStartTime(pid), command };
+    writeFileAtomic(this.#file(pid), formatRecord(record));
   }
 
   /** Forgets a child process that has exited. */
@@ -84,18 +78,33 @@ export class StateDir {
   }
 
   #file(pid: number): string {
-    return join(this.#dir, `child-${this.#self.pid}-${pid}.json`);
+    return join(this.#dir, recordName(this.#self.pid, pid));
+  }
+
+  #ofThisBoot(record: ChildRecord): boolean {
+    return this.#boot !== undefined && record.bootId === this.#boot;
+  }
+
+  #supervisorLives(record: ChildRecord): boolean {
+    if (!this.#ofThisBoot(record) || record.supervisorStart === undefined) return false;
+    if (record.supervisorPid === this.#self.pid) return record.supervisorStart === this.#self.start;
+    return processStartTime(record.supervisorPid) === record.supervisorStart;
+  }
+
+  #childLives(record: ChildRecord): record is ChildRecord & { start: string } {
+    return this.#ofThisBoot(record) && record.start !== undefined && record.pid !== this.#self.pid && leadsOwnGroup(record.pid, record.start);
   }
 }
 
-function isRunning(pid: number, start: string | undefined): boolean {
-  const now = processStartTime(pid);
-  return now !== undefined && now === start;
+/** True while `pid` is the process that started at `start` and leads its own group and session. */
+function leadsOwnGroup(pid: number, start: string): boolean {
+  const stat = readProcStat(pid);
+  return stat !== undefined && stat.start === start && stat.pgrp === pid && stat.session === pid;
 }
 
-/** Resolves with a synthetic exit once the process and its group are gone. */
-async function untilGone(pid: number): Promise<{ exitCode: null; signal: null }> {
-  while (processStartTime(pid) !== undefined && groupAlive(pid)) {
+/** Resolves with a synthetic exit once no process of the group runs. */
+async function untilGone(pid: number, isLeader: () => boolean): Promise<{ exitCode: null; signal: null }> {
+  while (groupAlive(pid, { leaderGone: !isLeader() })) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return { exitCode: null, signal: null };
