@@ -1,6 +1,7 @@
 import type { Child, ChildEvents } from '../child/child.js';
 import { describeExit } from '../child/run.js';
 import { formatDiagnostic, portAddress, type Paint } from './format.js';
+import { escapeControls, sanitizeOutput } from './sanitize-text.js';
 
 /** A line about a child, and whether it is output (kept in the TTY view's scrollback) or status. */
 export interface ChildLine {
@@ -11,7 +12,11 @@ export interface ChildLine {
   bare?: boolean;
 }
 
-/** Turns a child's events into lines; returns a function that unsubscribes. */
+/**
+ * Turns a child's events into lines; returns a function that unsubscribes. Every text the
+ * child controls is made terminal-safe here: reported fields escaped, printed lines cleaned of
+ * everything but colour (see sanitize-text.ts).
+ */
 export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) => void): () => void {
   const stops: (() => void)[] = [];
   const on = <E extends keyof ChildEvents>(event: E, listener: (...args: ChildEvents[E]) => void): void => {
@@ -22,22 +27,22 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     const pid = 'pid' in state && state.pid !== undefined ? ` (pid ${state.pid})` : '';
     // A give-up has its own line (the gave-up event) with the same words.
     const reason = state.kind === 'failed' && state.error.code === 'GAVE_UP' ? 'restart limit reached' : state.reason;
-    emit({ kind: 'status', text: `${state.kind}${pid}: ${reason}` });
+    emit({ kind: 'status', text: `${state.kind}${pid}: ${escapeControls(reason)}` });
   });
-  on('port', (port) => emit({ kind: 'status', text: `port ${port.name} ${paint.cyan(portAddress(port))}` }));
+  on('port', (port) => emit({ kind: 'status', text: `port ${escapeControls(port.name)} ${paint.cyan(portAddress(port))}` }));
   on('diagnostics', (file, list) => {
     for (const diagnostic of list) emit({ kind: 'output', bare: true, text: formatDiagnostic(file, diagnostic, paint) });
   });
   on('log', ({ level, message }) => {
     const shown = level === 'error' ? paint.red(level) : level === 'warn' ? paint.yellow(level) : paint.dim(level);
-    emit({ kind: 'output', text: `${shown}: ${message}` });
+    emit({ kind: 'output', text: `${shown}: ${escapeControls(message)}` });
   });
-  on('stdout', (line) => emit({ kind: 'output', text: line }));
-  on('stderr', (line) => emit({ kind: 'output', text: paint.red(line) }));
+  on('stdout', (line) => emit({ kind: 'output', text: sanitizeOutput(line, paint.on) }));
+  on('stderr', (line) => emit({ kind: 'output', text: paint.red(sanitizeOutput(line, paint.on)) }));
   on('exit', (exit) => emit({ kind: 'status', text: describeExit(exit) }));
   on('restart', ({ restarts, delayMs }) => emit({ kind: 'status', text: `restart ${restarts} in ${delayMs} ms` }));
-  on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${error.message}`) }));
-  on('protocol-error', (error) => emit({ kind: 'output', text: paint.red(`protocol error: ${error.message}`) }));
+  on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${escapeControls(error.message)}`) }));
+  on('protocol-error', (error) => emit({ kind: 'output', text: paint.red(`protocol error: ${escapeControls(error.message)}`) }));
   return () => {
     for (const stop of stops) stop();
   };

@@ -1,8 +1,12 @@
 import { relative, isAbsolute } from 'node:path';
+import { isIP } from 'node:net';
 import type { Diagnostic, PortInfo } from '../protocol/index.js';
+import { escapeControls } from './sanitize-text.js';
 
 /** ANSI styling that is a no-op when color is off. */
 export interface Paint {
+  /** Whether color is on; a child's own colour (SGR) is passed through only then. */
+  readonly on: boolean;
   red(text: string): string;
   yellow(text: string): string;
   green(text: string): string;
@@ -16,24 +20,36 @@ export function makePaint(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = p
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const on = forced || (!env.NO_COLOR && stream.isTTY === true);
   const style = (open: number, close: number) => (text: string) => (on ? `\x1b[${open}m${text}\x1b[${close}m` : text);
-  return { red: style(31, 39), yellow: style(33, 39), green: style(32, 39), cyan: style(36, 39), dim: style(2, 22), bold: style(1, 22) };
+  return { on, red: style(31, 39), yellow: style(33, 39), green: style(32, 39), cyan: style(36, 39), dim: style(2, 22), bold: style(1, 22) };
 }
 
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'] as const;
 
-/** A diagnostic the way tsc prints one: `path:line:col - error TS2322: message`, 1-based. */
+/**
+ * A diagnostic the way tsc prints one: `path:line:col - error TS2322: message`, 1-based.
+ * The child's file, code and message have their control characters escaped (see escapeControls).
+ */
 export function formatDiagnostic(file: string, diagnostic: Diagnostic, paint: Paint, cwd: string = process.cwd()): string {
   const shown = isAbsolute(file) && !relative(cwd, file).startsWith('..') ? relative(cwd, file) : file;
   const { line, character } = diagnostic.range.start;
   const severity = SEVERITY[diagnostic.severity ?? 1] ?? 'error';
   const colored = severity === 'error' ? paint.red(severity) : severity === 'warning' ? paint.yellow(severity) : paint.cyan(severity);
-  const code = diagnostic.code === undefined ? '' : ` ${paint.dim(String(diagnostic.code))}`;
-  return `${paint.cyan(shown)}:${paint.yellow(String(line + 1))}:${paint.yellow(String(character + 1))} - ${colored}${code}: ${diagnostic.message}`;
+  const code = diagnostic.code === undefined ? '' : ` ${paint.dim(escapeControls(String(diagnostic.code)))}`;
+  return `${paint.cyan(escapeControls(shown))}:${paint.yellow(String(line + 1))}:${paint.yellow(String(character + 1))} - ${colored}${code}: ${escapeControls(diagnostic.message)}`;
 }
 
-/** Where a port can be reached: a URL for http(s), host:port otherwise. */
+/**
+ * Where a port can be reached, for display: a URL for http(s), host:port otherwise, an IPv6
+ * literal in brackets. The child's host has its control characters escaped.
+ */
 export function portAddress(port: PortInfo): string {
-  return port.protocol === 'http' || port.protocol === 'https' ? `${port.protocol}://${port.host}:${port.port}` : `${port.host}:${port.port}`;
+  const where = `${escapeControls(bracketIPv6(port.host))}:${port.port}`;
+  return port.protocol === 'http' || port.protocol === 'https' ? `${port.protocol}://${where}` : where;
+}
+
+/** `[::1]` for an IPv6 literal (as URLs and `host:port` need), anything else unchanged. */
+export function bracketIPv6(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
 }
 
 /** A short uptime: 42s, 3m05s, 2h03m. */

@@ -8,7 +8,7 @@ import { ExitCode, runCommand } from './run-command.js';
 const HELP = `procwire - supervise child processes over a duplex local socket
 
 Usage:
-  procwire run [config] [--exit-after <duration>] [--no-probe]
+  procwire run [config] [--exit-after <duration>] [--no-probe] [--probe-any-host]
   procwire --help | --version
 
 procwire run starts the children of a config file (default: ./procwire.config.json) in
@@ -28,6 +28,7 @@ strings like "5s"), or { "$schema": ..., "children": [...] }. A child may set
 Options:
   --exit-after <duration>   shut down by itself after this long, e.g. 30s
   --no-probe                do not GET the http ports children report
+  --probe-any-host          GET them even when the reported host is not loopback
 
 Exit codes: 0 ok; 1 a critical child failed; 2 bad usage or config (nothing started);
 130 killed by a second Ctrl-C.
@@ -50,9 +51,11 @@ export async function main(argv: string[]): Promise<number> {
   let config: string | undefined;
   let exitAfterMs: number | undefined;
   let probe = true;
+  let probeAnyHost = false;
   while (args.length > 0) {
     const arg = args.shift() as string;
     if (arg === '--no-probe') probe = false;
+    else if (arg === '--probe-any-host') probeAnyHost = true;
     else if (arg === '--exit-after' || arg.startsWith('--exit-after=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args.shift();
       try {
@@ -64,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (config === undefined) config = arg;
     else return usage(`one config file at a time; got ${config} and ${arg}`);
   }
-  return runCommand({ config: config ?? 'procwire.config.json', exitAfterMs, probe, stdout: process.stdout, stderr: process.stderr });
+  return runCommand({ config: config ?? 'procwire.config.json', exitAfterMs, probe, probeAnyHost, stdout: process.stdout, stderr: process.stderr });
 }
 
 function usage(problem: string): number {

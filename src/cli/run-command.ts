@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { countProblems, makePaint, portAddress } from './format.js';
 import { lineReporter } from './line-reporter.js';
 import { probePort } from './probe.js';
+import { escapeControls } from './sanitize-text.js';
 import type { Reporter } from './reporter.js';
 import { settled, shownState, type RosterEntry } from './roster.js';
 import { ttyReporter } from './tty-reporter.js';
@@ -15,6 +16,8 @@ export interface RunOptions {
   exitAfterMs: number | undefined;
   /** GET each http port once and show the answer. */
   probe: boolean;
+  /** Probe ports whose host is not loopback too (by default they are shown as not probed). */
+  probeAnyHost?: boolean;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
@@ -35,7 +38,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     config = await loadConfig(options.config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    options.stderr.write(`procwire: ${error.message}\n`);
+    // A config from an untrusted repository can carry control characters in what is quoted.
+    options.stderr.write(`procwire: ${escapeControls(error.message)}\n`);
     return ExitCode.usage;
   }
   const entries: RosterEntry[] = config.map(({ spec, critical }) => ({ id: spec.id, critical, child: undefined, startError: undefined, probes: new Map() }));
@@ -61,9 +65,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (options.probe) {
       child.on('port', (port) => {
         if (port.protocol !== 'http' && port.protocol !== 'https') return;
-        void probePort(port).then((answer) => {
+        void probePort(port, { anyHost: options.probeAnyHost === true }).then((answer) => {
           entry.probes.set(port.name, answer);
-          reporter.probed(entry, `${port.name} ${portAddress(port)}`, answer);
+          reporter.probed(entry, `${escapeControls(port.name)} ${portAddress(port)}`, answer);
         });
       });
     }
@@ -93,7 +97,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       () => undefined,
       (error: unknown) => {
         entry.startError = isProcwireError(error) ? error : undefined;
-        if (!isProcwireError(error, 'STOPPED')) reporter.note(paint.red(`${spec.id} did not start: ${(error as Error).message}`));
+        if (!isProcwireError(error, 'STOPPED')) reporter.note(paint.red(`${spec.id} did not start: ${escapeControls((error as Error).message)}`));
       },
     );
     if ((await Promise.race([started.then(() => 'started'), stopping.then(() => 'stopping')])) === 'stopping') break;

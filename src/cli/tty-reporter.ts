@@ -7,6 +7,11 @@ import { shownState, type RosterEntry } from './roster.js';
 const REDRAW_MS = 100;
 const UP = (lines: number): string => (lines > 0 ? `\x1b[${lines}A` : '');
 const CLEAR_DOWN = '\x1b[0J';
+// Auto-wrap off while the table is drawn: a row measured narrower than it shows (wide or
+// combining characters in a reported host) is clipped at the edge instead of wrapping, which
+// would leave the next redraw's cursor-up count short and smear the table.
+const NO_WRAP = '\x1b[?7l';
+const WRAP = '\x1b[?7h';
 
 /**
  * On a TTY: the children's output scrolls above a status table that is redrawn in place
@@ -48,7 +53,7 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
 
   const draw = (above: string[] = []): void => {
     const lines = table();
-    stream.write(`${UP(drawn)}\r${CLEAR_DOWN}${above.map((line) => `${line}\n`).join('')}${lines.join('\n')}\n`);
+    stream.write(`${UP(drawn)}\r${CLEAR_DOWN}${above.map((line) => `${line}\n`).join('')}${NO_WRAP}${lines.join('\n')}\n${WRAP}`);
     drawn = lines.length;
   };
   const schedule = (): void => {

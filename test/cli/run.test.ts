@@ -1,60 +1,13 @@
-import t, { type Test } from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import t from 'tap';
+import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildProcess } from 'node:child_process';
 import { SPEC_KEYS } from '../../src/child/spec.js';
 import { exitOf, fixture, pidAlive, spawnTracked, until } from '../helpers/index.js';
+import { cli, runCli, writeConfig } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-
-function writeConfig(t: Test, children: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'procwire-cli-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'procwire.config.json');
-  writeFileSync(file, JSON.stringify(children, null, 2));
-  return file;
-}
-
-/** Runs the CLI and collects its stdout lines; `waitFor` resolves on the first line matching. */
-function runCli(t: Test, args: string[], env: NodeJS.ProcessEnv = plainEnv()) {
-  const proc = spawnTracked(t, process.execPath, [cli, ...args], env);
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve(match: RegExpMatchArray): void }[] = [];
-  let buffer = '';
-  let stderr = '';
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk;
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      for (const waiter of [...waiters]) {
-        const match = line.match(waiter.pattern);
-        if (match) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(match);
-        }
-      }
-    }
-  });
-  const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> => {
-    const seen = lines.map((line) => line.match(pattern)).find(Boolean);
-    return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, resolve }));
-  };
-  return { proc: proc as ChildProcess, lines, waitFor, stderr: () => stderr };
-}
-
-/** The environment without color settings, so output is exactly what a pipe gets. */
-function plainEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.FORCE_COLOR;
-  delete env.NO_COLOR;
-  return env;
-}
 
 const web = (id = 'web') => ({ id, command: process.execPath, args: [fixture('reports-http-port.cjs')] });
 
