@@ -48,6 +48,12 @@ interface Pending {
 type EndpointEvents = { rejected: [reason: string, claimedId: string | undefined] };
 
 /**
+ * How many connections may wait to say hello at once. Each can hold at most a hello's worth
+ * of buffer (HELLO_MAX_BYTES), so strangers together pin a bounded amount of memory.
+ */
+export const MAX_PENDING_HANDSHAKES = 64;
+
+/**
  * The parent's listening socket and its gatekeeper. Every connection must open with a
  * `procwire/hello` carrying the id and token of a child we are waiting for, within the
  * connect timeout; anything else is closed unanswered and counted.
@@ -59,7 +65,8 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
   readonly #dir: string | undefined;
   readonly #options: EndpointOptions;
   readonly #waiting = new Map<string, Pending>();
-  readonly #unauthenticated = new Set<Socket>();
+  /** Connections still to say hello, oldest first, each with the means to refuse it. */
+  readonly #unauthenticated = new Map<Socket, AbortController>();
   #closed: Promise<void> | undefined;
 
   private constructor(server: Server, address: string, dir: string | undefined, options: EndpointOptions) {
@@ -127,20 +134,23 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
 
   async #close(): Promise<void> {
     this.#waiting.clear();
-    for (const socket of this.#unauthenticated) socket.destroy();
+    for (const socket of this.#unauthenticated.keys()) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
   }
 
   async #admit(socket: Socket): Promise<void> {
     socket.on('error', () => undefined);
-    this.#unauthenticated.add(socket);
+    if (this.#unauthenticated.size >= MAX_PENDING_HANDSHAKES) this.#evictOldest();
+    const refusal = new AbortController();
+    this.#unauthenticated.set(socket, refusal);
     let connection: HelloConnection;
     try {
       connection = await readHello(socket, {
         maxMessageSize: this.#options.maxMessageSize,
         frameTimeoutMs: this.#options.frameTimeoutMs,
         timeoutMs: this.#options.connectTimeoutMs,
+        signal: refusal.signal,
       });
     } catch (error) {
       this.#reject(socket, error instanceof HandshakeRejection ? error.message : String(error), undefined);
@@ -163,9 +173,25 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     }
     this.#waiting.delete(hello.id);
     this.stats.acceptedConnections++;
+    connection.channel.setMaxMessageSize(this.#options.maxMessageSize);
     const result = { protocol: PROTOCOL_VERSION, parentPid: process.pid, heartbeatMs: pending.heartbeatMs } satisfies HelloResult;
     void connection.channel.write({ jsonrpc: '2.0', id: connection.requestId, result }).catch(() => undefined);
     pending.resolve(connection);
+  }
+
+  /**
+   * Makes room by refusing the connection that has waited longest. An honest child says hello
+   * the moment it connects, so the oldest waiter is the likeliest stranger; closing it rather
+   * than the newcomer means strangers that hold their connections open cannot lock real
+   * children out. Done synchronously, so a burst accepted in one turn never exceeds the cap.
+   */
+  #evictOldest(): void {
+    const oldest = this.#unauthenticated.entries().next().value;
+    if (oldest === undefined) return;
+    const [socket, refusal] = oldest;
+    this.#unauthenticated.delete(socket);
+    refusal.abort(new HandshakeRejection(`closed to make room: ${MAX_PENDING_HANDSHAKES} connections were waiting to say hello`));
+    socket.destroy();
   }
 
   #reject(socket: Socket, reason: string, claimedId: string | undefined): void {
