@@ -8,6 +8,7 @@ import { listenOnPath } from './listen.js';
 import { makePipeName } from './pipe-name.js';
 import { makePrivateSocketDir, socketDirCandidates } from './private-dir.js';
 import { tokensMatch } from './token.js';
+import { WaitingRoom } from './waiting-room.js';
 
 /** Options of {@link Endpoint.listen}. */
 export interface EndpointOptions {
@@ -52,12 +53,6 @@ interface Pending {
 type EndpointEvents = { rejected: [reason: string, claimedId: string | undefined] };
 
 /**
- * How many connections may wait to say hello at once. Each can hold at most a hello's worth
- * of buffer (HELLO_MAX_BYTES), so strangers together pin a bounded amount of memory.
- */
-export const MAX_PENDING_HANDSHAKES = 64;
-
-/**
  * The parent's listening socket and its gatekeeper. Every connection must open with a
  * `procwire/hello` carrying the id and token of a child we are waiting for, within the
  * connect timeout; anything else is closed unanswered and counted.
@@ -70,8 +65,7 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
   readonly #removeSocket: () => Promise<void>;
   readonly #options: EndpointOptions;
   readonly #waiting = new Map<string, Pending>();
-  /** Connections still to say hello, oldest first, each with the means to refuse it. */
-  readonly #unauthenticated = new Map<Socket, AbortController>();
+  readonly #unauthenticated = new WaitingRoom();
   #closed: Promise<void> | undefined;
 
   private constructor(server: Server, address: string, removeSocket: () => Promise<void>, options: EndpointOptions) {
@@ -141,29 +135,27 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
 
   async #close(): Promise<void> {
     this.#waiting.clear();
-    for (const socket of this.#unauthenticated.keys()) socket.destroy();
+    this.#unauthenticated.destroyAll();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     await this.#removeSocket();
   }
 
   async #admit(socket: Socket): Promise<void> {
     socket.on('error', () => undefined);
-    if (this.#unauthenticated.size >= MAX_PENDING_HANDSHAKES) this.#evictOldest();
-    const refusal = new AbortController();
-    this.#unauthenticated.set(socket, refusal);
+    const pushedOut = this.#unauthenticated.enter(socket);
     let connection: HelloConnection;
     try {
       connection = await readHello(socket, {
         maxMessageSize: this.#options.maxMessageSize,
         frameTimeoutMs: this.#options.frameTimeoutMs,
         timeoutMs: this.#options.connectTimeoutMs,
-        signal: refusal.signal,
+        signal: pushedOut,
       });
     } catch (error) {
       this.#reject(socket, error instanceof HandshakeRejection ? error.message : String(error), undefined);
       return;
     } finally {
-      this.#unauthenticated.delete(socket);
+      this.#unauthenticated.leave(socket);
     }
     const { hello } = connection;
     const pending = this.#waiting.get(hello.id);
@@ -184,21 +176,6 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     const result = { protocol: PROTOCOL_VERSION, parentPid: process.pid, heartbeatMs: pending.heartbeatMs } satisfies HelloResult;
     void connection.channel.write({ jsonrpc: '2.0', id: connection.requestId, result }).catch(() => undefined);
     pending.resolve(connection);
-  }
-
-  /**
-   * Makes room by refusing the connection that has waited longest. An honest child says hello
-   * the moment it connects, so the oldest waiter is the likeliest stranger; closing it rather
-   * than the newcomer means strangers that hold their connections open cannot lock real
-   * children out. Done synchronously, so a burst accepted in one turn never exceeds the cap.
-   */
-  #evictOldest(): void {
-    const oldest = this.#unauthenticated.entries().next().value;
-    if (oldest === undefined) return;
-    const [socket, refusal] = oldest;
-    this.#unauthenticated.delete(socket);
-    refusal.abort(new HandshakeRejection(`closed to make room: ${MAX_PENDING_HANDSHAKES} connections were waiting to say hello`));
-    socket.destroy();
   }
 
   #reject(socket: Socket, reason: string, claimedId: string | undefined): void {
