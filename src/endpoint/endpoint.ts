@@ -127,7 +127,7 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     };
   }
 
-  /** Stops listening, drops unauthenticated connections, removes the socket directory. Idempotent. */
+  /** Stops listening, drops unauthenticated connections, removes the socket (or its private directory). Idempotent. */
   close(): Promise<void> {
     this.#closed ??= this.#close();
     return this.#closed;
