@@ -8,8 +8,12 @@ import { DEFAULT_MAX_MESSAGE_SIZE } from '../src/protocol/limits.js';
 import { Methods, PROTOCOL_VERSION } from '../src/protocol/methods.js';
 import type { HelloResult } from '../src/protocol/types.js';
 import { ParentConnection } from './parent-connection.js';
+import { takeSupervisorEnv } from './supervisor-env.js';
 
-/** Options of {@link connect}; each defaults to what the supervisor put in the environment. */
+/**
+ * Options of {@link connect}; each defaults to what the supervisor put in the environment,
+ * which the first connect() removes from `process.env` (see takeSupervisorEnv).
+ */
 export interface ConnectOptions {
   socket?: string;
   id?: string;
@@ -37,7 +41,9 @@ type Slot = { [SHARED]?: Promise<ParentConnection> | undefined };
  * Connects to the supervising parent, says hello, and resolves with the connection.
  * Rejects with NOT_SUPERVISED when the process was not started by procwire, with
  * NOT_CONNECTED when the socket cannot be reached, and with AUTH_FAILED when the parent
- * refuses the hello. Later calls return the same connection.
+ * refuses the hello. Later calls return the same connection. PROCWIRE_SOCKET, PROCWIRE_ID and
+ * PROCWIRE_TOKEN are gone from `process.env` once it has been called, so subprocesses do not
+ * inherit them.
  */
 export function connect(options: ConnectOptions = {}): Promise<ParentConnection> {
   const slot = globalThis as Slot;
@@ -52,9 +58,10 @@ export function connect(options: ConnectOptions = {}): Promise<ParentConnection>
 }
 
 async function open(options: ConnectOptions): Promise<ParentConnection> {
-  const socketPath = options.socket ?? process.env[Env.socket];
-  const id = options.id ?? process.env[Env.id];
-  const token = options.token ?? process.env[Env.token];
+  const env = takeSupervisorEnv();
+  const socketPath = options.socket ?? env.socket;
+  const id = options.id ?? env.id;
+  const token = options.token ?? env.token;
   if (!socketPath || !id || !token) {
     throw new ProcwireError(
       'NOT_SUPERVISED',
@@ -62,8 +69,6 @@ async function open(options: ConnectOptions): Promise<ParentConnection> {
         'started by a procwire supervisor. Start it with sup.spawn(), or pass { socket, id, token } to connect().',
     );
   }
-  // The token is single-use; keep it from leaking into this process's own subprocesses.
-  delete process.env[Env.token];
   const socket = await dial(socketPath, id);
   const channel = new FrameChannel(socket, { maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE });
   let hello: HelloResult;

@@ -2,13 +2,13 @@
 // procwire code in it. It connects, reports every TCP server that starts listening as a
 // port, reports a crash as an error diagnostic before the process dies, and says ready.
 import { Server, type AddressInfo } from 'node:net';
-import { Env } from '../src/protocol/env.js';
 import { connect } from './connect.js';
 import { crashDiagnostic } from './crash-diagnostic.js';
 import type { ParentConnection } from './parent-connection.js';
+import { takeSupervisorEnv } from './supervisor-env.js';
 
 // Outside procwire the preload does nothing, so the same command line still runs the app.
-if (process.env[Env.socket]) install();
+if (takeSupervisorEnv().socket) install();
 
 function install(): void {
   // 'listen': ready at the first listen only. Default 'auto': at the first listen if the app

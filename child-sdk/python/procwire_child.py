@@ -37,7 +37,10 @@ DISCONNECT_BUDGET_S = 0.8  # a parent that died expects us gone within 1 s
 LOG_LEVELS = ('error', 'warn', 'info', 'debug')
 METHOD_NOT_FOUND, INTERNAL_ERROR, REQUEST_CANCELLED = -32601, -32603, -32800
 _HEADER_LINE = re.compile(r'^[A-Za-z-]+:')
-_CONTENT_LENGTH = re.compile(r'^content-length:[ \t]*(\d+)[ \t]*$', re.IGNORECASE)
+_CONTENT_LENGTH = re.compile(r'^content-length:(.*)$', re.IGNORECASE)
+# At most 10 digits, as the Node side reads: enough for any length a frame may have, and
+# int() never sees thousands of digits (Python 3.11+ refuses those with ValueError).
+_LENGTH_VALUE = re.compile(r'^[ \t]*(\d{1,10})[ \t]*$')
 
 
 class ProcwireError(Exception):
@@ -83,10 +86,13 @@ def _encode(message):
 
 def _content_length(header, max_size):
     lines = header.decode('latin-1').split('\r\n')
-    lengths = [int(m.group(1)) for m in map(_CONTENT_LENGTH.match, lines) if m]
-    if len(lengths) != 1 or not all(map(_HEADER_LINE.match, lines)):
+    values = [m.group(1) for m in map(_CONTENT_LENGTH.match, lines) if m]
+    if len(values) != 1 or not all(map(_HEADER_LINE.match, lines)):
         raise ProtocolError('frame header is not "Content-Length: N" (and other Name: value lines): %r' % header[:80])
-    length = lengths[0]
+    digits = _LENGTH_VALUE.match(values[0])
+    if not digits:
+        raise ProtocolError('invalid Content-Length %r: not a number of at most 10 digits' % values[0][:40])
+    length = int(digits.group(1))
     if length > max_size:
         raise ProtocolError('frame of %d bytes exceeds the limit of %d bytes' % (length, max_size))
     return length
@@ -375,17 +381,29 @@ def _exit(code):
     os._exit(code)
 
 
-_shared, _shared_lock = None, threading.Lock()
+_shared, _shared_lock, _taken_env = None, threading.Lock(), None
+_ENV_NAMES = ('PROCWIRE_SOCKET', 'PROCWIRE_ID', 'PROCWIRE_TOKEN')
+
+
+def _take_env():
+    """PROCWIRE_SOCKET, _ID and _TOKEN, removed from os.environ on the first call so subprocesses do
+    not inherit them (the token is single-use); later calls (a retry) get them from memory."""
+    global _taken_env
+    if _taken_env is None:
+        _taken_env = tuple(os.environ.pop(name, None) for name in _ENV_NAMES)
+    return _taken_env
 
 
 def connect(socket_path=None, child_id=None, token=None, exit_on_disconnect=True, max_message_size=MAX_MESSAGE_SIZE,
             timeout=30.0):
-    """Connects to the supervisor and says hello; returns the Parent (the same one on later calls)."""
+    """Connects to the supervisor and says hello; returns the Parent (the same one on later calls).
+    PROCWIRE_SOCKET, PROCWIRE_ID and PROCWIRE_TOKEN are gone from os.environ once it has been called."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = _open(socket_path or os.environ.get('PROCWIRE_SOCKET'), child_id or os.environ.get('PROCWIRE_ID'),
-                            token or os.environ.get('PROCWIRE_TOKEN'), exit_on_disconnect, max_message_size, timeout)
+            env_socket, env_id, env_token = _take_env()
+            _shared = _open(socket_path or env_socket, child_id or env_id, token or env_token, exit_on_disconnect,
+                            max_message_size, timeout)
         return _shared
 
 
@@ -394,7 +412,6 @@ def _open(path, child_id, token, exit_on_disconnect, max_message_size, timeout):
         raise NotSupervised('procwire_child: PROCWIRE_SOCKET, PROCWIRE_ID and PROCWIRE_TOKEN are not all set, so this '
                             'process was not started by a procwire supervisor. Start it with sup.spawn(), or pass '
                             'socket_path, child_id and token to connect().')
-    os.environ.pop('PROCWIRE_TOKEN', None)  # single-use; keep it from our own subprocesses
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         try:

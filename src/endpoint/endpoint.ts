@@ -3,10 +3,12 @@ import { chmod, rm } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import { PROTOCOL_VERSION, type HelloResult } from '../protocol/index.js';
 import { readHello, HandshakeRejection, type HelloConnection } from './handshake.js';
+import { listenAtSocketPath, removePlacedSocket } from './explicit-path.js';
 import { listenOnPath } from './listen.js';
 import { makePipeName } from './pipe-name.js';
 import { makePrivateSocketDir, socketDirCandidates } from './private-dir.js';
 import { tokensMatch } from './token.js';
+import { WaitingRoom } from './waiting-room.js';
 
 /** Options of {@link Endpoint.listen}. */
 export interface EndpointOptions {
@@ -16,7 +18,10 @@ export interface EndpointOptions {
   frameTimeoutMs: number;
   /** Base directory for the private socket directory. */
   socketDir?: string | undefined;
-  /** An exact socket path (its directory must exist); overrides socketDir. */
+  /**
+   * An exact socket path; overrides socketDir. Its directory must exist and be safe from other
+   * users; the path must be free or hold our own stale socket.
+   */
   socketPath?: string | undefined;
 }
 
@@ -56,22 +61,26 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
   readonly address: string;
   readonly stats: EndpointStats = { acceptedConnections: 0, rejectedConnections: 0 };
   readonly #server: Server;
-  readonly #dir: string | undefined;
+  /** Removes what listen made: the private directory, or the socket at an explicit path. */
+  readonly #removeSocket: () => Promise<void>;
   readonly #options: EndpointOptions;
   readonly #waiting = new Map<string, Pending>();
-  readonly #unauthenticated = new Set<Socket>();
+  readonly #unauthenticated = new WaitingRoom();
   #closed: Promise<void> | undefined;
 
-  private constructor(server: Server, address: string, dir: string | undefined, options: EndpointOptions) {
+  private constructor(server: Server, address: string, removeSocket: () => Promise<void>, options: EndpointOptions) {
     super();
     this.#server = server;
     this.address = address;
-    this.#dir = dir;
+    this.#removeSocket = removeSocket;
     this.#options = options;
     server.on('connection', (socket) => void this.#admit(socket));
   }
 
-  /** Makes the private directory (or pipe name), listens, and restricts the socket to us. */
+  /**
+   * Makes the private directory (or pipe name), or checks an explicit socketPath, listens, and
+   * restricts the socket to us. Rejects, naming the path and what to do, when it cannot.
+   */
   static async listen(options: EndpointOptions): Promise<Endpoint> {
     const server = createServer({ pauseOnConnect: false });
     // Errors after listening (EMFILE on accept) must not crash the parent; they surface as
@@ -80,12 +89,11 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     if (process.platform === 'win32') {
       const pipe = makePipeName();
       await listenOnPath(server, pipe);
-      return new Endpoint(server, pipe, undefined, options);
+      return new Endpoint(server, pipe, async () => undefined, options);
     }
     if (options.socketPath !== undefined) {
-      await listenOnPath(server, options.socketPath);
-      await chmod(options.socketPath, 0o600);
-      return new Endpoint(server, options.socketPath, undefined, options);
+      const placed = await listenAtSocketPath(server, options.socketPath);
+      return new Endpoint(server, placed.path, () => removePlacedSocket(placed), options);
     }
     const { dir, socketPath } = await makePrivateSocketDir(socketDirCandidates(options.socketDir));
     try {
@@ -96,7 +104,7 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
       await rm(dir, { recursive: true, force: true });
       throw error;
     }
-    return new Endpoint(server, socketPath, dir, options);
+    return new Endpoint(server, socketPath, () => rm(dir, { recursive: true, force: true }), options);
   }
 
   /** Waits for the child `id` to connect with `token`. One expectation per id at a time. */
@@ -119,7 +127,7 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     };
   }
 
-  /** Stops listening, drops unauthenticated connections, removes the socket directory. Idempotent. */
+  /** Stops listening, drops unauthenticated connections, removes the socket (or its private directory). Idempotent. */
   close(): Promise<void> {
     this.#closed ??= this.#close();
     return this.#closed;
@@ -127,26 +135,27 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
 
   async #close(): Promise<void> {
     this.#waiting.clear();
-    for (const socket of this.#unauthenticated) socket.destroy();
+    this.#unauthenticated.destroyAll();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
+    await this.#removeSocket();
   }
 
   async #admit(socket: Socket): Promise<void> {
     socket.on('error', () => undefined);
-    this.#unauthenticated.add(socket);
+    const pushedOut = this.#unauthenticated.enter(socket);
     let connection: HelloConnection;
     try {
       connection = await readHello(socket, {
         maxMessageSize: this.#options.maxMessageSize,
         frameTimeoutMs: this.#options.frameTimeoutMs,
         timeoutMs: this.#options.connectTimeoutMs,
+        signal: pushedOut,
       });
     } catch (error) {
       this.#reject(socket, error instanceof HandshakeRejection ? error.message : String(error), undefined);
       return;
     } finally {
-      this.#unauthenticated.delete(socket);
+      this.#unauthenticated.leave(socket);
     }
     const { hello } = connection;
     const pending = this.#waiting.get(hello.id);
@@ -163,6 +172,7 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     }
     this.#waiting.delete(hello.id);
     this.stats.acceptedConnections++;
+    connection.channel.setMaxMessageSize(this.#options.maxMessageSize);
     const result = { protocol: PROTOCOL_VERSION, parentPid: process.pid, heartbeatMs: pending.heartbeatMs } satisfies HelloResult;
     void connection.channel.write({ jsonrpc: '2.0', id: connection.requestId, result }).catch(() => undefined);
     pending.resolve(connection);

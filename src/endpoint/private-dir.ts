@@ -2,6 +2,7 @@ import { mkdtemp, realpath, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { socketPathFits } from './socket-path.js';
+import { untrustedDirProblem } from './trusted-dir.js';
 
 /** The socket's file name inside the private directory. */
 export const SOCKET_NAME = 's.sock';
@@ -28,8 +29,10 @@ export function socketDirCandidates(preferred?: string, env: NodeJS.ProcessEnv =
 
 /**
  * Makes a private (0700) directory for the socket under the first base whose resolved
- * path keeps the socket path within the platform's byte limit. Bases that do not exist or
- * are not writable are skipped. Throws when none fits, listing what was tried.
+ * path keeps the socket path within the platform's byte limit. Bases that do not exist, are
+ * not writable, or in which another user could rename the private directory and put their
+ * own in its place (see untrustedDirProblem) are skipped. Throws when none fits, listing
+ * what was tried and why each was skipped.
  */
 export async function makePrivateSocketDir(bases: string[]): Promise<PrivateSocketDir> {
   const tried: string[] = [];
@@ -41,6 +44,11 @@ export async function makePrivateSocketDir(bases: string[]): Promise<PrivateSock
       resolved = await realpath(base);
     } catch (error) {
       tried.push(`${base} (${(error as NodeJS.ErrnoException).code ?? 'unusable'})`);
+      continue;
+    }
+    const problem = await untrustedDirProblem(resolved).catch((error: NodeJS.ErrnoException) => error.code ?? 'unusable');
+    if (problem !== undefined) {
+      tried.push(`${resolved} (${problem})`);
       continue;
     }
     const longest = join(resolved, `${DIR_PREFIX}XXXXXX`, SOCKET_NAME);
@@ -66,6 +74,6 @@ export async function makePrivateSocketDir(bases: string[]): Promise<PrivateSock
   }
   throw new Error(
     `procwire could not make a socket directory: ${tried.join('; ')}. ` +
-      'Pass socketDir with a short, writable directory.',
+      'Pass socketDir with a short directory that you own and only you can write to.',
   );
 }

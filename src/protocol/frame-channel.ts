@@ -48,6 +48,14 @@ export class FrameChannel {
     return this.socket.destroyed || !this.socket.writable;
   }
 
+  /**
+   * Changes the cap on incoming frames from the next header on: the parent reads a hello with
+   * a small cap, so a stranger cannot make it buffer much, and raises it once the hello passed.
+   */
+  setMaxMessageSize(bytes: number): void {
+    this.#parser.setMaxMessageSize(bytes);
+  }
+
   /** Resolves with the next message, for a handshake that runs before `listen`. */
   nextMessage(): Promise<WireMessage> {
     const held = this.#held.shift();

@@ -18,7 +18,7 @@ const CONTENT_LENGTH = /^content-length:[ \t]*(\d+)[ \t]*$/i;
  * stream is unusable and the caller must close it.
  */
 export class FrameParser {
-  readonly #maxMessageSize: number;
+  #maxMessageSize: number;
   readonly #onMessage: (message: object) => void;
   #chunks: Buffer[] = [];
   #buffered = 0;
@@ -28,6 +28,11 @@ export class FrameParser {
   constructor(maxMessageSize: number, onMessage: (message: object) => void) {
     this.#maxMessageSize = maxMessageSize;
     this.#onMessage = onMessage;
+  }
+
+  /** Sets the cap for every frame whose header has not been read yet. */
+  setMaxMessageSize(bytes: number): void {
+    this.#maxMessageSize = bytes;
   }
 
   /** True while part of a frame has arrived (a header alone counts). */

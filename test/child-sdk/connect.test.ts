@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { registerPath } from '../../src/index.js';
 import { exitOf, firstLine, fixture, nodeSpec, pidAlive, spawnTracked, startSupervisor, until } from '../helpers/index.js';
 
 function markerFile(t: Test): string {
@@ -72,3 +73,16 @@ t.test('a child that opted out of exitOnDisconnect survives its parent and hears
   t.ok(pidAlive(pid), 'still running after the disconnect');
   t.same(readMarks(marker), ['disconnected', 'log after disconnect sent: false'], 'no shutdown handler ran; a late report resolved false');
 });
+
+for (const [how, extra] of [
+  ['connect() called twice', {}],
+  // PROCWIRE_READY=listen: the preload would otherwise say ready before the fixture serves 'env'.
+  ['the preload, then connect() twice', { args: ['--require', registerPath, fixture('reports-env-after-connect.cjs')], env: { PROCWIRE_READY: 'listen' } }],
+] as const) {
+  t.test(`after ${how}, PROCWIRE_SOCKET, _ID and _TOKEN are gone from process.env and from a subprocess started then`, async (t) => {
+    const sup = await startSupervisor(t);
+    const spec = nodeSpec('env', 'reports-env-after-connect.cjs');
+    const child = await sup.spawn('args' in extra ? { ...spec, args: [...extra.args], env: extra.env } : spec);
+    t.same(await child.sendRequest('env'), { own: [], grandchild: [], shared: true }, 'nothing left to inherit; the later call shared the connection');
+  });
+}

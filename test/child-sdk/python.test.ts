@@ -1,10 +1,13 @@
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dirname } from 'node:path';
 import type { ChildSpec } from '../../src/index.js';
-import { exitOf, fixture, pidAlive, recordLives, recordOutput, spawnTracked, startSupervisor, until } from '../helpers/index.js';
+import { exitOf, firstLine, fixture, pidAlive, recordLives, recordOutput, spawnTracked, startSupervisor, until } from '../helpers/index.js';
 
 // The stdlib-only Python client (child-sdk/python/procwire_child.py) under the real
 // supervisor, through test/fixtures/python-child.py.
@@ -123,4 +126,33 @@ t.test('a parent killed with SIGKILL: its Python child runs its shutdown handler
   t.ok(waited <= 1000, `Python child ${pid} exited ${waited} ms after its parent died`);
   await until(() => out.includes(SHUTDOWN_LINE), 1000, 'the shutdown handler line');
   t.pass('its shutdown handler ran on the disconnect');
+});
+
+t.test('a Python child: PROCWIRE_SOCKET, _ID and _TOKEN are gone from os.environ after connect, and from a subprocess', { skip }, async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(pythonSpec('py-env'));
+  t.same(await child.sendRequest('env'), { own: [], grandchild: [], shared: true });
+});
+
+t.test('a Python child given a Content-Length of 5,000 digits raises ProtocolError, not ValueError', { skip }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'procwire-fake-parent-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 's.sock');
+  // A parent that answers the hello with a header no frame could honour.
+  const fake = createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.write(`Content-Length: ${'9'.repeat(5000)}\r\n\r\n`));
+  });
+  await new Promise<void>((resolve) => fake.listen(path, resolve));
+  t.teardown(() => new Promise((resolve) => fake.close(resolve)));
+  const client = spawnTracked(t, 'python3', [fixture('python-connect-error.py')], {
+    ...process.env,
+    PROCWIRE_SOCKET: path,
+    PROCWIRE_ID: 'py',
+    PROCWIRE_TOKEN: 'f'.repeat(64),
+  });
+  const raised = JSON.parse(await firstLine(client.stdout!)) as { type: string; message: string };
+  t.equal(raised.type, 'ProtocolError', `raised ${raised.type}: ${raised.message}`);
+  t.match(raised.message, /invalid Content-Length/);
+  t.ok(raised.message.length < 300, 'the message quotes the header, not all 5,000 digits');
 });

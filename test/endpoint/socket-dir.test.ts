@@ -1,9 +1,10 @@
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Supervisor } from '../../src/index.js';
 import { maxSocketPathBytes, socketPathFits } from '../../src/endpoint/index.js';
+import { makePrivateSocketDir } from '../../src/endpoint/private-dir.js';
 import { exitOf, fixture, spawnTracked, firstLine } from '../helpers/index.js';
 
 t.test('the socket lives in a fresh 0700 directory, is 0600, and shutdown removes the directory', async (t) => {
@@ -74,4 +75,36 @@ t.test('a socketPath in a directory that does not exist fails with the path and 
   await t.rejects(Supervisor.start({ socketPath: path }), {
     message: new RegExp(`could not listen on ${path}: .*Check that its directory exists`),
   });
+});
+
+t.test('a socketDir base others could swap the private directory in is skipped, with the reason', async (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'procwire-base-'));
+  t.teardown(() => rmSync(base, { recursive: true, force: true }));
+  const open = join(base, 'open');
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  await t.rejects(makePrivateSocketDir([open]), {
+    message: new RegExp(`could not make a socket directory: ${open} \\(${open} is world-writable without the sticky bit\\)`),
+  });
+  t.same(readdirSync(open), [], 'no private directory was made in it');
+
+  const sup = await Supervisor.start({ socketDir: open });
+  t.teardown(() => sup.shutdown());
+  t.notOk(sup.address.startsWith(open), `fell back to another base: ${sup.address}`);
+
+  // A sticky world-writable base (like /tmp) is fine: others cannot rename what is not theirs.
+  chmodSync(open, 0o1777);
+  const made = await makePrivateSocketDir([open]);
+  t.teardown(() => rmSync(made.dir, { recursive: true, force: true }));
+  t.ok(made.dir.startsWith(open), 'a sticky base is used');
+});
+
+t.test('a socketDir base owned by another user is skipped', { skip: process.getuid?.() !== 0 && 'needs root to give a directory to another user' }, async (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'procwire-base-'));
+  t.teardown(() => rmSync(base, { recursive: true, force: true }));
+  const theirs = join(base, 'theirs');
+  mkdirSync(theirs, { mode: 0o755 });
+  chownSync(theirs, 65534, 65534);
+  await t.rejects(makePrivateSocketDir([theirs]), { message: new RegExp(`${theirs} belongs to uid 65534`) });
+  t.same(readdirSync(theirs), []);
 });
