@@ -82,9 +82,17 @@ t.test('the preload does not keep a one-shot tool alive', async (t) => {
 });
 
 t.test('outside procwire the preload does nothing and the app runs as usual', async (t) => {
-  const { spawnTracked, firstLine } = await import('../helpers/index.js');
+  const { spawnTracked, within } = await import('../helpers/index.js');
   const env = { ...process.env };
   delete env.PROCWIRE_SOCKET;
   const tool = spawnTracked(t, process.execPath, ['--require', registerPath, fixture('finishes-by-itself.cjs')], env);
-  t.equal(await firstLine(tool.stdout!), 'tool done');
+  let stdout = '';
+  let stderr = '';
+  tool.stdout!.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+  tool.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  // 'close' comes after the exit and the end of both pipes: everything printed has been read.
+  const [code, signal] = await within(once(tool, 'close'), 'the tool to exit and close its output');
+  t.same({ code, signal }, { code: 0, signal: null }, 'it exits 0 by itself');
+  t.equal(stdout, 'tool done\n', 'it printed what it prints without the preload');
+  t.equal(stderr, '', 'and the preload wrote nothing to stderr');
 });

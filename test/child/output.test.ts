@@ -49,14 +49,20 @@ t.test("a connected child's stop is clean: it runs its shutdown handlers and exi
 
 t.test("stdio 'ignore' and 'inherit' start too, without line events", async (t) => {
   const sup = await startSupervisor(t);
-  for (const stdio of ['ignore', 'inherit'] as const) {
-    const child = await sup.spawn(nodeSpec(`quiet-${stdio}`, 'ready-and-echo.cjs', { stdio }));
-    let lines = 0;
-    child.on('stdout', () => lines++);
+  // 'pipe' first: the same fixture's prints do become events, so their absence below means something.
+  for (const stdio of ['pipe', 'ignore', 'inherit'] as const) {
+    const lines: string[] = [];
+    sup.once('child', (child) => {
+      child.on('stdout', (line) => lines.push(`stdout: ${line}`));
+      child.on('stderr', (line) => lines.push(`stderr: ${line}`));
+    });
+    // Resolves after the child has printed both lines (it says ready only then).
+    const child = await sup.spawn(nodeSpec(`printer-${stdio}`, 'prints-then-ready.cjs', { stdio }));
     t.same(await child.sendRequest('echo', { stdio }), { stdio });
     const exit = once(child, 'exit');
     await child.stop();
     await exit;
-    t.equal(lines, 0);
+    const expected = stdio === 'pipe' ? ['stdout: # prints-then-ready: on stdout', 'stderr: # prints-then-ready: on stderr'] : [];
+    t.same(lines.sort(), expected.sort(), `stdio '${stdio}': ${stdio === 'pipe' ? 'both lines arrive as events' : 'no stdout or stderr event'}`);
   }
 });

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { isProcwireError } from '../../src/index.js';
-import { nodeSpec, startSupervisor } from '../helpers/index.js';
+import { nextEvent, nodeSpec, startSupervisor } from '../helpers/index.js';
 
 t.test('application requests and notifications flow both ways', async (t) => {
   const sup = await startSupervisor(t);
@@ -39,14 +39,30 @@ t.test('reserved and malformed calls are refused before anything is sent', async
 
 t.test('sendRequest honours timeout and signal, and the child sees the cancellation', async (t) => {
   const sup = await startSupervisor(t);
-  const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
+  const child = await sup.spawn(nodeSpec('worker', 'reports-cancellation.cjs'));
+  // The child's handler reports that it runs, and that its AbortSignal fired.
+  const reports = new EventEmitter();
+  child.onNotification('handler-started', (params) => void reports.emit('started', params));
+  child.onNotification('handler-aborted', (params) => void reports.emit('aborted', params));
+  const handlerAborted = (by: string): Promise<unknown[]> =>
+    nextEvent(reports, 'aborted', `the child to report that the ${by} aborted its handler's signal`, { ms: 5000 });
 
-  await t.rejects(child.sendRequest('never-answers', {}, { timeout: 100 }), { code: 'TIMEOUT', message: /child "worker": request "never-answers" got no answer within 100 ms/ });
+  const timedOut = handlerAborted('timeout');
+  await t.rejects(child.sendRequest('never-answers', { by: 'timeout' }, { timeout: 100 }), {
+    code: 'TIMEOUT',
+    message: /child "worker": request "never-answers" got no answer within 100 ms/,
+  });
+  t.same(await timedOut, [{ by: 'timeout' }], "the timeout aborted the child handler's signal");
 
   const controller = new AbortController();
-  const pending = child.sendRequest('never-answers', {}, { signal: controller.signal });
+  const cancelled = handlerAborted("caller's signal");
+  const started = nextEvent(reports, 'started', 'the child to start handling the request', { filter: (p) => (p as { by?: string }).by === 'signal' });
+  const pending = child.sendRequest('never-answers', { by: 'signal' }, { signal: controller.signal });
+  // Abort once the child runs the handler: an abort before the request is sent sends nothing.
+  await started;
   controller.abort(new Error('user cancelled'));
   await t.rejects(pending, { code: 'ABORTED' });
+  t.same(await cancelled, [{ by: 'signal' }], "the caller's abort aborted the child handler's signal");
   await t.rejects(child.sendRequest('echo', {}, { signal: controller.signal }), { code: 'ABORTED' }, 'an aborted signal refuses at once');
   await t.rejects(child.sendRequest('echo', {}, { timeout: 'soon' }), { name: 'TypeError' });
   t.same(await child.sendRequest('echo', { after: 'cancel' }), { after: 'cancel' }, 'the connection is still usable');

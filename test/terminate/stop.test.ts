@@ -16,19 +16,42 @@ function printed(child: Child, line: string): Promise<void> {
   });
 }
 
+// The order DESIGN.md ("Stop and restart") gives, written out here rather than read back
+// from the implementation: procwire/shutdown, then the stop signal (SIGTERM), then SIGKILL.
+const SPEC_PHASES = ['procwire/shutdown', 'SIGTERM', 'SIGKILL'];
+const STOP_TIMEOUT_MS = 300;
+// What a phase may take beyond its grace: the parent reading the child's line or its exit.
+const PHASE_SLACK_MS = 700;
+
 t.test('a child that ignores SIGTERM and never finishes its shutdown is killed after each grace', async (t) => {
   const sup = await startSupervisor(t);
   let armed!: Promise<void>;
-  sup.once('child', (child) => (armed = printed(child, 'armed')));
-  const child = await sup.spawn(nodeSpec('stubborn', 'ignores-sigterm.cjs', { stopTimeout: 200 }));
+  const phases: { phase: string; at: number }[] = [];
+  sup.once('child', (child) => {
+    armed = printed(child, 'armed');
+    child.on('stdout', (line) => {
+      if (line === 'shutdown requested') phases.push({ phase: 'procwire/shutdown', at: Date.now() });
+      if (line === 'SIGTERM ignored') phases.push({ phase: 'SIGTERM', at: Date.now() });
+    });
+    child.on('exit', (exit) => phases.push({ phase: exit.signal ?? `exit code ${exit.exitCode}`, at: Date.now() }));
+  });
+  const child = await sup.spawn(nodeSpec('stubborn', 'records-stop-phases.cjs', { stopTimeout: STOP_TIMEOUT_MS }));
   await armed;
-  const heard = printed(child, 'ignoring SIGTERM');
   const started = Date.now();
   const result = await child.stop();
-  const took = Date.now() - started;
-  await heard;
+  const resolved = Date.now();
   t.same(result, { exitCode: null, signal: 'SIGKILL', termination: 'escalated' });
-  t.ok(took >= 400, `shutdown phase + SIGTERM phase took their grace (${took} ms)`);
+  t.same(phases.map((p) => p.phase), SPEC_PHASES, 'each phase reached the child in the order the design gives');
+  const [shutdown, term, kill] = phases.map((p) => p.at - started) as [number, number, number];
+  t.ok(shutdown < STOP_TIMEOUT_MS, `the shutdown request went out at once (${shutdown} ms)`);
+  // Phase ends: the SIGTERM reaching the child ends the shutdown phase, the exit by SIGKILL
+  // ends the SIGTERM phase, and the stop resolving (the group gone) ends the SIGKILL phase.
+  const lasted = [term, kill - term, resolved - started - kill];
+  t.ok(term >= STOP_TIMEOUT_MS, `the shutdown phase took its grace (${term} ms)`);
+  t.ok(kill >= 2 * STOP_TIMEOUT_MS, `SIGKILL came after both graces (${kill} ms)`);
+  for (const [i, ms] of lasted.entries()) {
+    t.ok(ms <= STOP_TIMEOUT_MS + PHASE_SLACK_MS, `the ${SPEC_PHASES[i]} phase ended within stopTimeout + ${PHASE_SLACK_MS} ms (${ms} ms)`);
+  }
   t.equal(child.state.kind, 'stopped');
 });
 
@@ -66,7 +89,7 @@ t.test('sup.shutdown() stops 50 concurrent children, last started first, and lea
   const order: string[] = [];
   for (const child of children) child.on('state', (state) => state.kind === 'stopped' && order.push(child.id));
   await Promise.all([sup.shutdown(), sup.shutdown()]);
-  t.same(order, [...sup.children.keys()].reverse(), 'stopped in reverse start order');
+  t.same(order, [...ids].reverse(), 'stopped in reverse of the order they were spawned in');
   t.same(children.map((c) => c.state.kind), Array(50).fill('stopped'));
   t.same(pids.filter(pidAlive), [], 'no process left');
 });
