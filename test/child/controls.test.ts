@@ -111,6 +111,17 @@ t.test('every transition fires state with the previous state and a reason', asyn
 t.test('a storm of controls never leaves two live processes for one id', async (t) => {
   const sup = await startSupervisor(t);
   const lives = recordLives(sup);
+  // Checked as each process appears: an overlap that lasted a moment is gone by the end.
+  const overlaps: string[] = [];
+  sup.on('child', (child) => {
+    const seen: number[] = [];
+    child.on('state', (state: ChildState) => {
+      if (state.kind !== 'starting' || state.pid === undefined) return;
+      const live = seen.filter(pidAlive);
+      if (live.length > 0) overlaps.push(`pid ${state.pid} spawned while ${live.join(', ')} still ran`);
+      seen.push(state.pid);
+    });
+  });
   const child = await sup.spawn(nodeSpec('svc', 'ready-and-echo.cjs'));
   const controls: Promise<unknown>[] = [];
   for (let i = 0; i < 4; i++) {
@@ -120,6 +131,8 @@ t.test('a storm of controls never leaves two live processes for one id', async (
   const pids = lives.get('svc')!.pids;
   const live = pids.filter(pidAlive);
   t.equal(child.state.kind, 'running');
+  t.ok(pids.length > 1, `the storm spawned ${pids.length} processes, each checked as it appeared`);
+  t.same(overlaps, [], 'no process was spawned while an earlier one of the id still ran');
   t.same(live, [child.pid], `of ${pids.length} processes only the current one runs`);
 });
 
