@@ -10,99 +10,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { exitOf, fixture, pidAlive, until, within } from '../helpers/index.js';
+import { cli, runCli, tempDir } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-
-/** A directory removed when the test ends. */
-function tempDir(t: Test, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** Writes `content` as JSON to procwire.config.json in a new temp dir. */
-function writeConfig(t: Test, content: unknown): { dir: string; file: string } {
+/** Writes `content` as JSON to procwire.config.json in a new temp dir; returns both. */
+function writeConfigIn(t: Test, content: unknown): { dir: string; file: string } {
   const dir = tempDir(t, 'procwire-cli-config-');
   const file = join(dir, 'procwire.config.json');
   writeFileSync(file, JSON.stringify(content, null, 2));
   return { dir, file };
-}
-
-// A status line of the line reporter that names a child's pid, e.g. "web      | running (pid 42): ready".
-const STATUS_PID = /^\S+\s+\| (?:starting|running|stopping) \(pid (\d+)\)/;
-
-/**
- * Runs the CLI piped, with the colour settings removed (then `env` added) and its own
- * `$XDG_RUNTIME_DIR`, so the socket directory it makes is one this test can find and remove.
- * `cleanup` (also run at teardown) SIGKILLs the CLI if it still runs, then the process group
- * of every child whose pid it printed (plain children outlive a SIGKILLed run), then removes
- * the runtime dir.
- */
-function runCli(t: Test, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  const runtimeDir = mkdtempSync(join(tmpdir(), 'procwire-cli-run-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: runtimeDir };
-  delete env.FORCE_COLOR;
-  delete env.NO_COLOR;
-  const proc: ChildProcess = spawn(process.execPath, [cli, ...args], { env: { ...env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const chunks: Buffer[] = [];
-  const childPids = new Set<number>();
-  const waiters: { pattern: RegExp; resolve(match: RegExpMatchArray): void; reject(error: Error): void }[] = [];
-  let buffer = '';
-  let stderr = '';
-  let closed = false;
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    buffer += chunk;
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      const pid = Number(stripVTControlCharacters(line).match(STATUS_PID)?.[1]);
-      if (pid > 1) childPids.add(pid);
-      for (const waiter of [...waiters]) {
-        const match = line.match(waiter.pattern);
-        if (match) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(match);
-        }
-      }
-    }
-  });
-  const printed = (): string => `its last stdout lines:\n${lines.slice(-30).join('\n')}\nstderr:\n${stderr.slice(-2000)}`;
-  proc.on('close', () => {
-    closed = true;
-    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`procwire run ended without printing a line matching ${waiter.pattern}; ${printed()}`));
-  });
-  /** The first line matching `pattern`, printed already or within the event deadline. */
-  const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> => {
-    const seen = lines.map((line) => line.match(pattern)).find(Boolean);
-    if (seen) return Promise.resolve(seen);
-    if (closed) return Promise.reject(new Error(`procwire run ended without printing a line matching ${pattern}; ${printed()}`));
-    const next = new Promise<RegExpMatchArray>((resolve, reject) => waiters.push({ pattern, resolve, reject }));
-    return within(next, `procwire run to print a line matching ${pattern}`).catch((error: Error) => {
-      throw new Error(`${error.message}; ${printed()}`);
-    });
-  };
-  const cleanup = async (): Promise<void> => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGKILL');
-      await within(once(proc, 'exit'), `the SIGKILLed procwire run (pid ${proc.pid}) to exit`);
-    }
-    for (const pid of childPids) {
-      if (!pidAlive(pid)) continue;
-      try {
-        // Children are group leaders; the group takes a plain child's own subprocesses too.
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        process.kill(pid, 'SIGKILL');
-      }
-    }
-    rmSync(runtimeDir, { recursive: true, force: true });
-  };
-  t.teardown(cleanup);
-  return { proc, lines, waitFor, bytes: () => Buffer.concat(chunks).toString('utf8'), stderr: () => stderr, runtimeDir, cleanup };
 }
 
 /** The index of the first output line that `pattern` matches (-1 if none). */
@@ -115,7 +30,7 @@ const plainChild = (id: string, script: string) => ({ id, command: process.execP
 
 t.test('each reported http port gets exactly one GET; with --no-probe it gets none', async (t) => {
   const probed = async (noProbe: boolean): Promise<void> => {
-    const { dir, file } = writeConfig(t, []);
+    const { dir, file } = writeConfigIn(t, []);
     const requestLog = join(dir, 'requests.log');
     writeFileSync(requestLog, '');
     writeFileSync(file, JSON.stringify([sdkChild('web', 'records-http-requests.cjs', { env: { REQUEST_LOG: requestLog } })]));
@@ -140,11 +55,11 @@ t.test('each reported http port gets exactly one GET; with --no-probe it gets no
 });
 
 t.test('the { "$schema", "children" } form runs; an unknown top-level key exits 2 naming it and starts nothing', async (t) => {
-  const { file } = writeConfig(t, {
+  const { file } = writeConfigIn(t, {
     $schema: './node_modules/procwire/schema/procwire.config.schema.json',
     children: [sdkChild('only', 'only-ready.cjs')],
   });
-  const bad = writeConfig(t, []);
+  const bad = writeConfigIn(t, []);
   const marker = join(bad.dir, 'started');
   writeFileSync(bad.file, JSON.stringify({ children: [plainChild('marker', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'started')`)], childs: [] }));
 
@@ -161,7 +76,7 @@ t.test('the { "$schema", "children" } form runs; an unknown top-level key exits 
 });
 
 t.test('relative commands and cwds resolve against the config file’s directory, which is the default cwd', async (t) => {
-  const { dir, file } = writeConfig(t, [
+  const { dir, file } = writeConfigIn(t, [
     { id: 'here', command: './bin/where.sh', connect: 'none' },
     { id: 'there', command: 'bin/where.sh', cwd: 'work', connect: 'none' },
   ]);
@@ -182,7 +97,7 @@ t.test('relative commands and cwds resolve against the config file’s directory
 });
 
 t.test('colour when piped: FORCE_COLOR forces it unless it is "0", even over NO_COLOR', async (t) => {
-  const { file } = writeConfig(t, [plainChild('tool', 'console.log("done")')]);
+  const { file } = writeConfigIn(t, [plainChild('tool', 'console.log("done")')]);
   const cases: [NodeJS.ProcessEnv, boolean][] = [
     [{ FORCE_COLOR: '1' }, true],
     [{ FORCE_COLOR: '0' }, false],
@@ -192,7 +107,7 @@ t.test('colour when piped: FORCE_COLOR forces it unless it is "0", even over NO_
     const run = runCli(t, ['run', file], { env });
     const label = JSON.stringify(env);
     t.same(await exitOf(run.proc), { code: 0, signal: null }, label);
-    const out = run.bytes();
+    const out = run.bytes().toString('utf8');
     t.match(stripVTControlCharacters(out), /^tool {5}\| done$/m, `${label}: the child's line`);
     if (coloured) {
       t.ok(out.includes('\x1b[2mtool    \x1b[22m | done\n'), `${label}: the id prefix is dimmed`, { out });
@@ -205,7 +120,7 @@ t.test('colour when piped: FORCE_COLOR forces it unless it is "0", even over NO_
 });
 
 t.test('on a terminal NO_COLOR (non-empty) removes every colour; the table still redraws', { skip: process.platform !== 'linux' && 'uses util-linux script(1)' }, async (t) => {
-  const { file } = writeConfig(t, [plainChild('tool', 'console.log("done")')]);
+  const { file } = writeConfigIn(t, [plainChild('tool', 'console.log("done")')]);
   const transcripts = tempDir(t, 'procwire-cli-tty-');
   const sgr = /\x1b\[[0-9;]*m/;
   // NO_COLOR="" is unset as far as no-color.org goes: the terminal keeps its colours.
@@ -231,7 +146,7 @@ t.test('on a terminal NO_COLOR (non-empty) removes every colour; the table still
 });
 
 t.test('children start in config order: each is spawned only once the one before is ready; they stop in reverse', async (t) => {
-  const { file } = writeConfig(t, [
+  const { file } = writeConfigIn(t, [
     sdkChild('first', 'ready-on-sigusr2.cjs'),
     sdkChild('second', 'ready-on-sigusr2.cjs'),
     sdkChild('third', 'only-ready.cjs'),
@@ -255,7 +170,7 @@ t.test('children start in config order: each is spawned only once the one before
 });
 
 t.test('without a config argument ./procwire.config.json is used; with none there, exit 2 saying how to fix it', async (t) => {
-  const { dir } = writeConfig(t, [plainChild('say', 'console.log("from the default config")')]);
+  const { dir } = writeConfigIn(t, [plainChild('say', 'console.log("from the default config")')]);
   const empty = tempDir(t, 'procwire-cli-empty-');
   const run = runCli(t, ['run'], { cwd: dir });
   const missing = runCli(t, ['run', '--no-probe'], { cwd: empty });
@@ -270,7 +185,7 @@ t.test('without a config argument ./procwire.config.json is used; with none ther
 
 t.test('a SIGKILLed run: its SDK children exit by themselves; the test removes its socket dir and plain children', async (t) => {
   // The SDK child serves HTTP, so only the SDK's exit on disconnect ends it, not an empty event loop.
-  const { file } = writeConfig(t, [plainChild('plain', 'setInterval(() => {}, 1 << 30)'), sdkChild('sdk', 'reports-http-port.cjs')]);
+  const { file } = writeConfigIn(t, [plainChild('plain', 'setInterval(() => {}, 1 << 30)'), sdkChild('sdk', 'reports-http-port.cjs')]);
   const run = runCli(t, ['run', file, '--no-probe']);
   const [, plainPid] = await run.waitFor(/^plain\s+\| running \(pid (\d+)\)/);
   const [, sdkPid] = await run.waitFor(/^sdk\s+\| running \(pid (\d+)\)/);

@@ -38,7 +38,7 @@ function strayControls(text: string, allowed: RegExp): string[] {
 const SGR = /\x1b\[[0-9;:]*m/g;
 
 async function runHostilePiped(t: Test, env: NodeJS.ProcessEnv) {
-  const run = runCli(t, ['run', writeConfig(t, hostile()), '--exit-after', '60s'], env);
+  const run = runCli(t, ['run', writeConfig(t, hostile()), '--exit-after', '60s'], { env });
   await run.waitFor(/hostile done/);
   await run.waitFor(/err </);
   await run.waitFor(/: log </);

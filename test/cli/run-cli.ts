@@ -1,24 +1,31 @@
 import type { Test } from 'tap';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildProcess } from 'node:child_process';
-import { spawnTracked } from '../helpers/index.js';
+import { stripVTControlCharacters } from 'node:util';
+import { pidAlive, within } from '../helpers/index.js';
 
 /** The built CLI, as `npx procwire` runs it. */
 export const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
+/** A directory removed when the test ends. */
+export function tempDir(t: Test, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Writes a config file into a temp directory removed when the test ends; returns its path. */
 export function writeConfig(t: Test, children: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'procwire-cli-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'procwire.config.json');
+  const file = join(tempDir(t, 'procwire-cli-'), 'procwire.config.json');
   writeFileSync(file, JSON.stringify(children, null, 2));
   return file;
 }
 
-/** The environment without color settings, so output is exactly what a pipe gets. */
+/** The environment without colour settings (so output is exactly what a pipe gets), plus `extra`. */
 export function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.FORCE_COLOR;
@@ -26,26 +33,50 @@ export function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+// A status line of the line reporter that names a child's pid, e.g. "web      | running (pid 42): ready".
+const STATUS_PID = /^\S+\s+\| (?:starting|running|stopping) \(pid (\d+)\)/;
+
+/** A `procwire` command run by a test, and what it printed. */
+export interface CliRun {
+  proc: ChildProcess;
+  /** stdout, split into lines as they arrive. */
+  lines: string[];
+  /** The first line matching `pattern`, printed already or within the event deadline; rejects at once if the CLI ended without it. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  bytes(): Buffer;
+  stderr(): string;
+  /** The `$XDG_RUNTIME_DIR` the run was given, so its socket directory is one the test can find. */
+  runtimeDir: string;
+  /** SIGKILLs the CLI if it still runs, then the groups of the children whose pids it printed, then removes the runtime dir. */
+  cleanup(): Promise<void>;
+}
+
 /**
- * Runs the CLI with piped stdio and collects its stdout as lines and as raw bytes;
- * `waitFor` resolves on the first line matching, and rejects if stdout ends without one.
+ * Runs the CLI with piped stdio, colour settings removed (then `env` added) and its own
+ * `$XDG_RUNTIME_DIR`. Whatever the test does, teardown leaves nothing behind: a SIGKILLed run
+ * cannot remove its socket directory or stop its plain children, so `cleanup` does.
  */
-export function runCli(t: Test, args: string[], env: NodeJS.ProcessEnv = plainEnv()) {
-  const proc = spawnTracked(t, process.execPath, [cli, ...args], env);
+export function runCli(t: Test, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliRun {
+  const runtimeDir = mkdtempSync(join(tmpdir(), 'procwire-cli-run-'));
+  const env = plainEnv({ XDG_RUNTIME_DIR: runtimeDir, ...options.env });
+  const proc = spawn(process.execPath, [cli, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const chunks: Buffer[] = [];
+  const childPids = new Set<number>();
   const waiters: { pattern: RegExp; resolve(match: RegExpMatchArray): void; reject(error: Error): void }[] = [];
-  let ended = false;
   let buffer = '';
   let stderr = '';
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  proc.stdout!.on('data', (chunk: Buffer) => {
+  let closed = false;
+  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  proc.stdout.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
     buffer += chunk;
     const parts = buffer.split('\n');
     buffer = parts.pop() ?? '';
     for (const line of parts) {
       lines.push(line);
+      const pid = Number(stripVTControlCharacters(line).match(STATUS_PID)?.[1]);
+      if (pid > 1) childPids.add(pid);
       for (const waiter of [...waiters]) {
         const match = line.match(waiter.pattern);
         if (match) {
@@ -55,17 +86,37 @@ export function runCli(t: Test, args: string[], env: NodeJS.ProcessEnv = plainEn
       }
     }
   });
-  // A CLI that exits without printing the line fails the wait at once instead of hanging the test.
-  const failWait = (pattern: RegExp): Error => new Error(`the CLI's stdout ended without a line matching ${pattern}; stderr: ${stderr}`);
-  proc.stdout!.on('end', () => {
-    ended = true;
-    for (const waiter of waiters.splice(0)) waiter.reject(failWait(waiter.pattern));
+  const printed = (): string => `its last stdout lines:\n${lines.slice(-30).join('\n')}\nstderr:\n${stderr.slice(-2000)}`;
+  const ended = (pattern: RegExp): Error => new Error(`procwire ended without printing a line matching ${pattern}; ${printed()}`);
+  proc.on('close', () => {
+    closed = true;
+    for (const waiter of waiters.splice(0)) waiter.reject(ended(waiter.pattern));
   });
   const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> => {
     const seen = lines.map((line) => line.match(pattern)).find(Boolean);
     if (seen) return Promise.resolve(seen);
-    if (ended) return Promise.reject(failWait(pattern));
-    return new Promise((resolve, reject) => waiters.push({ pattern, resolve, reject }));
+    if (closed) return Promise.reject(ended(pattern));
+    const next = new Promise<RegExpMatchArray>((resolve, reject) => waiters.push({ pattern, resolve, reject }));
+    return within(next, `procwire to print a line matching ${pattern}`).catch((error: Error) => {
+      throw new Error(`${error.message}; ${printed()}`);
+    });
   };
-  return { proc: proc as ChildProcess, lines, waitFor, bytes: () => Buffer.concat(chunks), stderr: () => stderr };
+  const cleanup = async (): Promise<void> => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL');
+      await within(once(proc, 'exit'), `the SIGKILLed procwire (pid ${proc.pid}) to exit`);
+    }
+    for (const pid of childPids) {
+      if (!pidAlive(pid)) continue;
+      try {
+        // Children are group leaders; the group takes a plain child's own subprocesses too.
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        process.kill(pid, 'SIGKILL');
+      }
+    }
+    rmSync(runtimeDir, { recursive: true, force: true });
+  };
+  t.teardown(cleanup);
+  return { proc, lines, waitFor, bytes: () => Buffer.concat(chunks), stderr: () => stderr, runtimeDir, cleanup };
 }

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,9 @@ t.test('a bad config exits 2, names the file, the child and the field, and start
   const run = runCli(t, ['run', config]);
   t.same(await exitOf(run.proc), { code: 2, signal: null });
   t.match(run.stderr(), new RegExp(`procwire: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: child 2 \\("second"\\): spec\\.readyTimeout of child "second" must be a non-negative duration.*got "soon"`));
-  t.notOk(existsSync(marker), 'the valid first child was not started');
+  t.notOk(existsSync(marker), 'the valid first child did not run');
+  // The marker alone could miss a start: a child killed at shutdown before Node booted writes nothing.
+  t.same(run.lines.filter((line) => /^first\s+\|/.test(line)), [], 'nothing was reported of the first child: it was never started');
 
   for (const [content, message] of [
     ['{ not json', /not valid JSON/],
@@ -123,7 +126,12 @@ t.test('on a real terminal the status table is redrawn in place', { skip: proces
   const env = { ...process.env };
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
-  const run = spawnTracked(t, 'script', ['-qfec', `stty cols 120; ${process.execPath} ${cli} run ${config} --exit-after 2s`, transcript], env);
+  const run = spawnTracked(t, 'script', ['-qfec', `stty cols 120; ${process.execPath} ${cli} run ${config} --exit-after 60s`, transcript], env);
+  // Ended once the table has shown the probe's answer, not after a fixed time a loaded machine may need more of.
+  const shown = (): string => (existsSync(transcript) ? readFileSync(transcript, 'utf8') : '');
+  await until(() => /http:\/\/127\.0\.0\.1:\d+.*\(200 OK\)/.test(shown()), 20_000, 'the table to show the probed port');
+  // Anchored on the Node binary: script(1) and its shell carry the same command line.
+  spawnSync('pkill', ['-TERM', '-f', `^${process.execPath} ${cli} run ${config}`]);
   t.same(await exitOf(run), { code: 0, signal: null });
   const screen = readFileSync(transcript, 'utf8');
   t.match(screen, /ID\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+ERR\s+WARN\s+PORTS/, 'the table header');
