@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dirname } from 'node:path';
 import type { ChildSpec } from '../../src/index.js';
-import { exitOf, firstLine, fixture, pidAlive, recordLives, recordOutput, spawnTracked, startSupervisor, until } from '../helpers/index.js';
+import { exitOf, firstLine, fixture, pidAlive, recordLives, recordOutput, spawnTracked, startSupervisor, until, within } from '../helpers/index.js';
 
 // The stdlib-only Python client (child-sdk/python/procwire_child.py) under the real
 // supervisor, through test/fixtures/python-child.py.
@@ -114,7 +114,7 @@ t.test('a parent killed with SIGKILL: its Python child runs its shutdown handler
       if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
     });
   });
-  const { pid, address } = JSON.parse(await report) as { pid: number; address: string };
+  const { pid, address } = JSON.parse(await within(report, "the parent's report line")) as { pid: number; address: string };
   t.teardown(() => {
     if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dirname(address), { recursive: true, force: true });
@@ -143,7 +143,7 @@ t.test('a Python child given a Content-Length of 5,000 digits raises ProtocolErr
     socket.on('error', () => undefined);
     socket.once('data', () => socket.write(`Content-Length: ${'9'.repeat(5000)}\r\n\r\n`));
   });
-  await new Promise<void>((resolve) => fake.listen(path, resolve));
+  await within(new Promise<void>((resolve) => fake.listen(path, resolve)), 'the fake parent to listen');
   t.teardown(() => new Promise((resolve) => fake.close(resolve)));
   const client = spawnTracked(t, 'python3', [fixture('python-connect-error.py')], {
     ...process.env,

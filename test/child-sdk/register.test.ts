@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { registerPath, type Diagnostic } from '../../src/index.js';
-import { fixture, recordLives, startSupervisor } from '../helpers/index.js';
+import { fixture, recordLives, startSupervisor, within } from '../helpers/index.js';
 
 const preloaded = (id: string, file: string, extra: object = {}) => ({
   id,
@@ -47,7 +47,7 @@ for (const [file, marker, origin, message, code] of [
     const sup = await startSupervisor(t);
     const lives = recordLives(sup);
     let diagnostics!: Promise<[string, readonly Diagnostic[]]>;
-    sup.once('child', (child) => (diagnostics = once(child, 'diagnostics') as Promise<[string, readonly Diagnostic[]]>));
+    sup.once('child', (child) => (diagnostics = within(once(child, 'diagnostics'), 'the crash diagnostic') as Promise<[string, readonly Diagnostic[]]>));
     const child = await sup.spawn(preloaded('crashy', file, { restart: 'never' }));
     const [reported, list] = await diagnostics;
     await lives.get('crashy')!.reaches('exited');

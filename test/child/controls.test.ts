@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import type { ChildState, PortInfo } from '../../src/index.js';
-import { nodeSpec, pidAlive, recordLives, startSupervisor } from '../helpers/index.js';
+import { nodeSpec, pidAlive, recordLives, startSupervisor, nextEvent } from '../helpers/index.js';
 
 t.test('controls run one at a time in call order, each settling when it has taken effect', async (t) => {
   const sup = await startSupervisor(t);
@@ -16,7 +16,7 @@ t.test('controls run one at a time in call order, each settling when it has take
   });
   const start = child.start().then(() => settled.push(`start:${child.state.kind}`));
   const restart = child.restart().then(() => settled.push(`restart:${child.state.kind}`));
-  const gotSignal = new Promise<void>((resolve) => child.on('log', (entry) => entry.message === 'got SIGUSR2' && resolve()));
+  const gotSignal = nextEvent(child, 'log', 'the child to log that it got SIGUSR2', { filter: (entry: { message: string }) => entry.message === 'got SIGUSR2' });
   const signal = child.signal('SIGUSR2').then(() => settled.push('signal'));
   await Promise.all([stop, start, restart, signal]);
   t.same(settled, ['stop:stopped', 'start:running', 'restart:running', 'signal']);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { once } from 'node:events';
-import { nodeSpec, pidAlive, recordOutput, startSupervisor } from '../helpers/index.js';
+import { nodeSpec, pidAlive, recordOutput, startSupervisor, within } from '../helpers/index.js';
 
 t.test("stdout and stderr become line events, and procwire/log becomes log events", async (t) => {
   const sup = await startSupervisor(t);
@@ -18,7 +18,7 @@ t.test("stdout and stderr become line events, and procwire/log becomes log event
 t.test("connect: 'none' supervises a plain process: ready when spawned, stopped by signal", async (t) => {
   const sup = await startSupervisor(t);
   let printed!: Promise<unknown[]>;
-  sup.on('child', (child) => (printed = once(child, 'stdout')));
+  sup.on('child', (child) => (printed = within(once(child, 'stdout'), 'the plain child to print')));
   const child = await sup.spawn({
     id: 'plain',
     command: process.execPath,
@@ -59,7 +59,7 @@ t.test("stdio 'ignore' and 'inherit' start too, without line events", async (t) 
     // Resolves after the child has printed both lines (it says ready only then).
     const child = await sup.spawn(nodeSpec(`printer-${stdio}`, 'prints-then-ready.cjs', { stdio }));
     t.same(await child.sendRequest('echo', { stdio }), { stdio });
-    const exit = once(child, 'exit');
+    const exit = within(once(child, 'exit'), `${child.id} to exit`);
     await child.stop();
     await exit;
     const expected = stdio === 'pipe' ? ['stdout: # prints-then-ready: on stdout', 'stderr: # prints-then-ready: on stderr'] : [];

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Child, Diagnostic, PortInfo } from '../../src/index.js';
-import { nodeSpec, startSupervisor, until } from '../helpers/index.js';
+import { nextEvent, nodeSpec, startSupervisor, until } from '../helpers/index.js';
 
 t.test('two children at once keep their own ports and diagnostics', async (t) => {
   const sup = await startSupervisor(t);
@@ -41,7 +41,7 @@ t.test('two children at once keep their own ports and diagnostics', async (t) =>
   }
   t.same(seen.get('tsc-1')?.files, ['/src/tsc-1/a.ts', '/src/tsc-1/b.ts'], 'one event per published file, in order');
 
-  const cleared = new Promise<[string, readonly Diagnostic[]]>((resolve) => tsc1.once('diagnostics', (file, list) => resolve([file, list])));
+  const cleared = nextEvent<[string, readonly Diagnostic[]]>(tsc1, 'diagnostics', 'the fixed file to be cleared');
   t.equal(await tsc1.sendRequest('fix'), 'fixed');
   t.same(await cleared, ['/src/tsc-1/a.ts', []], 'an empty array clears the file, with an event');
   t.same([...tsc1.diagnostics.keys()], ['/src/tsc-1/b.ts']);
@@ -83,7 +83,7 @@ t.test('a burst that outruns the socket reaches the parent whole, in order, befo
   t.equal(list(child, '/src/f199.ts')[99]?.message.startsWith('/src/f199.ts:99 '), true, 'the last diagnostic of the last file is intact');
 
   // Published from a shutdown handler, right before the SDK ends the socket and exits.
-  const last = new Promise<number>((resolve) => child.on('diagnostics', (file, l) => file === '/src/last.ts' && resolve(l.length)));
+  const last = nextEvent<[string, readonly Diagnostic[]]>(child, 'diagnostics', 'the diagnostics published at shutdown', { filter: (file) => file === '/src/last.ts' }).then(([, l]) => l.length);
   const stopped = await child.stop();
   t.equal(stopped.termination, 'clean');
   t.equal(await last, 500, 'what the child wrote before it ended the socket was flushed first');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { once } from 'node:events';
 import type { ProcwireError, Supervisor } from '../../src/index.js';
-import { nodeSpec, startSupervisor } from '../helpers/index.js';
+import { nodeSpec, startSupervisor, within } from '../helpers/index.js';
 
 /** The protocol errors of the next child the supervisor adds, and its exit. */
 function watchNextChild(sup: Supervisor): { errors: ProcwireError[]; exited(): Promise<unknown[]> } {
@@ -9,7 +9,7 @@ function watchNextChild(sup: Supervisor): { errors: ProcwireError[]; exited(): P
   let exit: Promise<unknown[]> | undefined;
   sup.once('child', (child) => {
     child.on('protocol-error', (error) => errors.push(error));
-    exit = once(child, 'exit');
+    exit = within(once(child, 'exit'), `${child.id} to exit`);
   });
   return { errors, exited: () => exit ?? Promise.reject(new Error('no child was added')) };
 }

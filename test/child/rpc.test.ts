@@ -1,7 +1,7 @@
 import t from 'tap';
 import { EventEmitter, once } from 'node:events';
 import { isProcwireError } from '../../src/index.js';
-import { nextEvent, nodeSpec, startSupervisor } from '../helpers/index.js';
+import { nextEvent, nodeSpec, startSupervisor, within } from '../helpers/index.js';
 
 t.test('application requests and notifications flow both ways', async (t) => {
   const sup = await startSupervisor(t);
@@ -72,7 +72,7 @@ t.test('pending requests reject at once when the connection closes', async (t) =
   const sup = await startSupervisor(t);
   const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs', { restart: 'never' }));
   const pending = child.sendRequest('never-answers', {});
-  const exited = once(child, 'exit');
+  const exited = within(once(child, 'exit'), 'the worker to exit');
   void child.sendRequest('exit', { code: 7 }).catch(() => undefined);
   const error = await pending.catch((e: unknown) => e);
   t.ok(isProcwireError(error, 'CONNECTION_CLOSED'), `rejected with CONNECTION_CLOSED: ${String(error)}`);

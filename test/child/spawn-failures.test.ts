@@ -1,6 +1,6 @@
 import t from 'tap';
 import { isProcwireError, type ProcwireError } from '../../src/index.js';
-import { nodeSpec, pidAlive, startSupervisor, until } from '../helpers/index.js';
+import { nodeSpec, pidAlive, startSupervisor, until, nextEvent } from '../helpers/index.js';
 
 /**
  * Long-lived handles and timers by type, e.g. { Timeout: 1, PipeWrap: 2 }: what a leak
@@ -108,7 +108,7 @@ t.test('a stop during start cancels it: spawn rejects with STOPPED and the proce
   const sup = await startSupervisor(t);
   const spawning = sup.spawn(nodeSpec('slow', 'never-connects.cjs', { stopTimeout: 300 }));
   const child = sup.get('slow')!;
-  await new Promise<void>((resolve) => child.on('state', (s) => s.kind === 'starting' && s.pid !== undefined && resolve()));
+  await nextEvent(child, 'state', 'the slow child to be spawned', { filter: (s: { kind: string; pid?: number }) => s.kind === 'starting' && s.pid !== undefined });
   const pid = child.pid!;
   const [error, result] = await Promise.all([failure(spawning), child.stop()]);
   t.equal(error.code, 'STOPPED');

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../src/index.js';
-import { exitOf, fixture, firstLine, spawnTracked } from '../helpers/index.js';
+import { exitOf, fixture, firstLine, spawnTracked, within } from '../helpers/index.js';
 
 // An explicit socketPath: procwire must never delete what is not its own stale socket, and
 // must not put its socket where another user could reach it early or swap it later.
@@ -93,12 +93,12 @@ t.test('the socket appears at socketPath already 0600: no moment when others cou
   const path = join(dir, 'watched.sock');
   const watcher = spawnTracked(t, process.execPath, [fixture('watches-socket-mode.cjs'), path]);
   let output = '';
-  await new Promise<void>((resolve) =>
+  await within(new Promise<void>((resolve) =>
     watcher.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
       if (output.startsWith('watching\n')) resolve();
     }),
-  );
+  ), 'the watcher to start watching');
   const previous = process.umask(0);
   let sup: Supervisor;
   try {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { once } from 'node:events';
 import { isProcwireError, type Child, type LogEntry } from '../../src/index.js';
-import { fixture, pidAlive, startSupervisor } from '../helpers/index.js';
+import { fixture, pidAlive, startSupervisor, within } from '../helpers/index.js';
 
 const worker = { command: process.execPath, args: [fixture('pool-worker.cjs')] };
 
@@ -40,7 +40,7 @@ t.test('a worker killed mid-task: the task is retried on another worker and answ
   const answer = pool.request<{ n: number; pid: number }>('slow', { n: 7, ms: 300 });
   const { child: victim } = await started;
   const victimPid = victim.pid!;
-  const replaced = once(victim, 'ready');
+  const replaced = within(once(victim, 'ready'), 'the killed worker to be ready again');
   process.kill(victimPid, 'SIGKILL');
   const result = await answer;
   t.equal(result.n, 7);

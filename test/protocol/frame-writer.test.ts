@@ -5,16 +5,17 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameParser, FrameWriter, ProcwireError } from '../../src/protocol/index.js';
+import { within } from '../helpers/index.js';
 
 /** Two ends of a real Unix socket; closed when the test ends. */
 async function socketPair(t: { teardown(fn: () => unknown): void }): Promise<{ writing: Socket; reading: Socket }> {
   const dir = mkdtempSync(join(tmpdir(), 'pw-writer-'));
   const server = createServer();
   server.listen(join(dir, 's.sock'));
-  await once(server, 'listening');
+  await within(once(server, 'listening'), 'the test server to listen');
   const writing = createConnection(join(dir, 's.sock'));
-  const [reading] = (await once(server, 'connection')) as [Socket];
-  await once(writing, 'connect');
+  const [reading] = (await within(once(server, 'connection'), 'the test server to accept')) as [Socket];
+  await within(once(writing, 'connect'), 'the client socket to connect');
   t.teardown(() => {
     writing.destroy();
     reading.destroy();
@@ -61,7 +62,7 @@ t.test('a burst to a peer that is not reading arrives whole and in order, in few
   const messages = collect(reading);
   reading.resume();
   await Promise.all(written);
-  while (messages.length < count) await once(reading, 'data');
+  while (messages.length < count) await within(once(reading, 'data'), `message ${messages.length + 1} of ${count}`);
   t.same(
     messages.map((m) => (m as { params: { n: number } }).params.n),
     Array.from({ length: count }, (_, n) => n),
@@ -78,7 +79,7 @@ t.test('a message that cannot be serialised rejects its own write and no other',
   reading.resume();
   await t.rejects(bad, TypeError, 'JSON.stringify refuses a BigInt');
   await Promise.all([...before, after]);
-  while (messages.length < 51) await once(reading, 'data');
+  while (messages.length < 51) await within(once(reading, 'data'), `message ${messages.length + 1} of 51`);
   t.equal(messages.length, 51);
   t.equal((messages[50] as { params: { n: number } }).params.n, 50, 'the message after the bad one still went');
 });
@@ -101,7 +102,7 @@ t.test('flushAll sends the backlog before an end, so the peer reads every messag
   writer.flushAll();
   writing.end();
   const messages = collect(reading);
-  const ended = once(reading, 'end');
+  const ended = within(once(reading, 'end'), 'the end of the stream');
   reading.resume();
   await Promise.all(writes);
   await ended;

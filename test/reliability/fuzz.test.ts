@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ProcwireError } from '../../src/index.js';
-import { nodeSpec, startSupervisor } from '../helpers/index.js';
+import { nodeSpec, startSupervisor, within } from '../helpers/index.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -81,7 +81,7 @@ t.test('fuzz after the handshake: the offender is cut off with a typed error or 
       let exited!: Promise<unknown>;
       sup.once('child', (child) => {
         child.on('protocol-error', (error) => errors.push(error));
-        exited = once(child, 'exit');
+        exited = within(once(child, 'exit'), `${id} to exit`);
       });
       // A file, not an environment variable: the kernel caps one variable at 128 KiB.
       const payload = join(scratch, id);

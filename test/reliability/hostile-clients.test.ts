@@ -2,7 +2,7 @@ import t from 'tap';
 import { createConnection } from 'node:net';
 import { once } from 'node:events';
 import type { ProcwireError } from '../../src/index.js';
-import { firstLine, fixture, nodeSpec, spawnTracked, startSupervisor } from '../helpers/index.js';
+import { firstLine, fixture, nodeSpec, spawnTracked, startSupervisor, within } from '../helpers/index.js';
 
 t.test('a client that trickles its hello (slow-loris) is dropped at connectTimeout', async (t) => {
   const sup = await startSupervisor(t, { connectTimeout: 400 });
@@ -21,7 +21,7 @@ t.test('a connected child that stalls mid-frame is cut off after frameTimeout', 
   let exited!: Promise<unknown[]>;
   sup.on('child', (child) => {
     child.on('protocol-error', (error) => errors.push(error));
-    exited = once(child, 'exit');
+    exited = within(once(child, 'exit'), 'the loris to exit');
   });
   await sup.spawn(nodeSpec('loris', 'raw-client.cjs', { args: ['stall-after-ready'], restart: 'never' }));
   await exited;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { isProcwireError } from '../../src/index.js';
-import { nodeSpec, pidAlive, recordLives, startSupervisor } from '../helpers/index.js';
+import { nodeSpec, pidAlive, recordLives, startSupervisor, nextEvent } from '../helpers/index.js';
 
 const fast = { backoff: { initial: 10, max: 10, jitter: 0 } };
 
@@ -101,12 +101,7 @@ t.test('restarts are counted in a sliding window: old ones stop counting', async
     nodeSpec('steady-crasher', 'exits-after-ready.cjs', { args: ['1'], maxRestarts: 1, restartWindow: 200, backoff: { initial: 250, max: 250, jitter: 0 } }),
   );
   const life = lives.get('steady-crasher')!;
-  await new Promise<void>((resolve) => {
-    const check = (): void => {
-      if (life.restarts.length >= 4) resolve();
-    };
-    sup.get('steady-crasher')!.on('restart', check);
-  });
+  await nextEvent(sup.get('steady-crasher')!, 'restart', 'the fourth restart', { filter: () => life.restarts.length >= 4 });
   t.equal(life.gaveUp.length, 0, 'four restarts, one per window, never hit the limit of one');
   await sup.get('steady-crasher')!.stop();
 });

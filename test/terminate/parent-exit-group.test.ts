@@ -8,7 +8,7 @@ import { exitOf, fixture, pidAlive, until, within } from '../helpers/index.js';
 function readOutput(stream: NodeJS.ReadableStream): { text(): string; firstLine: Promise<string> } {
   let text = '';
   let onLine!: (line: string) => void;
-  const firstLine = new Promise<string>((resolve) => (onLine = resolve));
+  const firstLine = within(new Promise<string>((resolve) => (onLine = resolve)), 'the first line of output');
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
     text += chunk;
