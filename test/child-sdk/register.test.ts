@@ -64,7 +64,7 @@ t.test('an app that never listens is ready at once; PROCWIRE_READY=listen makes 
   const child = await sup.spawn(preloaded('worker', 'never-listens.cjs'));
   t.equal(child.state.kind, 'running');
   t.equal(child.ports.size, 0);
-  await t.rejects(sup.spawn(preloaded('patient', 'never-listens.cjs', { env: { PROCWIRE_READY: 'listen' }, readyTimeout: 500, restart: 'never' })), {
+  await t.rejects(sup.spawn(preloaded('patient', 'never-listens.cjs', { env: { PROCWIRE_READY: 'listen' }, readyTimeout: 2000, restart: 'never' })), {
     code: 'READY_TIMEOUT',
     message: /connected but never sent procwire\/ready/,
   });

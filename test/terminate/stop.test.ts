@@ -70,7 +70,7 @@ t.test('stop takes the whole process group: no grandchild survives', async (t) =
   sup.once('child', (child) => {
     workers = new Promise((resolve) => child.once('log', (entry) => resolve((JSON.parse(entry.message) as { workers: number[] }).workers)));
   });
-  const child = await sup.spawn(nodeSpec('driver', 'spawns-grandchildren.cjs', { stopTimeout: 300 }));
+  const child = await sup.spawn(nodeSpec('driver', 'spawns-grandchildren.cjs', { stopTimeout: 3000 }));
   const pids = await workers;
   t.teardown(() => pids.forEach((pid) => pidAlive(pid) && process.kill(pid, 'SIGKILL')));
   t.equal(pids.length, 2);
