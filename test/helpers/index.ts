@@ -119,8 +119,12 @@ export function spawnTracked(t: Teardown, command: string, args: string[], env: 
   return child;
 }
 
-/** Resolves with the first line a stream prints. */
-export async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+/** Resolves with the first line a stream prints; rejects if none comes within the event deadline. */
+export function firstLine(stream: NodeJS.ReadableStream, what = 'the first line of output'): Promise<string> {
+  return within(readFirstLine(stream), what);
+}
+
+async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) {
     text += String(chunk);
