@@ -126,9 +126,11 @@ async function untilReady(context: LaunchContext, run: Run, expectation: Expecta
             if (!settled) resolve();
           },
           heartbeat: () => run.heartbeat?.beat(),
-        });
+        }, { writeBacklog: spec.limits.writeBacklog });
         run.connection = connection;
-        if (spec.heartbeatMs > 0) run.heartbeat = new HeartbeatWatch(spec.heartbeatMs, () => context.hung(run));
+        if (spec.heartbeatMs > 0) {
+          run.heartbeat = new HeartbeatWatch(spec.heartbeatMs, () => context.hung(run), () => connection.settled());
+        }
         connection.closedSignal.addEventListener('abort', () => {
           run.heartbeat?.stop();
           // A connection lost before ready ends this start; a broken protocol says why,
