@@ -75,7 +75,7 @@ export class ChildConnection {
         `${writeBacklog} messages from the parent wait unsent because the child does not read its socket`,
         'writeBacklog',
         writeBacklog,
-        'a child must keep reading its socket',
+        'a child must keep reading its socket (and the parent should await its sends)',
       );
     accepted.channel.limitWriteBacklog(writeBacklog, this.#backlogFull);
     const { connection, settled } = connectChannel(accepted.channel);

@@ -12,7 +12,11 @@ export interface ChildLimits {
   diagnostics?: number;
   /** Distinct port names per process. Default 1,000. */
   ports?: number;
-  /** Messages the parent has written that wait because the child does not read. Default 10,000. */
+  /**
+   * Messages the parent has sent that wait unsent because the child does not read (its
+   * socket buffer is full). Default 100,000: a parent that sends more than that in one go,
+   * without awaiting the sends, to a child that reads slower trips it as well.
+   */
   writeBacklog?: number;
 }
 
@@ -28,7 +32,7 @@ export const DEFAULT_CHILD_LIMITS: ResolvedLimits = {
   diagnosticFiles: 10_000,
   diagnostics: 200_000,
   ports: 1_000,
-  writeBacklog: 10_000,
+  writeBacklog: 100_000,
 };
 
 const LIMIT_KEYS = Object.keys(DEFAULT_CHILD_LIMITS) as (keyof ResolvedLimits)[];

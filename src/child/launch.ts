@@ -120,13 +120,14 @@ async function untilReady(context: LaunchContext, run: Run, expectation: Expecta
           accepted.channel.socket.destroy();
           return;
         }
-        const connection = new ChildConnection(spec.id, accepted, {
+        const hooks = {
           ...context.connectionHooks(run),
           ready: () => {
             if (!settled) resolve();
           },
           heartbeat: () => run.heartbeat?.beat(),
-        }, { writeBacklog: spec.limits.writeBacklog });
+        };
+        const connection = new ChildConnection(spec.id, accepted, hooks, { writeBacklog: spec.limits.writeBacklog });
         run.connection = connection;
         if (spec.heartbeatMs > 0) {
           run.heartbeat = new HeartbeatWatch(spec.heartbeatMs, () => context.hung(run), () => connection.settled());

@@ -32,7 +32,8 @@ export class FrameChannel {
   #failed = false;
   readonly #writer: FrameWriter;
   #maxWriteBacklog = Infinity;
-  #backlogFull: (() => ProcwireError) | undefined;
+  #backlogFull = (): ProcwireError =>
+    new ProcwireError('PROTOCOL_ERROR', `the peer has not read what was sent to it: ${this.#maxWriteBacklog} messages wait`);
   readonly #errorListeners = new Set<(error: ProcwireError) => void>();
   readonly #closeListeners = new Set<() => void>();
 
@@ -83,7 +84,7 @@ export class FrameChannel {
   write(message: WireMessage): Promise<void> {
     if (this.closed) return Promise.reject(new ProcwireError('CONNECTION_CLOSED', 'the connection is closed'));
     if (this.#writer.backlog >= this.#maxWriteBacklog) {
-      const error = this.#backlogFull!();
+      const error = this.#backlogFull();
       this.#fail(error);
       return Promise.reject(error);
     }
