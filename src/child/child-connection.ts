@@ -24,6 +24,7 @@ import {
 } from '../protocol/index.js';
 import type { AcceptedConnection } from '../endpoint/index.js';
 import { toMs, type Duration } from '../options/duration.js';
+import { overLimit } from './child-limits.js';
 
 /** Limits of one request: a timeout, an abort signal, or both. */
 export interface RequestOptions {
@@ -48,8 +49,9 @@ export interface ConnectionHooks {
 
 /**
  * The parent's end of one authenticated child connection: vscode-jsonrpc over procwire's
- * reader and writer, with the reserved methods checked at the boundary. A protocol
- * violation closes the connection; the child is told through `hooks`.
+ * reader and writer, with the reserved methods checked at the boundary and at most
+ * `writeBacklog` messages waiting for a child that does not read. A protocol violation
+ * closes the connection; the child is told through `hooks`.
  */
 export class ChildConnection {
   readonly #childId: string;
@@ -59,11 +61,23 @@ export class ChildConnection {
   readonly #closed = createCloseController();
   readonly #settled: () => Promise<void>;
   #peerContext: PeerContext | undefined;
+  readonly #writeBacklog: number;
+  readonly #backlogFull: () => ProcwireError;
 
-  constructor(childId: string, accepted: AcceptedConnection, hooks: ConnectionHooks) {
+  constructor(childId: string, accepted: AcceptedConnection, hooks: ConnectionHooks, options: { writeBacklog: number }) {
     this.#childId = childId;
     this.#accepted = accepted;
     this.#hooks = hooks;
+    const { writeBacklog } = options;
+    this.#writeBacklog = writeBacklog;
+    this.#backlogFull = () =>
+      overLimit(
+        `${writeBacklog} messages from the parent wait unsent because the child does not read its socket`,
+        'writeBacklog',
+        writeBacklog,
+        'a child must keep reading its socket (and the parent should await its sends)',
+      );
+    accepted.channel.limitWriteBacklog(writeBacklog, this.#backlogFull);
     const { connection, settled } = connectChannel(accepted.channel);
     this.#settled = settled;
     this.#connection = connection;
@@ -91,13 +105,18 @@ export class ChildConnection {
     return this.#closed.signal;
   }
 
-  /** Sends an application request; rejects with TIMEOUT, ABORTED or CONNECTION_CLOSED. */
+  /**
+   * Sends an application request; rejects with TIMEOUT, ABORTED or CONNECTION_CLOSED, or
+   * PROTOCOL_ERROR when the child has left `writeBacklog` messages unread (which closes the
+   * connection).
+   */
   sendRequest(method: string, params: unknown, options: RequestOptions = {}): Promise<unknown> {
     const timeoutMs = options.timeout === undefined ? undefined : toMs('timeout', options.timeout);
+    if (this.#accepted.channel.writeBacklog >= this.#writeBacklog) return Promise.reject(this.#violation(this.#backlogFull()));
     return requestWithLimits(this.#connection, method, params, { timeoutMs, signal: options.signal }, this.#peer);
   }
 
-  /** Sends an application notification; resolves once written. */
+  /** Sends an application notification; resolves once written. Rejects as `sendRequest` does. */
   async sendNotification(method: string, params: unknown): Promise<void> {
     const args = toParamArgs(method, params);
     if (this.#closed.signal.aborted) {
@@ -105,7 +124,13 @@ export class ChildConnection {
         childId: this.#childId,
       });
     }
+    if (this.#accepted.channel.writeBacklog >= this.#writeBacklog) throw this.#violation(this.#backlogFull());
     await this.#connection.sendNotification(method, ...(args as [unknown]));
+  }
+
+  /** Resolves once every message read so far has been handled. */
+  settled(): Promise<void> {
+    return this.#settled();
   }
 
   /** Asks the child to run its shutdown handlers and exit. */
@@ -154,7 +179,8 @@ export class ChildConnection {
     return runHandler(token, this.#closed.signal, (context) => this.#hooks.request(method, params, context));
   }
 
-  #violation(error: unknown): void {
+  /** Reports `error` as the child's protocol error and closes the connection (once); returns the error as reported. */
+  #violation(error: unknown): ProcwireError {
     const typed =
       error instanceof ProcwireError
         ? new ProcwireError(error.code, `child "${this.#childId}": ${error.message}; the connection was closed`, {
@@ -165,9 +191,10 @@ export class ChildConnection {
             childId: this.#childId,
             cause: error,
           });
-    if (this.#closed.signal.aborted) return;
+    if (this.#closed.signal.aborted) return typed;
     this.#hooks.protocolError(typed);
     this.close();
+    return typed;
   }
 
   #onClose(): void {

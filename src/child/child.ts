@@ -17,6 +17,8 @@ import { signalGroup } from '../terminate/kill-group.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection, ConnectionHooks, RequestOptions } from './child-connection.js';
 import { ControlQueue } from './control-queue.js';
+import { overLimit } from './child-limits.js';
+import { DiagnosticStore } from './diagnostic-store.js';
 import { serveControl, type ControlTarget } from './child-control.js';
 import { launch } from './launch.js';
 import { describeExit, exitOf, terminateRun, type Run } from './run.js';
@@ -86,7 +88,7 @@ export class Child extends EventEmitter<ChildEvents> {
   #restarts = 0;
   #startedAt: Date | undefined;
   readonly #ports = new Map<string, PortInfo>();
-  readonly #diagnostics = new Map<string, readonly Diagnostic[]>();
+  readonly #diagnostics: DiagnosticStore;
 
   /**
    * @internal Created by the Supervisor: `control` is what `allowControl` grants, `journal`
@@ -102,6 +104,7 @@ export class Child extends EventEmitter<ChildEvents> {
     this.#gate = context.gate;
     this.#handlers = new HandlerTable(`the parent of child "${spec.id}"`);
     this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
+    this.#diagnostics = new DiagnosticStore(spec.limits);
   }
 
   /** The current state; see ChildState. */
@@ -137,7 +140,7 @@ export class Child extends EventEmitter<ChildEvents> {
 
   /** The child's current diagnostics, by file; kept until the next run starts. */
   get diagnostics(): ReadonlyMap<string, readonly Diagnostic[]> {
-    return this.#diagnostics;
+    return this.#diagnostics.files;
   }
 
   /**
@@ -374,6 +377,10 @@ export class Child extends EventEmitter<ChildEvents> {
       port: (params) => {
         // Read after the process died: the port died with it.
         if (exitOf(run) !== undefined) return;
+        const { ports: maxPorts } = this.spec.limits;
+        if (this.#ports.size >= maxPorts && !this.#ports.has(params.name)) {
+          throw overLimit(`procwire/port ${JSON.stringify(params.name.slice(0, 200))} would be port number ${maxPorts + 1}`, 'ports', maxPorts, 'report fewer distinct port names');
+        }
         const port: PortInfo = { name: params.name, port: params.port, host: params.host ?? '127.0.0.1' };
         if (params.protocol !== undefined) port.protocol = params.protocol;
         this.#ports.set(port.name, port);
@@ -382,8 +389,7 @@ export class Child extends EventEmitter<ChildEvents> {
       diagnostics: ({ file, diagnostics }) => {
         // A dead run's last words count (a crash diagnostic); a replaced run's do not.
         if (this.#run !== run) return;
-        if (diagnostics.length === 0) this.#diagnostics.delete(file);
-        else this.#diagnostics.set(file, diagnostics);
+        this.#diagnostics.replace(file, diagnostics);
         this.emit('diagnostics', file, diagnostics);
       },
       log: (entry) => this.emit('log', entry),
@@ -426,10 +432,7 @@ export class Child extends EventEmitter<ChildEvents> {
   }
 
   #clearDiagnostics(): void {
-    for (const file of [...this.#diagnostics.keys()]) {
-      this.#diagnostics.delete(file);
-      this.emit('diagnostics', file, []);
-    }
+    for (const file of this.#diagnostics.clear()) this.emit('diagnostics', file, []);
   }
 
   #connectionFor(method: string): ChildConnection {

@@ -120,15 +120,18 @@ async function untilReady(context: LaunchContext, run: Run, expectation: Expecta
           accepted.channel.socket.destroy();
           return;
         }
-        const connection = new ChildConnection(spec.id, accepted, {
+        const hooks = {
           ...context.connectionHooks(run),
           ready: () => {
             if (!settled) resolve();
           },
           heartbeat: () => run.heartbeat?.beat(),
-        });
+        };
+        const connection = new ChildConnection(spec.id, accepted, hooks, { writeBacklog: spec.limits.writeBacklog });
         run.connection = connection;
-        if (spec.heartbeatMs > 0) run.heartbeat = new HeartbeatWatch(spec.heartbeatMs, () => context.hung(run));
+        if (spec.heartbeatMs > 0) {
+          run.heartbeat = new HeartbeatWatch(spec.heartbeatMs, () => context.hung(run), () => connection.settled());
+        }
         connection.closedSignal.addEventListener('abort', () => {
           run.heartbeat?.stop();
           // A connection lost before ready ends this start; a broken protocol says why,

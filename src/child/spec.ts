@@ -11,6 +11,7 @@ import {
   expectStringRecord,
   rejectUnknownKeys,
 } from '../options/fields.js';
+import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
 /** What to run and how to supervise it; the argument of `sup.spawn`. */
 export interface ChildSpec {
@@ -44,6 +45,8 @@ export interface ChildSpec {
   heartbeat?: Duration | false;
   /** Lets this child call `procwire/spawn` and `procwire/stop` to run siblings. Default false. */
   allowControl?: boolean;
+  /** Caps on what the child can make the parent hold; see ChildLimits for the defaults. */
+  limits?: ChildLimits;
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -65,6 +68,7 @@ export interface ResolvedSpec {
   /** 0 when heartbeats are off. */
   heartbeatMs: number;
   allowControl: boolean;
+  limits: ResolvedLimits;
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -85,6 +89,7 @@ export const SPEC_KEYS = [
   'backoff',
   'heartbeat',
   'allowControl',
+  'limits',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -125,6 +130,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
         ? 0
         : positive(field('heartbeat'), toMs(field('heartbeat'), spec.heartbeat as Duration)),
     allowControl: expectBoolean(field('allowControl'), spec.allowControl ?? false),
+    limits: resolveLimits(field('limits'), spec.limits),
   };
 }
 

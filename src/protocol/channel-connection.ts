@@ -2,6 +2,7 @@ import { createMessageConnection, type Message, type MessageConnection } from 'v
 import type { FrameChannel } from './frame-channel.js';
 import { ChannelMessageReader } from './channel-message-reader.js';
 import { ChannelMessageWriter } from './channel-message-writer.js';
+import { FLOW_MARKER } from './read-flow.js';
 
 const SETTLED_MARKER = '$/procwire/settled';
 
@@ -18,14 +19,16 @@ export interface ChannelConnection {
 
 /**
  * Makes the JSON-RPC connection over `channel` with procwire's reader and writer (not yet
- * listening). `settled` sends a marker with a fresh token through the connection's queue
- * behind the real messages; it never goes on the wire, and a peer cannot forge it.
+ * listening), with read backpressure (see ReadFlow). `settled` sends a marker with a fresh
+ * token through the connection's queue behind the real messages; it never goes on the
+ * wire, and a peer cannot forge it.
  */
 export function connectChannel(channel: FrameChannel): ChannelConnection {
   const reader = new ChannelMessageReader(channel);
   const connection = createMessageConnection(reader, new ChannelMessageWriter(channel));
   const waiting = new Map<string, () => void>();
   // Registered up front: a closed connection takes no new handlers but still drains its queue.
+  connection.onNotification(FLOW_MARKER, (params: unknown) => void reader.flow.reached(params));
   connection.onNotification(SETTLED_MARKER, (params: { token?: unknown } | undefined) => {
     const token = String(params?.token);
     waiting.get(token)?.();

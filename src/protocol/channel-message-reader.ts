@@ -1,24 +1,36 @@
 import { AbstractMessageReader, Disposable, type DataCallback, type Message } from 'vscode-jsonrpc/node';
 import type { FrameChannel } from './frame-channel.js';
+import { ReadFlow } from './read-flow.js';
 
 /**
  * vscode-jsonrpc's MessageReader over a FrameChannel: procwire's own reader, which parses
- * frames synchronously and caps their size before buffering (the stock one has no cap).
+ * frames synchronously and caps their size before buffering (the stock one has no cap), and
+ * pauses the socket while too much it read waits in vscode-jsonrpc's queue (see ReadFlow;
+ * the connection must pass each FLOW_MARKER notification's params to `flow.reached`).
  */
 export class ChannelMessageReader extends AbstractMessageReader {
   readonly #channel: FrameChannel;
   readonly #unsubscribe: (() => void)[];
   #callback: DataCallback | undefined;
+  /** Backpressure on what this reader hands to the connection. */
+  readonly flow: ReadFlow;
 
   constructor(channel: FrameChannel) {
     super();
     this.#channel = channel;
+    this.flow = new ReadFlow(channel.socket, (message) => this.inject(message));
     this.#unsubscribe = [channel.onError((error) => this.fireError(error)), channel.onClose(() => this.fireClose())];
   }
 
   listen(callback: DataCallback): Disposable {
     this.#callback = callback;
-    return Disposable.create(this.#channel.listen((message) => callback(message as Message)));
+    const flow = this.flow;
+    return Disposable.create(
+      this.#channel.listen((message, bytes) => {
+        callback(message as Message);
+        flow.read(bytes);
+      }),
+    );
   }
 
   /**

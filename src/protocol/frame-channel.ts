@@ -25,12 +25,15 @@ export class FrameChannel {
   readonly socket: Socket;
   readonly #parser: FrameParser;
   readonly #frameDeadlineMs: number;
-  #held: WireMessage[] = [];
-  #callback: ((message: WireMessage) => void) | undefined;
+  #held: { message: WireMessage; bytes: number }[] = [];
+  #callback: ((message: WireMessage, bytes: number) => void) | undefined;
   #waiter: ((message: WireMessage) => void) | undefined;
   #deadline: NodeJS.Timeout | undefined;
   #failed = false;
   readonly #writer: FrameWriter;
+  #maxWriteBacklog = Infinity;
+  #backlogFull = (): ProcwireError =>
+    new ProcwireError('PROTOCOL_ERROR', `the peer has not read what was sent to it: ${this.#maxWriteBacklog} messages wait`);
   readonly #errorListeners = new Set<(error: ProcwireError) => void>();
   readonly #closeListeners = new Set<() => void>();
 
@@ -38,7 +41,7 @@ export class FrameChannel {
     this.socket = socket;
     this.#frameDeadlineMs = options.frameDeadlineMs ?? DEFAULT_FRAME_DEADLINE_MS;
     this.#writer = new FrameWriter(socket);
-    this.#parser = new FrameParser(options.maxMessageSize, (message) => this.#deliver(message));
+    this.#parser = new FrameParser(options.maxMessageSize, (message, bytes) => this.#deliver(message, bytes));
     socket.on('data', this.#onData);
     socket.once('close', this.#onClose);
   }
@@ -59,19 +62,22 @@ export class FrameChannel {
   /** Resolves with the next message, for a handshake that runs before `listen`. */
   nextMessage(): Promise<WireMessage> {
     const held = this.#held.shift();
-    if (held !== undefined) return Promise.resolve(held);
+    if (held !== undefined) return Promise.resolve(held.message);
     return new Promise((resolve) => {
       this.#waiter = resolve;
       this.socket.resume();
     });
   }
 
-  /** Delivers every message from now on (held ones first) to `callback`. */
-  listen(callback: (message: WireMessage) => void): () => void {
+  /**
+   * Delivers every message from now on (held ones first) to `callback`, with its body's
+   * length in bytes.
+   */
+  listen(callback: (message: WireMessage, bytes: number) => void): () => void {
     this.#callback = callback;
     const held = this.#held;
     this.#held = [];
-    for (const message of held) callback(message);
+    for (const { message, bytes } of held) callback(message, bytes);
     this.socket.resume();
     return () => {
       if (this.#callback === callback) this.#callback = undefined;
@@ -85,7 +91,27 @@ export class FrameChannel {
    */
   write(message: WireMessage): Promise<void> {
     if (this.closed) return Promise.reject(new ProcwireError('CONNECTION_CLOSED', 'the connection is closed'));
+    if (this.#writer.backlog >= this.#maxWriteBacklog) {
+      const error = this.#backlogFull();
+      this.#fail(error);
+      return Promise.reject(error);
+    }
     return this.#writer.write(message);
+  }
+
+  /** Messages written but not yet handed to the socket, because the peer has not read. */
+  get writeBacklog(): number {
+    return this.#writer.backlog;
+  }
+
+  /**
+   * Caps the write backlog: a write while `max` messages wait rejects with `full()`'s error,
+   * which is also reported as the channel's error (the owner closes the connection). For a
+   * parent whose child never reads; unlimited by default.
+   */
+  limitWriteBacklog(max: number, full: () => ProcwireError): void {
+    this.#maxWriteBacklog = max;
+    this.#backlogFull = full;
   }
 
   /** Half-closes the socket after every message written so far; `callback` runs once it is flushed. */
@@ -115,15 +141,15 @@ export class FrameChannel {
     this.#closeListeners.clear();
   }
 
-  #deliver(message: WireMessage): void {
+  #deliver(message: WireMessage, bytes: number): void {
     if (this.#callback) {
-      this.#callback(message);
+      this.#callback(message, bytes);
     } else if (this.#waiter) {
       const waiter = this.#waiter;
       this.#waiter = undefined;
       waiter(message);
     } else {
-      this.#held.push(message);
+      this.#held.push({ message, bytes });
       this.socket.pause();
     }
   }
@@ -147,8 +173,12 @@ export class FrameChannel {
   };
 
   #fail(error: ProcwireError): void {
+    if (this.#failed) return;
     this.#failed = true;
     this.#stopDeadline();
+    // Nothing more is read from a broken stream: a peer flooding behind its bad frame must
+    // not fill our buffers during the turn before the owner closes the socket.
+    this.socket.pause();
     // Reported on the next turn: messages that arrived in the same read before the bad
     // frame (a ready, say) are already queued by their reader and must be handled first.
     setImmediate(() => {

@@ -1,5 +1,5 @@
 import { ProcwireError } from './errors.js';
-import { MAX_HEADER_BYTES } from './limits.js';
+import { MAX_HEADER_BYTES, MAX_JSON_DEPTH } from './limits.js';
 
 const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
 /** The header every procwire peer and vscode-jsonrpc write; anything else takes the general path. */
@@ -7,6 +7,8 @@ const PLAIN_HEADER = Buffer.from('Content-Length: ', 'latin1');
 const CR = 13;
 const LF = 10;
 const CONTENT_LENGTH = /^content-length:[ \t]*(\d+)[ \t]*$/i;
+const QUOTE = 34;
+const BACKSLASH = 92;
 
 /**
  * Splits a byte stream into LSP base-protocol frames (`Content-Length: N\r\n\r\n` + JSON)
@@ -14,18 +16,19 @@ const CONTENT_LENGTH = /^content-length:[ \t]*(\d+)[ \t]*$/i;
  * in that chunk's event with no extra buffering or promise hops, and a declared length over
  * `maxMessageSize` is refused before any of its body is stored.
  *
- * `push` throws a ProcwireError (`MESSAGE_TOO_LARGE` or `PROTOCOL_ERROR`); after that the
- * stream is unusable and the caller must close it.
+ * `push` throws a ProcwireError (`MESSAGE_TOO_LARGE` or `PROTOCOL_ERROR`, also for a body
+ * nested deeper than MAX_JSON_DEPTH); after that the stream is unusable and the caller must
+ * close it. `onMessage` gets each message with its body's length in bytes.
  */
 export class FrameParser {
   #maxMessageSize: number;
-  readonly #onMessage: (message: object) => void;
+  readonly #onMessage: (message: object, bytes: number) => void;
   #chunks: Buffer[] = [];
   #buffered = 0;
   /** Body length of the frame being read; -1 while its header is still incomplete. */
   #bodyLength = -1;
 
-  constructor(maxMessageSize: number, onMessage: (message: object) => void) {
+  constructor(maxMessageSize: number, onMessage: (message: object, bytes: number) => void) {
     this.#maxMessageSize = maxMessageSize;
     this.#onMessage = onMessage;
   }
@@ -60,9 +63,10 @@ export class FrameParser {
         this.#consume(end + HEADER_END.length);
       }
       if (this.#buffered < this.#bodyLength) return;
-      const body = this.#take(this.#bodyLength);
+      const bytes = this.#bodyLength;
+      const body = this.#take(bytes);
       this.#bodyLength = -1;
-      this.#onMessage(parseBody(body));
+      this.#onMessage(parseBody(body), bytes);
     }
   }
 
@@ -86,7 +90,7 @@ export class FrameParser {
       const bodyStart = at + 4;
       if (length > this.#maxMessageSize || bodyStart + length > chunk.length) break;
       offset = bodyStart + length;
-      this.#onMessage(parseBody(chunk.subarray(bodyStart, offset)));
+      this.#onMessage(parseBody(chunk.subarray(bodyStart, offset)), length);
     }
     return offset === 0 ? chunk : chunk.subarray(offset);
   }
@@ -147,6 +151,9 @@ function headerTooLong(): ProcwireError {
 }
 
 function parseBody(body: Buffer): object {
+  if (!isShallow(body, MAX_JSON_DEPTH)) {
+    throw new ProcwireError('PROTOCOL_ERROR', `frame body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; send flatter data`);
+  }
   let message: unknown;
   try {
     message = JSON.parse(body.toString('utf8'));
@@ -157,4 +164,32 @@ function parseBody(body: Buffer): object {
     throw new ProcwireError('PROTOCOL_ERROR', 'frame body is not a JSON-RPC message object');
   }
   return message;
+}
+
+/**
+ * True unless `body` nests arrays and objects deeper than `maxDepth`, counting brackets
+ * outside strings. One pass over the raw bytes (UTF-8 continuation bytes are never ASCII,
+ * so they cannot be mistaken for a bracket or a quote); about a fifth of what JSON.parse
+ * then costs. Stops at the first level too deep, so an attack costs only `maxDepth` bytes.
+ * Exact for valid JSON; on invalid JSON it may under-count only after the point where
+ * JSON.parse stops anyway.
+ */
+function isShallow(body: Buffer, maxDepth: number): boolean {
+  const length = body.length;
+  let depth = 0;
+  for (let at = 0; at < length; at++) {
+    const byte = body[at]!;
+    if (byte === QUOTE) {
+      for (at++; at < length; at++) {
+        const inner = body[at]!;
+        if (inner === QUOTE) break;
+        if (inner === BACKSLASH) at++;
+      }
+    } else if (byte === 91 || byte === 123) {
+      if (++depth > maxDepth) return false;
+    } else if (byte === 93 || byte === 125) {
+      depth--;
+    }
+  }
+  return true;
 }

@@ -39,6 +39,11 @@ export class FrameWriter {
     this.#socket = socket;
   }
 
+  /** How many messages wait for the socket to drain. */
+  get backlog(): number {
+    return this.#backlog.length;
+  }
+
   /**
    * Resolves once the frame is handed to the socket; rejects with a TypeError when the
    * message cannot be serialised, or CONNECTION_CLOSED when the socket closed first.

@@ -9,6 +9,7 @@ export * from './frame-parser.js';
 export * from './frame-writer.js';
 export * from './frame-channel.js';
 export * from './channel-message-reader.js';
+export * from './read-flow.js';
 export * from './channel-message-writer.js';
 export * from './channel-connection.js';
 export * from './validate.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { FrameParser, MAX_HEADER_BYTES, ProcwireError } from '../../src/protocol/index.js';
+import { FrameParser, MAX_HEADER_BYTES, MAX_JSON_DEPTH, ProcwireError } from '../../src/protocol/index.js';
 
 const frame = (message: unknown): Buffer => {
   const body = JSON.stringify(message);
@@ -110,4 +110,54 @@ t.test('a header that arrived without its body counts as a partial frame', async
   parser.push(whole.subarray(headerEnd));
   t.same(messages, [{ jsonrpc: '2.0', method: 'x' }]);
   t.equal(parser.hasPartialFrame, false);
+});
+
+const rawFrame = (body: string | Buffer): Buffer =>
+  Buffer.concat([Buffer.from(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`), Buffer.from(body)]);
+
+t.test(`a body nested deeper than ${MAX_JSON_DEPTH} levels is a PROTOCOL_ERROR; one at the limit is accepted`, async (t) => {
+  // The message object is level 1.
+  const arrays = (levels: number): string => `{"jsonrpc":"2.0","method":"x","params":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+  const objects = (levels: number): string => `{"jsonrpc":"2.0","method":"x","params":${'{"a":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
+  const { parser, messages } = collect();
+  parser.push(rawFrame(arrays(MAX_JSON_DEPTH)));
+  parser.push(rawFrame(objects(MAX_JSON_DEPTH)));
+  t.equal(messages.length, 2, `${MAX_JSON_DEPTH} levels pass`);
+  for (const [what, body] of [
+    ['arrays', arrays(MAX_JSON_DEPTH + 1)],
+    ['objects', objects(MAX_JSON_DEPTH + 1)],
+  ] as const) {
+    const fresh = collect();
+    t.throws(() => fresh.parser.push(rawFrame(body)), { code: 'PROTOCOL_ERROR', message: new RegExp(`deeper than ${MAX_JSON_DEPTH} levels`) }, what);
+    t.same(fresh.messages, []);
+  }
+  const split = collect();
+  const bytes = rawFrame(objects(MAX_JSON_DEPTH + 1));
+  split.parser.push(bytes.subarray(0, 40));
+  t.throws(() => split.parser.push(bytes.subarray(40)), { code: 'PROTOCOL_ERROR' }, 'the same on the general path (a frame split over chunks)');
+});
+
+t.test('brackets, quotes and backslashes inside strings do not count as nesting', async (t) => {
+  const text = `${'['.repeat(500)}\\"{{{ \\\\${'{'.repeat(500)}`;
+  const message = { jsonrpc: '2.0', method: 'x', params: { text, list: [[['\\']]], 'key[[[': '"', tail: '\\' } };
+  const { parser, messages } = collect();
+  parser.push(frame(message));
+  t.same(messages, [message]);
+});
+
+t.test('a frame of 8 million nested arrays (16 MB) is refused at once, not parsed', async (t) => {
+  const depth = 8_000_000;
+  const head = '{"jsonrpc":"2.0","method":"x","params":';
+  const body = Buffer.alloc(head.length + 2 * depth + 1);
+  body.write(head);
+  body.fill('[', head.length, head.length + depth);
+  body.fill(']', head.length + depth, head.length + 2 * depth);
+  body.write('}', head.length + 2 * depth);
+  const { parser } = collect(64 * 1024 * 1024);
+  const bytes = rawFrame(body);
+  const started = performance.now();
+  t.throws(() => parser.push(bytes), { code: 'PROTOCOL_ERROR', message: /deeper than/ });
+  const took = performance.now() - started;
+  // JSON.parse of this body blocks for seconds; the scan stops at the first level too deep.
+  t.ok(took < 200, `refused in ${took.toFixed(1)} ms`);
 });
