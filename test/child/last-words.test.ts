@@ -8,7 +8,7 @@ import { nodeSpec, pidAlive, startSupervisor, until, within } from '../helpers/i
 // What a child says around its own death: read to the end, but bounded, and never credited
 // to a process that is gone or to a run that was replaced.
 
-t.test('words that arrive after the process died: a port is ignored, and a socket held open by a grandchild is closed ~250 ms after the exit', async (t) => {
+t.test('words that arrive after the exit was handled: a port is ignored, and a socket held open by a grandchild is closed ~250 ms after the exit', async (t) => {
   const sup = await startSupervisor(t);
   const ports: PortInfo[] = [];
   const logs: LogEntry[] = [];
@@ -26,6 +26,9 @@ t.test('words that arrive after the process died: a port is ignored, and a socke
   const exited = new Promise<number>((resolve) => sup.once('child', (child) => child.once('exit', () => resolve(Date.now()))));
   const child = await sup.spawn(nodeSpec('leaves-socket', 'leaves-its-socket-to-a-grandchild.cjs', { restart: 'never' }));
   const exitAt = await within(exited, 'the child to exit');
+  // Only now, with the exit handled, may words from the dead process arrive.
+  await until(() => grandchild !== undefined, 5000, "the grandchild's pid, logged with ready");
+  process.kill(grandchild!, 'SIGUSR2');
   await until(() => logs.some((entry) => entry.message === 'written after the exit'), 5000, "the grandchild's late log line");
   t.same(ports, [], 'the port written after the exit was not taken: the process that would own it is dead');
   t.equal(child.ports.size, 0);
