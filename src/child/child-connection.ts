@@ -6,6 +6,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import {
   connectChannel,
+  type ChannelConnection,
   createCloseController,
   Methods,
   ProcwireError,
@@ -25,6 +26,9 @@ import {
 import type { AcceptedConnection } from '../endpoint/index.js';
 import { toMs, type Duration } from '../options/duration.js';
 import { overLimit } from './child-limits.js';
+
+// However much a dead process left in its socket, reading it may take no longer than this.
+const DRAIN_LIMIT_MS = 10_000;
 
 /** Limits of one request: a timeout, an abort signal, or both. */
 export interface RequestOptions {
@@ -60,6 +64,7 @@ export class ChildConnection {
   readonly #hooks: ConnectionHooks;
   readonly #closed = createCloseController();
   readonly #settled: () => Promise<void>;
+  readonly #channelConnection: ChannelConnection;
   #peerContext: PeerContext | undefined;
   readonly #writeBacklog: number;
   readonly #backlogFull: () => ProcwireError;
@@ -78,7 +83,9 @@ export class ChildConnection {
         'a child must keep reading its socket (and the parent should await its sends)',
       );
     accepted.channel.limitWriteBacklog(writeBacklog, this.#backlogFull);
-    const { connection, settled } = connectChannel(accepted.channel);
+    const channelConnection = connectChannel(accepted.channel);
+    const { connection, settled } = channelConnection;
+    this.#channelConnection = channelConnection;
     this.#settled = settled;
     this.#connection = connection;
     this.#onChecked(Methods.ready, () => hooks.ready());
@@ -147,11 +154,19 @@ export class ChildConnection {
   /**
    * For a process that has exited: reads what it wrote before it died (its end is closed,
    * so the rest of the socket is bounded) and closes on that end of file, or after
-   * `graceMs` should something else hold the socket open.
+   * `graceMs` should something else hold the socket open. Time during which our own
+   * backpressure paused the socket does not count, up to DRAIN_LIMIT_MS in all.
    */
   closeWhenDrained(graceMs: number): void {
     if (this.#closed.signal.aborted) return;
-    const timer = setTimeout(() => this.close(), graceMs);
+    const giveUpAt = Date.now() + DRAIN_LIMIT_MS;
+    const check = (): void => {
+      // Paused by our own backpressure is not the socket being held open by someone else:
+      // the rest of what the process wrote is still to be read, so wait for our queue.
+      if (this.#channelConnection.behind && Date.now() < giveUpAt) timer = setTimeout(check, graceMs);
+      else this.close();
+    };
+    let timer = setTimeout(check, graceMs);
     this.#closed.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   }
 

@@ -9,6 +9,8 @@ const SETTLED_MARKER = '$/procwire/settled';
 /** vscode-jsonrpc over one FrameChannel, and how to let it finish what it has read. */
 export interface ChannelConnection {
   connection: MessageConnection;
+  /** True while the socket is paused because what was read waits in the connection's queue. */
+  readonly behind: boolean;
   /**
    * Resolves once the connection has handled every message read so far. Disposing a
    * connection drops what its queue still holds, so an owner whose socket closed waits
@@ -46,5 +48,11 @@ export function connectChannel(channel: FrameChannel): ChannelConnection {
         resolve();
       }
     });
-  return { connection, settled };
+  return {
+    connection,
+    settled,
+    get behind() {
+      return reader.flow.paused;
+    },
+  };
 }

@@ -71,3 +71,27 @@ t.test("a replaced run's diagnostics still in the queue are dropped; the new run
   t.same([...child.diagnostics.keys()].filter((file) => file.startsWith(`/run-${firstPid}/`)), [], 'none of them is in the store');
   t.comment(`${firstRunFiles.length} of 5000 first-run files were taken before the replacement; ${Date.now() - t0} ms`);
 });
+
+t.test("a dead process's burst larger than the read backpressure allows at once is read to the end, however slowly the parent handles it", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'procwire-burst-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sup = await startSupervisor(t);
+  let files = 0;
+  let lastWords = false;
+  sup.on('child', (child) => {
+    child.on('diagnostics', (_file, list) => {
+      if (list.length === 0) return;
+      files++;
+      // A slow listener: 5,000 of these take about 3 s, far past the 250 ms bound on
+      // reading after the exit, while the parent's backpressure keeps most of the burst unread.
+      const until = performance.now() + 0.6;
+      while (performance.now() < until);
+    });
+    child.on('log', (entry) => {
+      if (entry.message === 'last words of the first run') lastWords = true;
+    });
+  });
+  await sup.spawn(nodeSpec('slowly-read', 'bursts-then-exits.cjs', { env: { MARKER_FILE: join(dir, 'marker') }, restart: 'never' }));
+  await until(() => lastWords, 20_000, 'the log line written after the 5,000 diagnostics');
+  t.equal(files, 5000, 'every diagnostic written before the exit was handled');
+});

@@ -51,11 +51,12 @@ t.test('each failed start rejects with its code, leaves no process, and leaks no
   t.same(exited.stderrTail, ['loading config', 'fatal: config file not found']);
   t.match(exited.message, /exited with code 3 before it was ready.*fatal: config file not found/s);
 
-  for (const [id, file, why] of [
-    ['silent', 'never-connects.cjs', /never connected/],
-    ['mute', 'connects-never-ready.cjs', /connected but never sent procwire\/ready/],
+  // The mute child must get as far as connecting first, which a loaded machine may take a while to do.
+  for (const [id, file, why, readyTimeout] of [
+    ['silent', 'never-connects.cjs', /never connected/, 600],
+    ['mute', 'connects-never-ready.cjs', /connected but never sent procwire\/ready/, 3000],
   ] as const) {
-    const spawn = sup.spawn(nodeSpec(id, file, { readyTimeout: 600, stopTimeout: 500, restart: 'never' }));
+    const spawn = sup.spawn(nodeSpec(id, file, { readyTimeout, stopTimeout: 500, restart: 'never' }));
     const child = sup.get(id);
     child?.on('state', track);
     const error = await failure(spawn);

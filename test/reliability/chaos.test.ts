@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Supervisor, isProcwireError, type Child } from '../../src/index.js';
 import { processStartTime } from '../../src/terminate/process-start.js';
-import { nodeSpec, pidAlive, until } from '../helpers/index.js';
+import { EVENT_WAIT_MS, nodeSpec, pidAlive, until } from '../helpers/index.js';
 
 const CHILDREN = 30;
 const DURATION_MS = Number(process.env.PROCWIRE_CHAOS_MS ?? 30_000);
@@ -86,7 +86,9 @@ t.test(`chaos: ${CHILDREN} daemons, random SIGKILLs and dropped connections for 
       const n = sent++;
       const incidentsBefore = incidents(child.id);
       requests.push(
-        child.sendRequest<{ n: number }>('req', { n }, { timeout: 5000 }).then(
+        // A request's time limit is generous: on a loaded machine answers queue behind ticks, and a
+        // TIMEOUT is counted as a failure unless the child was killed or dropped meanwhile.
+        child.sendRequest<{ n: number }>('req', { n }, { timeout: EVENT_WAIT_MS }).then(
           (answer) => void (answer.n === n ? outcomes.answered++ : outcomes.wrong++),
           (error: unknown) => {
             if (!isProcwireError(error) || !ALLOWED.has(error.code)) outcomes.untyped++;
