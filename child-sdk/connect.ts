@@ -98,23 +98,47 @@ async function handshake(channel: FrameChannel, id: string, token: string): Prom
   try {
     const answer = await new Promise<object>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new ProcwireError('NOT_CONNECTED', `procwire/child "${id}": the parent did not answer hello within ${HELLO_ANSWER_TIMEOUT_MS / 1000} s`, { childId: id }));
+        reject(
+          new ProcwireError(
+            'NOT_CONNECTED',
+            `procwire/child "${id}": the parent did not answer hello within ${HELLO_ANSWER_TIMEOUT_MS / 1000} s`,
+            { childId: id },
+          ),
+        );
       }, HELLO_ANSWER_TIMEOUT_MS);
       unsubscribe.push(() => clearTimeout(timer));
       unsubscribe.push(channel.onClose(() => reject(refused())));
       unsubscribe.push(channel.onError((error) => reject(error)));
       channel.nextMessage().then(resolve, reject);
       channel
-        .write({ jsonrpc: '2.0', id: 'procwire-hello', method: Methods.hello, params: { protocol: PROTOCOL_VERSION, id, token, pid: process.pid } })
+        .write({
+          jsonrpc: '2.0',
+          id: 'procwire-hello',
+          method: Methods.hello,
+          params: { protocol: PROTOCOL_VERSION, id, token, pid: process.pid },
+        })
         .catch(() => reject(refused()));
     });
     const result = (answer as { result?: Partial<HelloResult> }).result;
-    if (typeof result !== 'object' || result === null || result.protocol !== PROTOCOL_VERSION || typeof result.parentPid !== 'number') {
-      throw new ProcwireError('PROTOCOL_ERROR', `procwire/child "${id}": the parent answered hello with ${JSON.stringify(answer).slice(0, 200)}`, {
-        childId: id,
-      });
+    if (
+      typeof result !== 'object' ||
+      result === null ||
+      result.protocol !== PROTOCOL_VERSION ||
+      typeof result.parentPid !== 'number'
+    ) {
+      throw new ProcwireError(
+        'PROTOCOL_ERROR',
+        `procwire/child "${id}": the parent answered hello with ${JSON.stringify(answer).slice(0, 200)}`,
+        {
+          childId: id,
+        },
+      );
     }
-    return { protocol: result.protocol, parentPid: result.parentPid, heartbeatMs: typeof result.heartbeatMs === 'number' ? result.heartbeatMs : 0 };
+    return {
+      protocol: result.protocol,
+      parentPid: result.parentPid,
+      heartbeatMs: typeof result.heartbeatMs === 'number' ? result.heartbeatMs : 0,
+    };
   } finally {
     for (const stop of unsubscribe) stop();
   }
@@ -136,10 +160,14 @@ async function dial(path: string, id: string): Promise<Socket> {
         await new Promise((resolve) => setTimeout(resolve, DIAL_RETRY_MS));
         continue;
       }
-      throw new ProcwireError('NOT_CONNECTED', `procwire/child "${id}": cannot connect to ${path}: ${(cause as Error).message}. Is the supervisor still running?`, {
-        childId: id,
-        cause,
-      });
+      throw new ProcwireError(
+        'NOT_CONNECTED',
+        `procwire/child "${id}": cannot connect to ${path}: ${(cause as Error).message}. Is the supervisor still running?`,
+        {
+          childId: id,
+          cause,
+        },
+      );
     }
   }
 }

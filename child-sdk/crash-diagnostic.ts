@@ -39,7 +39,12 @@ export function crashDiagnostic(error: unknown, origin: string): { file: string;
       range: { start: { line, character }, end: { line, character } },
       severity: 1,
       source: 'node',
-      code: typeof code === 'string' || typeof code === 'number' ? code : origin === 'unhandledRejection' ? 'unhandled-rejection' : 'uncaught-exception',
+      code:
+        typeof code === 'string' || typeof code === 'number'
+          ? code
+          : origin === 'unhandledRejection'
+            ? 'unhandled-rejection'
+            : 'uncaught-exception',
       message,
     },
   };

@@ -79,14 +79,17 @@ export class ParentConnection {
 
   /** Reports a port this child bound, so the parent can show and use it. */
   reportPort(name: string, port: number, options: { host?: string; protocol?: string } = {}): Promise<boolean> {
-    if (typeof name !== 'string' || name.length === 0) throw new TypeError(`reportPort: name must be a non-empty string; got ${String(name)}`);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`reportPort: port must be an integer 0-65535; got ${String(port)}`);
+    if (typeof name !== 'string' || name.length === 0)
+      throw new TypeError(`reportPort: name must be a non-empty string; got ${String(name)}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new TypeError(`reportPort: port must be an integer 0-65535; got ${String(port)}`);
     return this.#report(Methods.port, { name, port, ...options });
   }
 
   /** Replaces the parent's diagnostics for `file`; an empty array clears them. */
   publishDiagnostics(file: string, diagnostics: Diagnostic[]): Promise<boolean> {
-    if (typeof file !== 'string' || file.length === 0) throw new TypeError('publishDiagnostics: file must be a non-empty string');
+    if (typeof file !== 'string' || file.length === 0)
+      throw new TypeError('publishDiagnostics: file must be a non-empty string');
     for (const [index, diagnostic] of diagnostics.entries()) {
       const problem = diagnosticProblem(diagnostic);
       if (problem !== undefined) throw new TypeError(`publishDiagnostics: diagnostics[${index}]: ${problem}`);
@@ -100,7 +103,11 @@ export class ParentConnection {
   }
 
   /** Sends an application request to the parent; rejects with TIMEOUT, ABORTED, CONNECTION_CLOSED or the parent's error. */
-  async sendRequest<R = unknown>(method: string, params?: unknown, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<R> {
+  async sendRequest<R = unknown>(
+    method: string,
+    params?: unknown,
+    options: { timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<R> {
     checkParams(method, params);
     const link = await this.#link();
     return (await link.request(method, params, { timeoutMs: options.timeout, signal: options.signal })) as R;
@@ -117,7 +124,9 @@ export class ParentConnection {
   }
 
   /** Asks the supervisor to stop a child; resolves with its StopResult. Needs `allowControl: true`. */
-  stop(id: string): Promise<{ exitCode: number | null; signal: string | null; termination: 'clean' | 'escalated' | 'indeterminate' }> {
+  stop(
+    id: string,
+  ): Promise<{ exitCode: number | null; signal: string | null; termination: 'clean' | 'escalated' | 'indeterminate' }> {
     return this.sendRequest(Methods.stop, { id });
   }
 
@@ -179,9 +188,13 @@ export class ParentConnection {
   /** Notifications need no JSON-RPC machinery: one frame each, in call order. */
   async #notify(method: string, params: unknown): Promise<void> {
     if (this.#closed.signal.aborted) {
-      throw new ProcwireError('CONNECTION_CLOSED', `procwire/child "${this.id}": the parent connection is closed; "${method}" was not sent`, {
-        childId: this.id,
-      });
+      throw new ProcwireError(
+        'CONNECTION_CLOSED',
+        `procwire/child "${this.id}": the parent connection is closed; "${method}" was not sent`,
+        {
+          childId: this.id,
+        },
+      );
     }
     await this.#channel.write(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
   }
@@ -222,7 +235,10 @@ export class ParentConnection {
     if (this.#closed.signal.aborted) return;
     this.#closed.abort();
     clearInterval(this.#heartbeat);
-    void this.#rpc?.then((link) => link.dispose(), () => undefined);
+    void this.#rpc?.then(
+      (link) => link.dispose(),
+      () => undefined,
+    );
     for (const handler of this.#disconnectHandlers) handler();
     if (!this.#exitOnDisconnect || this.#ending) return;
     this.#ending = true;

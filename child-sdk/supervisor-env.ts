@@ -23,7 +23,11 @@ export function takeSupervisorEnv(): SupervisorEnv {
   const slot = globalThis as Slot;
   const taken = slot[TAKEN];
   if (taken !== undefined) return taken;
-  const env: SupervisorEnv = { socket: process.env[Env.socket], id: process.env[Env.id], token: process.env[Env.token] };
+  const env: SupervisorEnv = {
+    socket: process.env[Env.socket],
+    id: process.env[Env.id],
+    token: process.env[Env.token],
+  };
   if (env.socket === undefined && env.id === undefined && env.token === undefined) return env;
   slot[TAKEN] = env;
   delete process.env[Env.socket];

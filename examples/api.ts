@@ -30,8 +30,7 @@ sup.on('child', follow);
 
 // Shut down once, whether we finish, fail, or get Ctrl-C: stops the children, removes the socket.
 let exiting: Promise<never> | undefined;
-const exit = (code: number): Promise<never> =>
-  (exiting ??= sup.shutdown().then(() => process.exit(code)));
+const exit = (code: number): Promise<never> => (exiting ??= sup.shutdown().then(() => process.exit(code)));
 process.once('SIGINT', () => {
   console.log('\nSIGINT: shutting down');
   void exit(130);

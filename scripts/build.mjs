@@ -11,9 +11,13 @@ const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 rmSync(`${root}/dist`, { recursive: true, force: true });
-execFileSync(process.execPath, [join(dirname(require.resolve('typescript/package.json')), 'bin/tsc'), '-p', `${root}/tsconfig.build.json`], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [join(dirname(require.resolve('typescript/package.json')), 'bin/tsc'), '-p', `${root}/tsconfig.build.json`],
+  {
+    stdio: 'inherit',
+  },
+);
 
 // vscode-jsonrpc requires node:crypto at load time for random pipe names and UUIDs, which a
 // child never uses; loading it costs ~2 ms of every child's start. Give it a stand-in that
@@ -25,7 +29,8 @@ const lazyCrypto = {
       args.importer.includes('vscode-jsonrpc') ? { path: 'lazy-crypto', namespace: 'procwire' } : undefined,
     );
     build.onLoad({ filter: /^lazy-crypto$/, namespace: 'procwire' }, () => ({
-      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:crypto'))[key] });",
+      contents:
+        "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:crypto'))[key] });",
       loader: 'js',
     }));
   },
@@ -41,11 +46,18 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, format: 'cjs', outfile: `${root}/dist/child.cjs` });
-await build({ ...common, entryPoints: [`${root}/child-sdk/register.ts`], format: 'cjs', outfile: `${root}/dist/register.cjs` });
+await build({
+  ...common,
+  entryPoints: [`${root}/child-sdk/register.ts`],
+  format: 'cjs',
+  outfile: `${root}/dist/register.cjs`,
+});
 await build({
   ...common,
   format: 'esm',
   outfile: `${root}/dist/child.mjs`,
   // vscode-jsonrpc is CommonJS and requires Node built-ins; give the ESM bundle a require.
-  banner: { js: "import { createRequire as __procwireCreateRequire } from 'node:module';\nconst require = __procwireCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __procwireCreateRequire } from 'node:module';\nconst require = __procwireCreateRequire(import.meta.url);",
+  },
 });

@@ -14,7 +14,8 @@ function bundle(name: string): string {
 
 /** @internal This package's package.json: two levels up when built, one from source. */
 export const packageJsonPath: string =
-  [join(here, '..', '..', 'package.json'), join(here, '..', 'package.json')].find(isOurManifest) ?? join(here, '..', 'package.json');
+  [join(here, '..', '..', 'package.json'), join(here, '..', 'package.json')].find(isOurManifest) ??
+  join(here, '..', 'package.json');
 
 function isOurManifest(file: string): boolean {
   try {

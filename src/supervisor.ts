@@ -46,7 +46,15 @@ export interface SupervisorOptions {
 /** Counters of the supervisor's endpoint. */
 export type SupervisorStats = Readonly<EndpointStats>;
 
-const OPTION_KEYS = ['connectTimeout', 'maxMessageSize', 'frameTimeout', 'socketDir', 'socketPath', 'stateDir', 'maxConcurrentStarts'] as const;
+const OPTION_KEYS = [
+  'connectTimeout',
+  'maxMessageSize',
+  'frameTimeout',
+  'socketDir',
+  'socketPath',
+  'stateDir',
+  'maxConcurrentStarts',
+] as const;
 
 /** Events of a Supervisor. */
 export interface SupervisorEvents {
@@ -90,8 +98,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
     const checked = expectObject('options', options);
     rejectUnknownKeys('Supervisor.start options', checked, OPTION_KEYS);
-    const gate = new StartGate(expectLimit('maxConcurrentStarts', options.maxConcurrentStarts ?? defaultMaxConcurrentStarts()));
-    const journal = options.stateDir === undefined ? undefined : StateDir.open(expectString('stateDir', options.stateDir));
+    const gate = new StartGate(
+      expectLimit('maxConcurrentStarts', options.maxConcurrentStarts ?? defaultMaxConcurrentStarts()),
+    );
+    const journal =
+      options.stateDir === undefined ? undefined : StateDir.open(expectString('stateDir', options.stateDir));
     // Before listening and spawning: the previous supervisor's children may hold ports ours need.
     const reaped = journal ? await journal.reapOrphans(5000) : [];
     const endpoint = await Endpoint.listen({
@@ -148,7 +159,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         { childId: resolved.id },
       );
     }
-    const child = new Child(resolved, { endpoint: this.#endpoint, control: this.#controlTarget, journal: this.#journal, gate: this.#gate });
+    const child = new Child(resolved, {
+      endpoint: this.#endpoint,
+      control: this.#controlTarget,
+      journal: this.#journal,
+      gate: this.#gate,
+    });
     this.#children.set(child.id, child);
     this.emit('child', child);
     return child.start().then(
@@ -169,9 +185,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   pool(options: PoolOptions): Pool {
     const resolved = resolvePoolOptions(options);
     resolveSpec({ ...resolved.spec, id: `${resolved.id}/1` });
-    if (this.#shutdown) throw new ProcwireError('STOPPED', `cannot start pool "${resolved.id}": the supervisor is shutting down`);
+    if (this.#shutdown)
+      throw new ProcwireError('STOPPED', `cannot start pool "${resolved.id}": the supervisor is shutting down`);
     if (this.#pools.get(resolved.id)?.closed === false) {
-      throw new ProcwireError('INVALID_SPEC', `a pool with id "${resolved.id}" already exists; choose another id or close that one first`);
+      throw new ProcwireError(
+        'INVALID_SPEC',
+        `a pool with id "${resolved.id}" already exists; choose another id or close that one first`,
+      );
     }
     const pool = new Pool(resolved, {
       spawn: (spec) => this.spawn(spec),

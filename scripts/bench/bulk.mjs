@@ -39,7 +39,17 @@ async function measureAll() {
   const ratio = (value, base) => (value != null && base ? +(value / base).toFixed(2) : null);
   const rows = Object.entries(PEERS).map(([kind, name]) => {
     const r = results[kind];
-    if (r.error) return { name, median_ms: null, MiB_per_s: null, ratio_time: null, parent_rss_delta_MiB: null, ratio_rss: null, child_peak_rss_MiB: null, note: r.error };
+    if (r.error)
+      return {
+        name,
+        median_ms: null,
+        MiB_per_s: null,
+        ratio_time: null,
+        parent_rss_delta_MiB: null,
+        ratio_rss: null,
+        child_peak_rss_MiB: null,
+        note: r.error,
+      };
     return {
       name,
       median_ms: +r.medianMs.toFixed(1),
@@ -59,7 +69,8 @@ async function measureAll() {
     // A busy machine (another job's tests, say) moves every figure; keep the evidence with them.
     loadAverageAtStart,
     procwire: procwireBuild(),
-    units: 'median ms per round trip over all rounds (each pass in a fresh parent, after one warm-up round); parent_rss_delta = peak RSS (getrusage maxRSS) minus RSS before the first bulk message, the highest of the passes',
+    units:
+      'median ms per round trip over all rounds (each pass in a fresh parent, after one warm-up round); parent_rss_delta = peak RSS (getrusage maxRSS) minus RSS before the first bulk message, the highest of the passes',
     maxMessageSize: { procwire: maxMessageSize },
     raw: results,
   });
@@ -70,7 +81,10 @@ function combine(list) {
   const failed = list.find((run) => run.error);
   if (failed) return failed;
   return {
-    medianMs: quantile(list.flatMap((run) => run.times), 0.5),
+    medianMs: quantile(
+      list.flatMap((run) => run.times),
+      0.5,
+    ),
     parentPeakDelta: Math.max(...list.map((run) => run.parentPeakDelta)),
     childPeak: list.some((run) => run.childPeak == null) ? null : Math.max(...list.map((run) => run.childPeak)),
     passes: list,
@@ -87,7 +101,9 @@ function runIsolated(kind) {
       try {
         resolve(JSON.parse(line));
       } catch {
-        const why = error?.killed ? `no result within ${timeout / 1000} s` : stderr.trim().split('\n').pop() || String(error?.message ?? 'no result');
+        const why = error?.killed
+          ? `no result within ${timeout / 1000} s`
+          : stderr.trim().split('\n').pop() || String(error?.message ?? 'no result');
         resolve({ error: `did not cope: ${why}` });
       }
     });
@@ -107,7 +123,8 @@ async function measureOne(kind) {
       const started = now();
       const answer = await withinLimit(peer.call({ n, text }), n);
       const took = now() - started;
-      if (answer?.n !== n || answer.text.length !== text.length || (n === 0 && answer.text !== text)) throw new Error('bad echo');
+      if (answer?.n !== n || answer.text.length !== text.length || (n === 0 && answer.text !== text))
+        throw new Error('bad echo');
       if (n > 0) times.push(took); // round 0 warms up the JIT and the buffers
     }
   } catch (cause) {
@@ -115,9 +132,7 @@ async function measureOne(kind) {
   }
   const parentPeak = process.resourceUsage().maxRSS * 1024;
   const childPeak = childPeakRss(peer.pid);
-  const result = error
-    ? { error }
-    : { times, parentPeakDelta: parentPeak - before, parentBefore: before, childPeak };
+  const result = error ? { error } : { times, parentPeakDelta: parentPeak - before, parentBefore: before, childPeak };
   console.log(JSON.stringify(result));
   if (error) {
     // A peer stuck mid-message may never close cleanly; do not wait for it.
@@ -130,7 +145,10 @@ async function measureOne(kind) {
 function withinLimit(promise, n) {
   let timer;
   const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`round trip ${n} took over ${roundTripLimitMs / 1000} s`)), roundTripLimitMs);
+    timer = setTimeout(
+      () => reject(new Error(`round trip ${n} took over ${roundTripLimitMs / 1000} s`)),
+      roundTripLimitMs,
+    );
   });
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }

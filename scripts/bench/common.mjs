@@ -15,7 +15,13 @@ export function quantile(values, q) {
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 export function machine() {
-  return { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
 }
 
 /** Prints a table of rows ({ name, ...figures }) and writes bench/results/<name>.json. */
@@ -24,6 +30,9 @@ export function report(name, rows, notes = {}) {
   console.table(rows);
   mkdirSync(`${root}bench/results`, { recursive: true });
   const file = `${root}bench/results/${name}.json`;
-  writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), machine: machine(), rows, ...notes }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ name, date: new Date().toISOString(), machine: machine(), rows, ...notes }, null, 2)}\n`,
+  );
   console.log(`written to ${file.slice(root.length)}`);
 }

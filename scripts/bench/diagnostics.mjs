@@ -85,7 +85,8 @@ async function rawSocket(batch) {
     rest = text.slice(start);
   });
   return {
-    name: batch === 'file' ? 'raw socket, NDJSON, 1 msg/file (no target)' : 'raw socket, NDJSON, 1 msg/diagnostic (floor)',
+    name:
+      batch === 'file' ? 'raw socket, NDJSON, 1 msg/file (no target)' : 'raw socket, NDJSON, 1 msg/diagnostic (floor)',
     go: () => socket.write('go\n'),
     expect: box.expect,
     close: async () => {
@@ -125,7 +126,10 @@ async function nodeIpc() {
     });
   });
   ipc.server.start();
-  const proc = spawn(process.execPath, [`${children}/sends-diagnostics-over-node-ipc.cjs`], { stdio: 'ignore', env: { ...process.env, BENCH_SOCKET: path } });
+  const proc = spawn(process.execPath, [`${children}/sends-diagnostics-over-node-ipc.cjs`], {
+    stdio: 'ignore',
+    env: { ...process.env, BENCH_SOCKET: path },
+  });
   const socket = await connected;
   return {
     name: 'node-ipc 12, 1 msg/diagnostic',
@@ -142,7 +146,12 @@ async function nodeIpc() {
 
 async function procwire() {
   const sup = await Supervisor.start();
-  const child = await sup.spawn({ id: 'diagnostics', command: process.execPath, args: [`${children}/publishes-diagnostics-per-file.cjs`], stdio: 'ignore' });
+  const child = await sup.spawn({
+    id: 'diagnostics',
+    command: process.execPath,
+    args: [`${children}/publishes-diagnostics-per-file.cjs`],
+    stdio: 'ignore',
+  });
   let remaining, finish;
   // Every round republishes the same 1,000 files; each full file replaces the one before.
   child.on('diagnostics', (_file, list) => {
@@ -173,7 +182,13 @@ async function round(transport) {
   return took;
 }
 
-const transports = [await rawSocket('diagnostic'), await forkIpc(), await nodeIpc(), await procwire(), await rawSocket('file')];
+const transports = [
+  await rawSocket('diagnostic'),
+  await forkIpc(),
+  await nodeIpc(),
+  await procwire(),
+  await rawSocket('file'),
+];
 const times = new Map(transports.map((t) => [t, []]));
 // Round 0 warms up the JIT on both sides of every transport and is not counted.
 for (let r = 0; r <= rounds; r++) {
@@ -191,7 +206,13 @@ const rows = transports.map(({ name }, i) => {
   const ms = times.get(transports[i]);
   const p50 = rate(quantile(ms, 0.5));
   const worst = rate(Math.max(...ms));
-  return { name, 'diag/s p50': Math.round(p50), 'diag/s worst': Math.round(worst), 'ms p50': +quantile(ms, 0.5).toFixed(1), 'ratio p50': +(p50 / floor).toFixed(2) };
+  return {
+    name,
+    'diag/s p50': Math.round(p50),
+    'diag/s worst': Math.round(worst),
+    'ms p50': +quantile(ms, 0.5).toFixed(1),
+    'ratio p50': +(p50 / floor).toFixed(2),
+  };
 });
 const procwireRatio = rows[3]['ratio p50'];
 report('diagnostics', rows, {
@@ -202,4 +223,6 @@ report('diagnostics', rows, {
   loadAverage: { atStart: load, atEnd: loadavg()[0] },
   targets: { 'procwire / raw socket (diag/s, p50)': { atLeast: 2, measured: procwireRatio, met: procwireRatio >= 2 } },
 });
-console.log(`target: procwire >= 2x the raw socket's rate: ${procwireRatio}x, ${procwireRatio >= 2 ? 'met' : 'MISSED'}`);
+console.log(
+  `target: procwire >= 2x the raw socket's rate: ${procwireRatio}x, ${procwireRatio >= 2 ? 'met' : 'MISSED'}`,
+);

@@ -30,7 +30,17 @@ async function measureAll() {
     const result = await runIsolated(mode);
     raw[mode] = result;
     if (result.error) {
-      rows.push({ name, rss_before_MiB: null, rss_peak_MiB: null, growth_MiB: null, ratio_peak: null, handled_per_s: null, target: `< ${TARGET_MiB} MiB`, met: false, note: result.error });
+      rows.push({
+        name,
+        rss_before_MiB: null,
+        rss_peak_MiB: null,
+        growth_MiB: null,
+        ratio_peak: null,
+        handled_per_s: null,
+        target: `< ${TARGET_MiB} MiB`,
+        met: false,
+        note: result.error,
+      });
       continue;
     }
     const growth = (result.peak - result.before) / MiB;
@@ -48,12 +58,18 @@ async function measureAll() {
   }
   report('flood', rows, {
     floodMs,
-    units: 'rss_before = parent RSS with the child ready, before the flood; rss_peak = the parent\'s peak RSS (getrusage maxRSS) by the end; growth = peak - before; ratio_peak = peak / before; handled_per_s = messages the parent handled per second of flood',
+    units:
+      "rss_before = parent RSS with the child ready, before the flood; rss_peak = the parent's peak RSS (getrusage maxRSS) by the end; growth = peak - before; ratio_peak = peak / before; handled_per_s = messages the parent handled per second of flood",
     loadAverageAtStart,
-    targets: Object.fromEntries(rows.map((row) => [row.name, { growthBelowMiB: TARGET_MiB, measured: row.growth_MiB, met: row.met }])),
+    targets: Object.fromEntries(
+      rows.map((row) => [row.name, { growthBelowMiB: TARGET_MiB, measured: row.growth_MiB, met: row.met }]),
+    ),
     raw,
   });
-  for (const row of rows) console.log(`target: ${row.name}: parent RSS growth < ${TARGET_MiB} MiB: ${row.growth_MiB} MiB, ${row.met ? 'met' : 'MISSED'}`);
+  for (const row of rows)
+    console.log(
+      `target: ${row.name}: parent RSS growth < ${TARGET_MiB} MiB: ${row.growth_MiB} MiB, ${row.met ? 'met' : 'MISSED'}`,
+    );
 }
 
 /** Runs one flood in its own parent process; a crash or a hang becomes a note. */
@@ -64,7 +80,11 @@ function runIsolated(mode) {
       try {
         resolve(JSON.parse(stdout.trim().split('\n').pop()));
       } catch {
-        resolve({ error: error?.killed ? `no result within ${timeout / 1000} s` : stderr.trim().split('\n').pop() || String(error?.message ?? 'no result') });
+        resolve({
+          error: error?.killed
+            ? `no result within ${timeout / 1000} s`
+            : stderr.trim().split('\n').pop() || String(error?.message ?? 'no result'),
+        });
       }
     });
   });

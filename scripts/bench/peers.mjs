@@ -154,7 +154,10 @@ async function startNodeIpc() {
   const connected = new Promise((resolve) => ipc.server.on('connect', resolve));
   ipc.server.start();
   await started;
-  const proc = spawn(process.execPath, [childPath('echo-node-ipc.cjs')], { stdio, env: { ...process.env, BENCH_SOCKET: path } });
+  const proc = spawn(process.execPath, [childPath('echo-node-ipc.cjs')], {
+    stdio,
+    env: { ...process.env, BENCH_SOCKET: path },
+  });
   const socket = await connected;
   const reply = oneAtATime();
   ipc.server.on('echo', (data) => reply.answer(data));
@@ -180,7 +183,12 @@ async function startNodeIpc() {
 
 async function startProcwire(maxMessageSize) {
   const sup = await Supervisor.start({ maxMessageSize });
-  const child = await sup.spawn({ id: 'echo', command: process.execPath, args: [childPath('echo-procwire.cjs')], stdio: 'ignore' });
+  const child = await sup.spawn({
+    id: 'echo',
+    command: process.execPath,
+    args: [childPath('echo-procwire.cjs')],
+    stdio: 'ignore',
+  });
   return {
     pid: child.pid,
     call: (message) => child.sendRequest('echo', message),
@@ -196,7 +204,8 @@ async function startProcwire(maxMessageSize) {
  */
 export function procwireBuild() {
   try {
-    const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args) =>
+      execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const modified = git('status', '--porcelain', '--', 'src', 'child-sdk').split('\n').filter(Boolean);
     return { commit: git('rev-parse', '--short', 'HEAD'), modified };
   } catch {

@@ -101,8 +101,13 @@ report(sameCpu ? 'round-trip-same-cpu' : 'round-trip', rows, {
   warmup,
   message: { n: 0, text: 'hello' },
   units: 'microseconds per round trip; ratios against the raw NDJSON socket measured in the same run',
-  cpu_us: 'on-CPU time of the parent and the child main threads per round trip (/proc/<pid>/schedstat), both sides together',
-  targets: { 'procwire p50 / raw': targets.p50, 'procwire p99 / raw': targets.p99, 'procwire p99 vs node-ipc p99': 'lower' },
+  cpu_us:
+    'on-CPU time of the parent and the child main threads per round trip (/proc/<pid>/schedstat), both sides together',
+  targets: {
+    'procwire p50 / raw': targets.p50,
+    'procwire p99 / raw': targets.p99,
+    'procwire p99 vs node-ipc p99': 'lower',
+  },
   met,
 });
 for (const [target, ok] of Object.entries(met)) console.log(`${ok ? 'met   ' : 'MISSED'} ${target}`);

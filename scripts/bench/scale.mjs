@@ -38,7 +38,10 @@ async function settledMemory() {
   return { rss, heapUsed };
 }
 /** KiB per child of each figure between two settledMemory() readings. */
-const perChild = (before, after) => ({ rss: (after.rss - before.rss) / COUNT / 1024, heap: (after.heapUsed - before.heapUsed) / COUNT / 1024 });
+const perChild = (before, after) => ({
+  rss: (after.rss - before.rss) / COUNT / 1024,
+  heap: (after.heapUsed - before.heapUsed) / COUNT / 1024,
+});
 
 /** p99 and max of the event loop's delay, in ms, while `work` runs (1 ms resolution). */
 async function loopDelay(work) {
@@ -118,7 +121,9 @@ const alive = (pid) => {
 };
 const leaked = [...pids].filter((pid) => alive(pid) || alive(-pid));
 
-const floor = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'floor'], { encoding: 'utf8' }));
+const floor = JSON.parse(
+  execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'floor'], { encoding: 'utf8' }),
+);
 
 const ms = (value) => +value.toFixed(1);
 // RSS moves in pages and with V8's heap sizing, so a floor of about 1 KiB per child is noise;
@@ -130,15 +135,45 @@ report(
   'scale',
   [
     { name: `${COUNT} fork() children, all ready (floor)`, value: ms(floor.ready), unit: 'ms', ratio: 1 },
-    { name: `${COUNT} procwire SDK children, all ready`, value: ms(allReady), unit: 'ms', ratio: ratio(allReady, floor.ready) },
+    {
+      name: `${COUNT} procwire SDK children, all ready`,
+      value: ms(allReady),
+      unit: 'ms',
+      ratio: ratio(allReady, floor.ready),
+    },
     { name: 'parent RSS per fork() child (floor)', value: ms(floor.memory.rss), unit: 'KiB', ratio: 1 },
-    { name: 'parent RSS per procwire child', value: ms(memory.rss), unit: 'KiB', ratio: ratio(memory.rss, floor.memory.rss) },
+    {
+      name: 'parent RSS per procwire child',
+      value: ms(memory.rss),
+      unit: 'KiB',
+      ratio: ratio(memory.rss, floor.memory.rss),
+    },
     { name: 'parent JS heap per fork() child (floor)', value: ms(floor.memory.heap), unit: 'KiB', ratio: 1 },
-    { name: 'parent JS heap per procwire child', value: ms(memory.heap), unit: 'KiB', ratio: ratio(memory.heap, floor.memory.heap) },
-    { name: `event-loop delay p99, idle ${Math.round(restart.took)} ms (floor)`, value: ms(idle.p99), unit: 'ms', ratio: 1 },
-    { name: `event-loop delay p99, ${KILLED} SIGKILLed -> ready again`, value: ms(restart.p99), unit: 'ms', ratio: ratio(restart.p99, idle.p99) },
+    {
+      name: 'parent JS heap per procwire child',
+      value: ms(memory.heap),
+      unit: 'KiB',
+      ratio: ratio(memory.heap, floor.memory.heap),
+    },
+    {
+      name: `event-loop delay p99, idle ${Math.round(restart.took)} ms (floor)`,
+      value: ms(idle.p99),
+      unit: 'ms',
+      ratio: 1,
+    },
+    {
+      name: `event-loop delay p99, ${KILLED} SIGKILLed -> ready again`,
+      value: ms(restart.p99),
+      unit: 'ms',
+      ratio: ratio(restart.p99, idle.p99),
+    },
     { name: `event-loop delay max, idle (floor)`, value: ms(idle.max), unit: 'ms', ratio: 1 },
-    { name: `event-loop delay max, ${KILLED} SIGKILLed -> ready again`, value: ms(restart.max), unit: 'ms', ratio: ratio(restart.max, idle.max) },
+    {
+      name: `event-loop delay max, ${KILLED} SIGKILLed -> ready again`,
+      value: ms(restart.max),
+      unit: 'ms',
+      ratio: ratio(restart.max, idle.max),
+    },
   ],
   {
     children: COUNT,
@@ -157,6 +192,10 @@ report(
   },
 );
 console.log(`target: parent RSS per child < 150 KiB: ${ms(memory.rss)} KiB, ${rssMet ? 'met' : 'MISSED'}`);
-console.log(`target: event-loop delay p99 < 20 ms during ${KILLED} restarts: ${ms(restart.p99)} ms, ${delayMet ? 'met' : 'MISSED'}`);
-console.log(`after shutdown (${ms(shutdownMs)} ms): ${leaked.length} of ${pids.size} child pids left alive${leaked.length ? `: ${leaked.join(' ')}` : ''}`);
+console.log(
+  `target: event-loop delay p99 < 20 ms during ${KILLED} restarts: ${ms(restart.p99)} ms, ${delayMet ? 'met' : 'MISSED'}`,
+);
+console.log(
+  `after shutdown (${ms(shutdownMs)} ms): ${leaked.length} of ${pids.size} child pids left alive${leaked.length ? `: ${leaked.join(' ')}` : ''}`,
+);
 if (leaked.length > 0) process.exitCode = 1;

@@ -39,7 +39,15 @@ for (let i = 0; i < runs; i++) {
   ready.push(await sdkChild());
 }
 
-const restarter = await sup.spawn({ id: 'restarter', command: process.execPath, args: [child], stdio: 'ignore', restart: 'always', maxRestarts: 1000, backoff: { initial: 0, max: 0, jitter: 0 } });
+const restarter = await sup.spawn({
+  id: 'restarter',
+  command: process.execPath,
+  args: [child],
+  stdio: 'ignore',
+  restart: 'always',
+  maxRestarts: 1000,
+  backoff: { initial: 0, max: 0, jitter: 0 },
+});
 const restart = [];
 for (let i = 0; i < Math.min(runs, 30); i++) {
   const readyAgain = once(restarter, 'ready');
@@ -56,8 +64,16 @@ const row = (name, values, base) => ({
   p90_ms: +quantile(values, 0.9).toFixed(1),
   ratio_p50: +(quantile(values, 0.5) / quantile(base, 0.5)).toFixed(2),
 });
-report('spawn', [
-  row('bare node -e 0, spawn to exit (floor)', bare, bare),
-  row('procwire SDK child, spawn to ready', ready, bare),
-  row('restart: SIGKILL to ready again, 0 backoff', restart, ready),
-], { runs, targets: { 'spawn to ready / bare': 1.15, 'restart / spawn to ready': 1.2 }, notes: 'restart ratio is against spawn-to-ready' });
+report(
+  'spawn',
+  [
+    row('bare node -e 0, spawn to exit (floor)', bare, bare),
+    row('procwire SDK child, spawn to ready', ready, bare),
+    row('restart: SIGKILL to ready again, 0 backoff', restart, ready),
+  ],
+  {
+    runs,
+    targets: { 'spawn to ready / bare': 1.15, 'restart / spawn to ready': 1.2 },
+    notes: 'restart ratio is against spawn-to-ready',
+  },
+);

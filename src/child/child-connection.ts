@@ -1,9 +1,4 @@
-import {
-  ErrorCodes,
-  ResponseError,
-  type CancellationToken,
-  type MessageConnection,
-} from 'vscode-jsonrpc/node';
+import { ErrorCodes, ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   connectChannel,
   type ChannelConnection,
@@ -69,7 +64,12 @@ export class ChildConnection {
   readonly #writeBacklog: number;
   readonly #backlogFull: () => ProcwireError;
 
-  constructor(childId: string, accepted: AcceptedConnection, hooks: ConnectionHooks, options: { writeBacklog: number }) {
+  constructor(
+    childId: string,
+    accepted: AcceptedConnection,
+    hooks: ConnectionHooks,
+    options: { writeBacklog: number },
+  ) {
     this.#childId = childId;
     this.#accepted = accepted;
     this.#hooks = hooks;
@@ -119,7 +119,8 @@ export class ChildConnection {
    */
   sendRequest(method: string, params: unknown, options: RequestOptions = {}): Promise<unknown> {
     const timeoutMs = options.timeout === undefined ? undefined : toMs('timeout', options.timeout);
-    if (this.#accepted.channel.writeBacklog >= this.#writeBacklog) return Promise.reject(this.#violation(this.#backlogFull()));
+    if (this.#accepted.channel.writeBacklog >= this.#writeBacklog)
+      return Promise.reject(this.#violation(this.#backlogFull()));
     return requestWithLimits(this.#connection, method, params, { timeoutMs, signal: options.signal }, this.#peer);
   }
 
@@ -127,9 +128,13 @@ export class ChildConnection {
   async sendNotification(method: string, params: unknown): Promise<void> {
     const args = toParamArgs(method, params);
     if (this.#closed.signal.aborted) {
-      throw new ProcwireError('CONNECTION_CLOSED', `child "${this.#childId}": connection closed; "${method}" was not sent`, {
-        childId: this.#childId,
-      });
+      throw new ProcwireError(
+        'CONNECTION_CLOSED',
+        `child "${this.#childId}": connection closed; "${method}" was not sent`,
+        {
+          childId: this.#childId,
+        },
+      );
     }
     if (this.#accepted.channel.writeBacklog >= this.#writeBacklog) throw this.#violation(this.#backlogFull());
     await this.#connection.sendNotification(method, ...(args as [unknown]));

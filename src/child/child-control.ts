@@ -23,7 +23,12 @@ export interface ControlTarget {
  * allows control; bad params are InvalidParams; a failed spawn or stop is an error whose
  * data carries the ProcwireError code.
  */
-export async function serveControl(target: ControlTarget | undefined, caller: string, method: string, params: unknown): Promise<unknown> {
+export async function serveControl(
+  target: ControlTarget | undefined,
+  caller: string,
+  method: string,
+  params: unknown,
+): Promise<unknown> {
   if (target === undefined) {
     throw new ResponseError(
       ControlErrorCodes.forbidden,
@@ -34,12 +39,17 @@ export async function serveControl(target: ControlTarget | undefined, caller: st
     if (method === Methods.spawn) return await target.spawn(params as ChildSpec);
     const id = (params as { id?: unknown } | null)?.id;
     if (typeof id !== 'string' || !target.has(id)) {
-      throw new ResponseError(ErrorCodes.InvalidParams, `procwire/stop needs { id } of an existing child; got ${JSON.stringify(params)}`);
+      throw new ResponseError(
+        ErrorCodes.InvalidParams,
+        `procwire/stop needs { id } of an existing child; got ${JSON.stringify(params)}`,
+      );
     }
     return await target.stop(id);
   } catch (error) {
     if (error instanceof ResponseError) throw error;
     if (error instanceof TypeError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
-    throw new ResponseError(ControlErrorCodes.failed, (error as Error).message, { code: isProcwireError(error) ? error.code : undefined });
+    throw new ResponseError(ControlErrorCodes.failed, (error as Error).message, {
+      code: isProcwireError(error) ? error.code : undefined,
+    });
   }
 }

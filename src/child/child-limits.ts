@@ -54,5 +54,8 @@ export function resolveLimits(field: string, value: unknown): ResolvedLimits {
  * how to fix it. The connection adds the child's id and closes.
  */
 export function overLimit(what: string, key: keyof ResolvedLimits, limit: number, fix: string): ProcwireError {
-  return new ProcwireError('PROTOCOL_ERROR', `${what}, over its cap limits.${key} (${limit}); ${fix}, or raise limits.${key} in its spec`);
+  return new ProcwireError(
+    'PROTOCOL_ERROR',
+    `${what}, over its cap limits.${key} (${limit}); ${fix}, or raise limits.${key} in its spec`,
+  );
 }

@@ -94,7 +94,10 @@ export class Child extends EventEmitter<ChildEvents> {
    * @internal Created by the Supervisor: `control` is what `allowControl` grants, `journal`
    * the stateDir record of live processes, `gate` the limit on starts shared by its children.
    */
-  constructor(spec: ResolvedSpec, context: { endpoint: Endpoint; control: ControlTarget; journal: Journal | undefined; gate: StartGate }) {
+  constructor(
+    spec: ResolvedSpec,
+    context: { endpoint: Endpoint; control: ControlTarget; journal: Journal | undefined; gate: StartGate },
+  ) {
     super();
     this.id = spec.id;
     this.spec = spec;
@@ -224,9 +227,13 @@ export class Child extends EventEmitter<ChildEvents> {
     return this.#controls.run(async () => {
       const pid = this.pid;
       if (pid === undefined) {
-        throw new ProcwireError('NOT_RUNNING', `child "${this.id}" has no running process to send ${signal} to (state: ${this.#state.kind})`, {
-          childId: this.id,
-        });
+        throw new ProcwireError(
+          'NOT_RUNNING',
+          `child "${this.id}" has no running process to send ${signal} to (state: ${this.#state.kind})`,
+          {
+            childId: this.id,
+          },
+        );
       }
       signalGroup(pid, signal);
     });
@@ -240,10 +247,18 @@ export class Child extends EventEmitter<ChildEvents> {
 
   async #startNow(stopsWhenCalled: number): Promise<void> {
     if (this.#stops !== stopsWhenCalled) {
-      throw new ProcwireError('STOPPED', `child "${this.id}": a stop was requested after this start, so it did not run`, { childId: this.id });
+      throw new ProcwireError(
+        'STOPPED',
+        `child "${this.id}": a stop was requested after this start, so it did not run`,
+        { childId: this.id },
+      );
     }
     const current = this.#supervision;
-    if (current && !current.abort.signal.aborted && (this.#state.kind === 'starting' || this.#state.kind === 'running' || this.#state.kind === 'backoff')) {
+    if (
+      current &&
+      !current.abort.signal.aborted &&
+      (this.#state.kind === 'starting' || this.#state.kind === 'running' || this.#state.kind === 'backoff')
+    ) {
       return current.ready;
     }
     this.#window.reset();
@@ -257,10 +272,14 @@ export class Child extends EventEmitter<ChildEvents> {
     const done = supervise(this.#host(), abort.signal, { resolve, reject }).catch((error: unknown) => {
       // Only a throwing event listener of the application's can land here; do not let it
       // take the parent down, and do not leave the child looking alive.
-      const failure = new ProcwireError('GAVE_UP', `child "${this.id}": supervision stopped by an error: ${String(error)}`, {
-        childId: this.id,
-        cause: error,
-      });
+      const failure = new ProcwireError(
+        'GAVE_UP',
+        `child "${this.id}": supervision stopped by an error: ${String(error)}`,
+        {
+          childId: this.id,
+          cause: error,
+        },
+      );
       reject(failure);
       this.#setState({ kind: 'failed', exitCode: null, signal: null, error: failure, reason: failure.message });
     });
@@ -337,10 +356,22 @@ export class Child extends EventEmitter<ChildEvents> {
         this.#restarts++;
         const reason = error?.message ?? failureReason(outcome);
         this.emit('restart', { restarts: this.#restarts, delayMs, reason });
-        this.#setState({ kind: 'backoff', delayMs, until: new Date(Date.now() + delayMs), lastExit: outcome.exit, reason });
+        this.#setState({
+          kind: 'backoff',
+          delayMs,
+          until: new Date(Date.now() + delayMs),
+          lastExit: outcome.exit,
+          reason,
+        });
       },
       gaveUp: (error: ProcwireError) => {
-        this.#setState({ kind: 'failed', exitCode: error.exitCode ?? null, signal: error.signal ?? null, error, reason: error.message });
+        this.#setState({
+          kind: 'failed',
+          exitCode: error.exitCode ?? null,
+          signal: error.signal ?? null,
+          error,
+          reason: error.message,
+        });
         this.emit('gave-up', error);
       },
     };
@@ -379,7 +410,12 @@ export class Child extends EventEmitter<ChildEvents> {
         if (exitOf(run) !== undefined) return;
         const { ports: maxPorts } = this.spec.limits;
         if (this.#ports.size >= maxPorts && !this.#ports.has(params.name)) {
-          throw overLimit(`procwire/port ${JSON.stringify(params.name.slice(0, 200))} would be port number ${maxPorts + 1}`, 'ports', maxPorts, 'report fewer distinct port names');
+          throw overLimit(
+            `procwire/port ${JSON.stringify(params.name.slice(0, 200))} would be port number ${maxPorts + 1}`,
+            'ports',
+            maxPorts,
+            'report fewer distinct port names',
+          );
         }
         const port: PortInfo = { name: params.name, port: params.port, host: params.host ?? '127.0.0.1' };
         if (params.protocol !== undefined) port.protocol = params.protocol;

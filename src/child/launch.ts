@@ -43,9 +43,13 @@ export async function launch(context: LaunchContext, aborted: AbortSignal): Prom
 
 async function takeSlot(context: LaunchContext, aborted: AbortSignal): Promise<ReleaseSlot> {
   const stopped = (): ProcwireError =>
-    new ProcwireError('STOPPED', `child "${context.spec.id}" was stopped while waiting for a start slot; it was never spawned`, {
-      childId: context.spec.id,
-    });
+    new ProcwireError(
+      'STOPPED',
+      `child "${context.spec.id}" was stopped while waiting for a start slot; it was never spawned`,
+      {
+        childId: context.spec.id,
+      },
+    );
   let release: ReleaseSlot;
   try {
     release = await context.gate.acquire(aborted);
@@ -68,7 +72,9 @@ async function spawnUntilReady(context: LaunchContext, aborted: AbortSignal, rel
   // A plain child gets no PROCWIRE_* at all, so it cannot mistake itself for a connected one.
   let run: Run;
   try {
-    const env: Record<string, string> = expectation ? { [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token } : {};
+    const env: Record<string, string> = expectation
+      ? { [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token }
+      : {};
     const handle = await spawnProcess(spec, env, context.output);
     run = { handle, connection: undefined, heartbeat: undefined, termination: undefined, failure: undefined };
   } catch (error) {
@@ -85,12 +91,21 @@ async function spawnUntilReady(context: LaunchContext, aborted: AbortSignal, rel
     expectation?.cancel();
     const stopped = error instanceof ProcwireError && error.code === 'STOPPED';
     // A start cancelled by a stop is asked politely first; a failed one gets signals.
-    await terminateRun(run, spec, stopped && run.connection !== undefined && !run.connection.closedSignal.aborted ? 'shutdown' : 'signal');
+    await terminateRun(
+      run,
+      spec,
+      stopped && run.connection !== undefined && !run.connection.closedSignal.aborted ? 'shutdown' : 'signal',
+    );
     throw error;
   }
 }
 
-async function untilReady(context: LaunchContext, run: Run, expectation: Expectation | undefined, aborted: AbortSignal): Promise<void> {
+async function untilReady(
+  context: LaunchContext,
+  run: Run,
+  expectation: Expectation | undefined,
+  aborted: AbortSignal,
+): Promise<void> {
   const { spec } = context;
   const fail = (code: ProcwireError['code'], what: string, extra: Partial<ProcwireError> = {}): ProcwireError =>
     new ProcwireError(code, `child "${spec.id}" ${what}`, { childId: spec.id, ...extra });
@@ -130,7 +145,11 @@ async function untilReady(context: LaunchContext, run: Run, expectation: Expecta
         const connection = new ChildConnection(spec.id, accepted, hooks, { writeBacklog: spec.limits.writeBacklog });
         run.connection = connection;
         if (spec.heartbeatMs > 0) {
-          run.heartbeat = new HeartbeatWatch(spec.heartbeatMs, () => context.hung(run), () => connection.settled());
+          run.heartbeat = new HeartbeatWatch(
+            spec.heartbeatMs,
+            () => context.hung(run),
+            () => connection.settled(),
+          );
         }
         connection.closedSignal.addEventListener('abort', () => {
           run.heartbeat?.stop();
@@ -157,10 +176,19 @@ function readyTimeout(spec: ResolvedSpec, run: Run, expectation: Expectation | u
         : spec.connect === 'required'
           ? `: it never connected; check that it uses procwire/child and reads ${Env.socket}`
           : '';
-  return fail('READY_TIMEOUT', `was not ready within ${spec.readyTimeoutMs / 1000} s${why}. Raise readyTimeout if it needs longer`);
+  return fail(
+    'READY_TIMEOUT',
+    `was not ready within ${spec.readyTimeoutMs / 1000} s${why}. Raise readyTimeout if it needs longer`,
+  );
 }
 
-function exitedBeforeReady(spec: ResolvedSpec, run: Run, exit: ExitInfo, expectation: Expectation | undefined, fail: Fail): ProcwireError {
+function exitedBeforeReady(
+  spec: ResolvedSpec,
+  run: Run,
+  exit: ExitInfo,
+  expectation: Expectation | undefined,
+  fail: Fail,
+): ProcwireError {
   const tail = run.handle.stderrTail.lines;
   const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
   const rejection = expectation?.lastRejection !== undefined ? ` (${expectation.lastRejection})` : '';
@@ -176,4 +204,3 @@ function exitedBeforeReady(spec: ResolvedSpec, run: Run, exit: ExitInfo, expecta
     stderrTail: tail,
   });
 }
-

@@ -31,7 +31,11 @@ const STDERR_TAIL_LINES = 20;
  * with `extraEnv` over the parent's environment. Resolves once the OS has started it;
  * rejects with SPAWN_FAILED (the command and the OS error in the message) otherwise.
  */
-export function spawnProcess(spec: ResolvedSpec, extraEnv: Record<string, string>, sinks: OutputSinks): Promise<ProcessHandle> {
+export function spawnProcess(
+  spec: ResolvedSpec,
+  extraEnv: Record<string, string>,
+  sinks: OutputSinks,
+): Promise<ProcessHandle> {
   const out = spec.stdio === 'pipe' ? 'pipe' : spec.stdio;
   let child: ChildProcess;
   try {

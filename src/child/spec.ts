@@ -123,7 +123,10 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     stdio: expectOneOf(field('stdio'), spec.stdio ?? 'pipe', ['pipe', 'inherit', 'ignore'] as const),
     restart: expectOneOf(field('restart'), spec.restart ?? 'on-failure', ['always', 'on-failure', 'never'] as const),
     maxRestarts: expectInteger(field('maxRestarts'), spec.maxRestarts ?? 5, 0),
-    restartWindowMs: positive(field('restartWindow'), toMs(field('restartWindow'), (spec.restartWindow ?? '60s') as Duration)),
+    restartWindowMs: positive(
+      field('restartWindow'),
+      toMs(field('restartWindow'), (spec.restartWindow ?? '60s') as Duration),
+    ),
     backoff: resolveBackoff(field('backoff'), spec.backoff ?? {}),
     heartbeatMs:
       spec.heartbeat === undefined || spec.heartbeat === false
@@ -139,7 +142,8 @@ function resolveBackoff(name: string, value: unknown): ResolvedSpec['backoff'] {
   rejectUnknownKeys(name, backoff, BACKOFF_KEYS);
   const initialMs = toMs(`${name}.initial`, (backoff.initial ?? '100ms') as Duration);
   const maxMs = toMs(`${name}.max`, (backoff.max ?? '10s') as Duration);
-  if (maxMs < initialMs) throw new TypeError(`${name}.max (${maxMs} ms) must not be less than ${name}.initial (${initialMs} ms)`);
+  if (maxMs < initialMs)
+    throw new TypeError(`${name}.max (${maxMs} ms) must not be less than ${name}.initial (${initialMs} ms)`);
   return {
     initialMs,
     maxMs,

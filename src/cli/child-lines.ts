@@ -29,9 +29,12 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     const reason = state.kind === 'failed' && state.error.code === 'GAVE_UP' ? 'restart limit reached' : state.reason;
     emit({ kind: 'status', text: `${state.kind}${pid}: ${escapeControls(reason)}` });
   });
-  on('port', (port) => emit({ kind: 'status', text: `port ${escapeControls(port.name)} ${paint.cyan(portAddress(port))}` }));
+  on('port', (port) =>
+    emit({ kind: 'status', text: `port ${escapeControls(port.name)} ${paint.cyan(portAddress(port))}` }),
+  );
   on('diagnostics', (file, list) => {
-    for (const diagnostic of list) emit({ kind: 'output', bare: true, text: formatDiagnostic(file, diagnostic, paint) });
+    for (const diagnostic of list)
+      emit({ kind: 'output', bare: true, text: formatDiagnostic(file, diagnostic, paint) });
   });
   on('log', ({ level, message }) => {
     const shown = level === 'error' ? paint.red(level) : level === 'warn' ? paint.yellow(level) : paint.dim(level);
@@ -42,7 +45,9 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
   on('exit', (exit) => emit({ kind: 'status', text: describeExit(exit) }));
   on('restart', ({ restarts, delayMs }) => emit({ kind: 'status', text: `restart ${restarts} in ${delayMs} ms` }));
   on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${escapeControls(error.message)}`) }));
-  on('protocol-error', (error) => emit({ kind: 'output', text: paint.red(`protocol error: ${escapeControls(error.message)}`) }));
+  on('protocol-error', (error) =>
+    emit({ kind: 'output', text: paint.red(`protocol error: ${escapeControls(error.message)}`) }),
+  );
   return () => {
     for (const stop of stops) stop();
   };

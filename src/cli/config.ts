@@ -45,7 +45,8 @@ export async function loadConfig(file: string): Promise<ConfigChild[]> {
       throw new ConfigError(`${where}: must be an object with at least "id" and "command"`);
     }
     const { critical = true, ...spec } = entry as Record<string, unknown>;
-    if (typeof critical !== 'boolean') throw new ConfigError(`${where}: "critical" must be true or false; got ${JSON.stringify(critical)}`);
+    if (typeof critical !== 'boolean')
+      throw new ConfigError(`${where}: "critical" must be true or false; got ${JSON.stringify(critical)}`);
     let checked: ChildSpec;
     try {
       checked = anchor(spec as unknown as ChildSpec, base);
@@ -53,7 +54,8 @@ export async function loadConfig(file: string): Promise<ConfigChild[]> {
     } catch (error) {
       throw new ConfigError(`${where}: ${(error as Error).message}`);
     }
-    if (seen.has(checked.id)) throw new ConfigError(`${where}: the id "${checked.id}" is used twice; ids must be unique`);
+    if (seen.has(checked.id))
+      throw new ConfigError(`${where}: the id "${checked.id}" is used twice; ids must be unique`);
     seen.add(checked.id);
     return { spec: checked, critical };
   });
@@ -64,7 +66,10 @@ function childEntries(file: string, data: unknown): unknown[] {
   if (typeof data === 'object' && data !== null) {
     const { children, $schema: _schema, ...rest } = data as Record<string, unknown>;
     const unknown = Object.keys(rest);
-    if (unknown.length > 0) throw new ConfigError(`${file}: unknown top-level key "${unknown[0]}"; expected "children" (and optionally "$schema")`);
+    if (unknown.length > 0)
+      throw new ConfigError(
+        `${file}: unknown top-level key "${unknown[0]}"; expected "children" (and optionally "$schema")`,
+      );
     if (Array.isArray(children)) return children;
   }
   throw new ConfigError(`${file}: must be an array of child specs, or an object with a "children" array`);

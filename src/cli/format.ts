@@ -20,7 +20,15 @@ export function makePaint(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = p
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const on = forced || (!env.NO_COLOR && stream.isTTY === true);
   const style = (open: number, close: number) => (text: string) => (on ? `\x1b[${open}m${text}\x1b[${close}m` : text);
-  return { on, red: style(31, 39), yellow: style(33, 39), green: style(32, 39), cyan: style(36, 39), dim: style(2, 22), bold: style(1, 22) };
+  return {
+    on,
+    red: style(31, 39),
+    yellow: style(33, 39),
+    green: style(32, 39),
+    cyan: style(36, 39),
+    dim: style(2, 22),
+    bold: style(1, 22),
+  };
 }
 
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'] as const;
@@ -29,11 +37,17 @@ const SEVERITY = ['', 'error', 'warning', 'info', 'hint'] as const;
  * A diagnostic the way tsc prints one: `path:line:col - error TS2322: message`, 1-based.
  * The child's file, code and message have their control characters escaped (see escapeControls).
  */
-export function formatDiagnostic(file: string, diagnostic: Diagnostic, paint: Paint, cwd: string = process.cwd()): string {
+export function formatDiagnostic(
+  file: string,
+  diagnostic: Diagnostic,
+  paint: Paint,
+  cwd: string = process.cwd(),
+): string {
   const shown = isAbsolute(file) && !relative(cwd, file).startsWith('..') ? relative(cwd, file) : file;
   const { line, character } = diagnostic.range.start;
   const severity = SEVERITY[diagnostic.severity ?? 1] ?? 'error';
-  const colored = severity === 'error' ? paint.red(severity) : severity === 'warning' ? paint.yellow(severity) : paint.cyan(severity);
+  const colored =
+    severity === 'error' ? paint.red(severity) : severity === 'warning' ? paint.yellow(severity) : paint.cyan(severity);
   const code = diagnostic.code === undefined ? '' : ` ${paint.dim(escapeControls(String(diagnostic.code)))}`;
   return `${paint.cyan(escapeControls(shown))}:${paint.yellow(String(line + 1))}:${paint.yellow(String(character + 1))} - ${colored}${code}: ${escapeControls(diagnostic.message)}`;
 }
@@ -61,7 +75,10 @@ export function formatUptime(ms: number): string {
 }
 
 /** Error and warning counts over a child's diagnostics. */
-export function countProblems(diagnostics: ReadonlyMap<string, readonly Diagnostic[]>): { errors: number; warnings: number } {
+export function countProblems(diagnostics: ReadonlyMap<string, readonly Diagnostic[]>): {
+  errors: number;
+  warnings: number;
+} {
   let errors = 0;
   let warnings = 0;
   for (const list of diagnostics.values()) {

@@ -67,7 +67,14 @@ export async function main(argv: string[]): Promise<number> {
     else if (config === undefined) config = arg;
     else return usage(`one config file at a time; got ${config} and ${arg}`);
   }
-  return runCommand({ config: config ?? 'procwire.config.json', exitAfterMs, probe, probeAnyHost, stdout: process.stdout, stderr: process.stderr });
+  return runCommand({
+    config: config ?? 'procwire.config.json',
+    exitAfterMs,
+    probe,
+    probeAnyHost,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
 }
 
 function usage(problem: string): number {

@@ -21,12 +21,16 @@ export type ProbeTarget = { url: URL } | { refused: string };
  * this host. `refused` says why not, for the user.
  */
 export function resolveProbeTarget(port: PortInfo, anyHost: boolean): ProbeTarget {
-  if (port.protocol !== 'http' && port.protocol !== 'https') return { refused: `not probed: only http and https ports are probed` };
+  if (port.protocol !== 'http' && port.protocol !== 'https')
+    return { refused: `not probed: only http and https ports are probed` };
   const bracketed = /^\[.*\]$/.test(port.host);
   const host = bracketed ? port.host.slice(1, -1) : port.host;
   const family = isIP(host);
-  const valid = bracketed ? family === 6 && !host.includes('%') : family === 4 || (family === 6 && !host.includes('%')) || (host.length <= 253 && HOSTNAME.test(host));
-  if (!valid) return { refused: `not probed: the host "${escapeControls(port.host)}" is not an IP address or a host name` };
+  const valid = bracketed
+    ? family === 6 && !host.includes('%')
+    : family === 4 || (family === 6 && !host.includes('%')) || (host.length <= 253 && HOSTNAME.test(host));
+  if (!valid)
+    return { refused: `not probed: the host "${escapeControls(port.host)}" is not an IP address or a host name` };
   let url: URL;
   try {
     url = new URL(`${port.protocol}://${bracketIPv6(host)}:${port.port}/`);
@@ -38,7 +42,9 @@ export function resolveProbeTarget(port: PortInfo, anyHost: boolean): ProbeTarge
     return { refused: `not probed: the host "${escapeControls(port.host)}" changes the URL's path` };
   }
   if (!anyHost && !isLoopback(url.hostname)) {
-    return { refused: `not probed: ${escapeControls(port.host)} is not a loopback address (pass --probe-any-host to probe it)` };
+    return {
+      refused: `not probed: ${escapeControls(port.host)} is not a loopback address (pass --probe-any-host to probe it)`,
+    };
   }
   return { url };
 }

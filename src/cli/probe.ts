@@ -25,6 +25,10 @@ export async function probePort(port: PortInfo, options: ProbeOptions = {}): Pro
     return escapeControls(`${response.status} ${response.statusText}`.trim());
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    return escapeControls((error as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (cause?.code ?? (error as Error).message));
+    return escapeControls(
+      (error as Error).name === 'TimeoutError'
+        ? `no answer in ${timeoutMs} ms`
+        : (cause?.code ?? (error as Error).message),
+    );
   }
 }

@@ -42,11 +42,21 @@ export async function runCommand(options: RunOptions): Promise<number> {
     options.stderr.write(`procwire: ${escapeControls(error.message)}\n`);
     return ExitCode.usage;
   }
-  const entries: RosterEntry[] = config.map(({ spec, critical }) => ({ id: spec.id, critical, child: undefined, startError: undefined, probes: new Map() }));
+  const entries: RosterEntry[] = config.map(({ spec, critical }) => ({
+    id: spec.id,
+    critical,
+    child: undefined,
+    startError: undefined,
+    probes: new Map(),
+  }));
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
   const reporter: Reporter = options.stdout.isTTY
     ? ttyReporter(entries, paint, options.stdout)
-    : lineReporter(entries.map((e) => e.id), paint, (text) => options.stdout.write(text));
+    : lineReporter(
+        entries.map((e) => e.id),
+        paint,
+        (text) => options.stdout.write(text),
+      );
 
   const sup = await Supervisor.start();
   let finish!: (reason: string) => void;
@@ -88,7 +98,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const timer = options.exitAfterMs === undefined ? undefined : setTimeout(() => finish(`--exit-after ${options.exitAfterMs} ms`), options.exitAfterMs);
+  const timer =
+    options.exitAfterMs === undefined
+      ? undefined
+      : setTimeout(() => finish(`--exit-after ${options.exitAfterMs} ms`), options.exitAfterMs);
 
   const stopping = finished.then(() => undefined);
   for (const { spec } of config) {
@@ -97,7 +110,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
       () => undefined,
       (error: unknown) => {
         entry.startError = isProcwireError(error) ? error : undefined;
-        if (!isProcwireError(error, 'STOPPED')) reporter.note(paint.red(`${spec.id} did not start: ${escapeControls((error as Error).message)}`));
+        if (!isProcwireError(error, 'STOPPED'))
+          reporter.note(paint.red(`${spec.id} did not start: ${escapeControls((error as Error).message)}`));
       },
     );
     if ((await Promise.race([started.then(() => 'started'), stopping.then(() => 'stopping')])) === 'stopping') break;
@@ -110,7 +124,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   // Judged before the shutdown, which leaves every child 'stopped'.
   const failed = entries.filter((entry) => shownState(entry) === 'failed');
   const finalStates = new Map(entries.map((entry) => [entry.id, shownState(entry)]));
-  const finalPorts = new Map(entries.map((entry) => [entry.id, [...(entry.child?.ports.values() ?? [])].map(portAddress).join(' ')]));
+  const finalPorts = new Map(
+    entries.map((entry) => [entry.id, [...(entry.child?.ports.values() ?? [])].map(portAddress).join(' ')]),
+  );
   reporter.note(`shutting down (${reason})`);
   await sup.shutdown();
   reporter.close();
@@ -124,11 +140,15 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const shown = state === 'failed' ? paint.red(state) : state;
     const note = entry.critical ? '' : paint.dim(' (not critical)');
     const ports = finalPorts.get(entry.id);
-    options.stdout.write(`  ${entry.id}: ${shown}${note}, ${entry.child?.restarts ?? 0} restarts, ${errors} errors, ${warnings} warnings${ports ? `, ${ports}` : ''}\n`);
+    options.stdout.write(
+      `  ${entry.id}: ${shown}${note}, ${entry.child?.restarts ?? 0} restarts, ${errors} errors, ${warnings} warnings${ports ? `, ${ports}` : ''}\n`,
+    );
   }
   const critical = failed.filter((entry) => entry.critical);
   options.stdout.write(
-    critical.length > 0 ? paint.red(`${critical.length} critical child(ren) failed: ${critical.map((e) => e.id).join(', ')}\n`) : `all critical children ok\n`,
+    critical.length > 0
+      ? paint.red(`${critical.length} critical child(ren) failed: ${critical.map((e) => e.id).join(', ')}\n`)
+      : `all critical children ok\n`,
   );
   return critical.length > 0 ? ExitCode.childFailed : ExitCode.ok;
 }

@@ -18,9 +18,11 @@ const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r'
 
 const isControl = (code: number): boolean => code < 0x20 || (code >= 0x7f && code <= 0x9f);
 /** Introducers of control strings after ESC: OSC `]`, DCS `P`, SOS `X`, PM `^`, APC `_`. */
-const opensStringAfterEsc = (code: number): boolean => code === 0x5d || code === 0x50 || code === 0x58 || code === 0x5e || code === 0x5f;
+const opensStringAfterEsc = (code: number): boolean =>
+  code === 0x5d || code === 0x50 || code === 0x58 || code === 0x5e || code === 0x5f;
 /** The same as 8-bit C1 controls. */
-const opensString8Bit = (code: number): boolean => code === 0x9d || code === 0x90 || code === 0x98 || code === 0x9e || code === 0x9f;
+const opensString8Bit = (code: number): boolean =>
+  code === 0x9d || code === 0x90 || code === 0x98 || code === 0x9e || code === 0x9f;
 
 /**
  * For a field a child reports (a port's name or host, a log or diagnostic message, a file

@@ -25,18 +25,31 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
   const width = Math.max(...entries.map((e) => e.id.length), 2);
   const fit = (line: string): string => {
     const columns = stream.columns || 120;
-    return stripVTControlCharacters(line).length > columns ? `${stripVTControlCharacters(line).slice(0, columns - 1)}…` : line;
+    return stripVTControlCharacters(line).length > columns
+      ? `${stripVTControlCharacters(line).slice(0, columns - 1)}…`
+      : line;
   };
 
   const table = (): string[] => {
-    const header = paint.bold(`${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  PORTS`);
+    const header = paint.bold(
+      `${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  PORTS`,
+    );
     const rows = entries.map((entry) => {
       const child = entry.child;
       const state = shownState(entry);
-      const colored = state === 'running' ? paint.green(state.padEnd(9)) : state === 'failed' ? paint.red(state.padEnd(9)) : state === 'starting' || state === 'backoff' || state === 'stopping' ? paint.yellow(state.padEnd(9)) : paint.dim(state.padEnd(9));
+      const colored =
+        state === 'running'
+          ? paint.green(state.padEnd(9))
+          : state === 'failed'
+            ? paint.red(state.padEnd(9))
+            : state === 'starting' || state === 'backoff' || state === 'stopping'
+              ? paint.yellow(state.padEnd(9))
+              : paint.dim(state.padEnd(9));
       const pid = String(child?.pid ?? '-').padStart(7);
       const restarts = String(child?.restarts ?? 0).padStart(8);
-      const uptime = (state === 'running' && child?.startedAt ? formatUptime(Date.now() - child.startedAt.getTime()) : '-').padStart(7);
+      const uptime = (
+        state === 'running' && child?.startedAt ? formatUptime(Date.now() - child.startedAt.getTime()) : '-'
+      ).padStart(7);
       const { errors, warnings } = child ? countProblems(child.diagnostics) : { errors: 0, warnings: 0 };
       const err = errors > 0 ? paint.red(String(errors).padStart(4)) : String(errors).padStart(4);
       const warn = warnings > 0 ? paint.yellow(String(warnings).padStart(4)) : String(warnings).padStart(4);
@@ -53,7 +66,9 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
 
   const draw = (above: string[] = []): void => {
     const lines = table();
-    stream.write(`${UP(drawn)}\r${CLEAR_DOWN}${above.map((line) => `${line}\n`).join('')}${NO_WRAP}${lines.join('\n')}\n${WRAP}`);
+    stream.write(
+      `${UP(drawn)}\r${CLEAR_DOWN}${above.map((line) => `${line}\n`).join('')}${NO_WRAP}${lines.join('\n')}\n${WRAP}`,
+    );
     drawn = lines.length;
   };
   const schedule = (): void => {

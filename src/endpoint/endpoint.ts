@@ -160,7 +160,11 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     const { hello } = connection;
     const pending = this.#waiting.get(hello.id);
     if (pending === undefined) {
-      this.#reject(socket, `no child with id "${hello.id}" is waiting to connect (unknown, or already connected)`, hello.id);
+      this.#reject(
+        socket,
+        `no child with id "${hello.id}" is waiting to connect (unknown, or already connected)`,
+        hello.id,
+      );
       connection.channel.dispose();
       return;
     }
@@ -173,7 +177,11 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     this.#waiting.delete(hello.id);
     this.stats.acceptedConnections++;
     connection.channel.setMaxMessageSize(this.#options.maxMessageSize);
-    const result = { protocol: PROTOCOL_VERSION, parentPid: process.pid, heartbeatMs: pending.heartbeatMs } satisfies HelloResult;
+    const result = {
+      protocol: PROTOCOL_VERSION,
+      parentPid: process.pid,
+      heartbeatMs: pending.heartbeatMs,
+    } satisfies HelloResult;
     void connection.channel.write({ jsonrpc: '2.0', id: connection.requestId, result }).catch(() => undefined);
     pending.resolve(connection);
   }

@@ -60,7 +60,9 @@ export async function listenAtSocketPath(server: Server, requested: string): Pro
     await chmod(temp, 0o600);
     await link(temp, path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw cannotListen(path, error);
-      throw new Error(`something was put at ${path} while procwire was starting; it was left alone. Choose another socketPath`);
+      throw new Error(
+        `something was put at ${path} while procwire was starting; it was left alone. Choose another socketPath`,
+      );
     });
     const { dev, ino } = await lstat(path);
     return { path, dev, ino };

@@ -39,8 +39,15 @@ export async function readHello(socket: Socket, options: ReadHelloOptions): Prom
   let timer: NodeJS.Timeout | undefined;
   const unsubscribe: (() => void)[] = [];
   const failure = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandshakeRejection(`no hello within ${options.timeoutMs} ms`)), options.timeoutMs);
-    unsubscribe.push(channel.onError((error) => reject(new HandshakeRejection(error.code === 'MESSAGE_TOO_LARGE' ? tooLarge(cap) : error.message))));
+    timer = setTimeout(
+      () => reject(new HandshakeRejection(`no hello within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+    unsubscribe.push(
+      channel.onError((error) =>
+        reject(new HandshakeRejection(error.code === 'MESSAGE_TOO_LARGE' ? tooLarge(cap) : error.message)),
+      ),
+    );
     unsubscribe.push(channel.onClose(() => reject(new HandshakeRejection('closed before hello'))));
     const { signal } = options;
     if (signal !== undefined) {
@@ -79,7 +86,9 @@ function checkHello(message: object): { hello: HelloParams; requestId: number | 
     throw new HandshakeRejection((error as Error).message);
   }
   if (hello.protocol !== PROTOCOL_VERSION) {
-    throw new HandshakeRejection(`protocol version ${hello.protocol} is not supported (this parent speaks ${PROTOCOL_VERSION})`);
+    throw new HandshakeRejection(
+      `protocol version ${hello.protocol} is not supported (this parent speaks ${PROTOCOL_VERSION})`,
+    );
   }
   return { hello, requestId: request.id };
 }

@@ -46,7 +46,9 @@ export async function makePrivateSocketDir(bases: string[]): Promise<PrivateSock
       tried.push(`${base} (${(error as NodeJS.ErrnoException).code ?? 'unusable'})`);
       continue;
     }
-    const problem = await untrustedDirProblem(resolved).catch((error: NodeJS.ErrnoException) => error.code ?? 'unusable');
+    const problem = await untrustedDirProblem(resolved).catch(
+      (error: NodeJS.ErrnoException) => error.code ?? 'unusable',
+    );
     if (problem !== undefined) {
       tried.push(`${resolved} (${problem})`);
       continue;

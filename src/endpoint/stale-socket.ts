@@ -16,7 +16,9 @@ export async function clearStaleSocket(path: string): Promise<void> {
     throw error;
   }
   const keep = (what: string): Error =>
-    new Error(`procwire will not replace ${path}: it is ${what}. Remove it yourself if it is not needed, or choose another socketPath`);
+    new Error(
+      `procwire will not replace ${path}: it is ${what}. Remove it yourself if it is not needed, or choose another socketPath`,
+    );
   if (!stats.isSocket()) throw keep(`${describe(stats)}, not a socket`);
   const uid = process.getuid?.();
   if (uid !== undefined && stats.uid !== uid) throw keep(`a socket owned by uid ${stats.uid}, not by you (uid ${uid})`);

@@ -42,7 +42,9 @@ export class WaitingRoom {
     if (oldest === undefined) return;
     const [socket, refusal] = oldest;
     this.#waiting.delete(socket);
-    refusal.abort(new HandshakeRejection(`closed to make room: ${MAX_PENDING_HANDSHAKES} connections were waiting to say hello`));
+    refusal.abort(
+      new HandshakeRejection(`closed to make room: ${MAX_PENDING_HANDSHAKES} connections were waiting to say hello`),
+    );
     socket.destroy();
   }
 }

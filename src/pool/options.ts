@@ -37,16 +37,22 @@ export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
   const options = expectObject('pool options', input);
   rejectUnknownKeys('pool options', options, KEYS);
   const id = expectString('pool id', options.id);
-  if (!/^[A-Za-z0-9._:@-]{1,100}$/.test(id)) throw new TypeError(`pool id must be 1-100 characters of letters, digits and . _ : @ -; got ${JSON.stringify(id)}`);
+  if (!/^[A-Za-z0-9._:@-]{1,100}$/.test(id))
+    throw new TypeError(`pool id must be 1-100 characters of letters, digits and . _ : @ -; got ${JSON.stringify(id)}`);
   const spec = expectObject(`pool "${id}" spec`, options.spec);
   if ('id' in spec) throw new TypeError(`pool "${id}" spec must not have an id: workers are named ${id}/1, ${id}/2, …`);
   return {
     id,
     size: expectInteger(`pool "${id}" size`, options.size, 1, 1024),
     spec: spec as Omit<ChildSpec, 'id'>,
-    maxTasksPerWorker: options.maxTasksPerWorker === undefined ? 0 : expectInteger(`pool "${id}" maxTasksPerWorker`, options.maxTasksPerWorker, 1),
-    taskTimeoutMs: options.taskTimeout === undefined ? undefined : toMs(`pool "${id}" taskTimeout`, options.taskTimeout as Duration),
+    maxTasksPerWorker:
+      options.maxTasksPerWorker === undefined
+        ? 0
+        : expectInteger(`pool "${id}" maxTasksPerWorker`, options.maxTasksPerWorker, 1),
+    taskTimeoutMs:
+      options.taskTimeout === undefined ? undefined : toMs(`pool "${id}" taskTimeout`, options.taskTimeout as Duration),
     retries: options.retries === undefined ? 0 : expectInteger(`pool "${id}" retries`, options.retries, 0, 100),
-    concurrency: options.concurrency === undefined ? 1 : expectInteger(`pool "${id}" concurrency`, options.concurrency, 1, 1024),
+    concurrency:
+      options.concurrency === undefined ? 1 : expectInteger(`pool "${id}" concurrency`, options.concurrency, 1, 1024),
   };
 }

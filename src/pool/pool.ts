@@ -116,7 +116,8 @@ export class Pool {
     if (this.#closing) return Promise.reject(this.#error('STOPPED', `the pool is closed; "${method}" was not run`));
     const timeoutMs = options.timeout === undefined ? this.#options.taskTimeoutMs : toMs('timeout', options.timeout);
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(this.#error('ABORTED', `task "${method}" was aborted before it was queued`));
+    if (signal?.aborted)
+      return Promise.reject(this.#error('ABORTED', `task "${method}" was aborted before it was queued`));
     return new Promise<R>((resolve, reject) => {
       const task: Task = {
         method,
@@ -130,7 +131,8 @@ export class Pool {
         reject,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
       };
-      const onAbort = (): void => this.#abort(task, this.#error('ABORTED', `task "${method}" was aborted`, { cause: signal?.reason }));
+      const onAbort = (): void =>
+        this.#abort(task, this.#error('ABORTED', `task "${method}" was aborted`, { cause: signal?.reason }));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(task);
       this.#dispatch();
@@ -140,7 +142,9 @@ export class Pool {
   /** Sends a notification to every connected worker; resolves with how many it reached. */
   async broadcast(method: string, params?: unknown): Promise<number> {
     const sent = await Promise.allSettled(
-      this.#workers.filter((worker) => worker.child?.connected).map((worker) => worker.child!.sendNotification(method, params)),
+      this.#workers
+        .filter((worker) => worker.child?.connected)
+        .map((worker) => worker.child!.sendNotification(method, params)),
     );
     return sent.filter((result) => result.status === 'fulfilled').length;
   }
@@ -157,7 +161,8 @@ export class Pool {
 
   async #close(cancel: boolean): Promise<void> {
     if (cancel) {
-      const stopped = (task: Task): ProcwireError => this.#error('STOPPED', `the pool closed before task "${task.method}" finished`);
+      const stopped = (task: Task): ProcwireError =>
+        this.#error('STOPPED', `the pool closed before task "${task.method}" finished`);
       for (const task of [...this.#queue]) this.#abort(task, stopped(task));
       for (const worker of this.#workers) for (const task of [...worker.running]) this.#abort(task, stopped(task));
     }
@@ -182,7 +187,12 @@ export class Pool {
     try {
       await this.#host.spawn(spec);
     } catch (error) {
-      this.#bury(worker, isProcwireError(error) ? error : this.#error('SPAWN_FAILED', `worker ${worker.id} could not start: ${String(error)}`));
+      this.#bury(
+        worker,
+        isProcwireError(error)
+          ? error
+          : this.#error('SPAWN_FAILED', `worker ${worker.id} could not start: ${String(error)}`),
+      );
     }
   }
 
@@ -191,7 +201,13 @@ export class Pool {
     worker.dead = error;
     if (this.#workers.every((w) => w.dead)) {
       for (const task of [...this.#queue]) {
-        this.#settle(task, this.#error('WORKER_DIED', `no live worker is left to run "${task.method}": ${error.message}`, { cause: error, workerId: worker.id }));
+        this.#settle(
+          task,
+          this.#error('WORKER_DIED', `no live worker is left to run "${task.method}": ${error.message}`, {
+            cause: error,
+            workerId: worker.id,
+          }),
+        );
       }
     }
     this.#dispatch();
@@ -200,7 +216,12 @@ export class Pool {
   #dispatch(): void {
     while (this.#queue.length > 0) {
       const worker = this.#workers.find(
-        (w) => !w.dead && !w.recycling && w.child?.state.kind === 'running' && w.child.connected && w.running.size < this.#options.concurrency,
+        (w) =>
+          !w.dead &&
+          !w.recycling &&
+          w.child?.state.kind === 'running' &&
+          w.child.connected &&
+          w.running.size < this.#options.concurrency,
       );
       if (!worker) break;
       this.#run(worker, this.#queue.shift() as Task);
@@ -218,7 +239,10 @@ export class Pool {
     task.attempt = attempt;
     worker.running.add(task);
     child
-      .sendRequest(task.method, task.params, { signal: attempt.signal, ...(task.timeoutMs === undefined ? {} : { timeout: task.timeoutMs }) })
+      .sendRequest(task.method, task.params, {
+        signal: attempt.signal,
+        ...(task.timeoutMs === undefined ? {} : { timeout: task.timeoutMs }),
+      })
       .then(
         (result) => this.#settle(task, undefined, result),
         (error: unknown) => this.#attemptFailed(worker, task, error),
@@ -248,8 +272,16 @@ export class Pool {
     this.#settle(
       task,
       timedOut
-        ? this.#error('TASK_TIMEOUT', `task "${task.method}" got no answer from worker ${worker.id} within ${task.timeoutMs} ms (attempt ${task.attempts}); the worker was restarted`, { cause: error, workerId: worker.id })
-        : this.#error('WORKER_DIED', `worker ${worker.id} died while running "${task.method}" (attempt ${task.attempts})${how}`, { cause: error, workerId: worker.id }),
+        ? this.#error(
+            'TASK_TIMEOUT',
+            `task "${task.method}" got no answer from worker ${worker.id} within ${task.timeoutMs} ms (attempt ${task.attempts}); the worker was restarted`,
+            { cause: error, workerId: worker.id },
+          )
+        : this.#error(
+            'WORKER_DIED',
+            `worker ${worker.id} died while running "${task.method}" (attempt ${task.attempts})${how}`,
+            { cause: error, workerId: worker.id },
+          ),
     );
   }
 
@@ -305,7 +337,11 @@ export class Pool {
     }
   }
 
-  #error(code: ProcwireError['code'], what: string, details: { cause?: unknown; workerId?: string } = {}): ProcwireError {
+  #error(
+    code: ProcwireError['code'],
+    what: string,
+    details: { cause?: unknown; workerId?: string } = {},
+  ): ProcwireError {
     return new ProcwireError(code, `pool "${this.id}": ${what}`, details);
   }
 }

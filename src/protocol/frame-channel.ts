@@ -33,7 +33,10 @@ export class FrameChannel {
   readonly #writer: FrameWriter;
   #maxWriteBacklog = Infinity;
   #backlogFull = (): ProcwireError =>
-    new ProcwireError('PROTOCOL_ERROR', `the peer has not read what was sent to it: ${this.#maxWriteBacklog} messages wait`);
+    new ProcwireError(
+      'PROTOCOL_ERROR',
+      `the peer has not read what was sent to it: ${this.#maxWriteBacklog} messages wait`,
+    );
   readonly #errorListeners = new Set<(error: ProcwireError) => void>();
   readonly #closeListeners = new Set<() => void>();
 
@@ -191,7 +194,9 @@ export class FrameChannel {
     // trickles a byte at a time cannot hold the connection open forever.
     if (this.#deadline !== undefined) return;
     this.#deadline = setTimeout(() => {
-      this.#fail(new ProcwireError('PROTOCOL_ERROR', `a frame stalled: not complete within ${this.#frameDeadlineMs} ms`));
+      this.#fail(
+        new ProcwireError('PROTOCOL_ERROR', `a frame stalled: not complete within ${this.#frameDeadlineMs} ms`),
+      );
     }, this.#frameDeadlineMs);
     this.#deadline.unref();
   }

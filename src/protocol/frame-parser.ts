@@ -83,10 +83,21 @@ export class FrameParser {
       let at = offset + PLAIN_HEADER.length;
       let length = 0;
       const digitsStart = at;
-      for (let byte = chunk[at]; byte !== undefined && byte >= 48 && byte <= 57 && at - digitsStart < 10; byte = chunk[++at]) {
+      for (
+        let byte = chunk[at];
+        byte !== undefined && byte >= 48 && byte <= 57 && at - digitsStart < 10;
+        byte = chunk[++at]
+      ) {
         length = length * 10 + (byte - 48);
       }
-      if (at === digitsStart || chunk[at] !== CR || chunk[at + 1] !== LF || chunk[at + 2] !== CR || chunk[at + 3] !== LF) break;
+      if (
+        at === digitsStart ||
+        chunk[at] !== CR ||
+        chunk[at + 1] !== LF ||
+        chunk[at + 2] !== CR ||
+        chunk[at + 3] !== LF
+      )
+        break;
       const bodyStart = at + 4;
       if (length > this.#maxMessageSize || bodyStart + length > chunk.length) break;
       offset = bodyStart + length;
@@ -152,7 +163,10 @@ function headerTooLong(): ProcwireError {
 
 function parseBody(body: Buffer): object {
   if (!isShallow(body, MAX_JSON_DEPTH)) {
-    throw new ProcwireError('PROTOCOL_ERROR', `frame body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; send flatter data`);
+    throw new ProcwireError(
+      'PROTOCOL_ERROR',
+      `frame body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; send flatter data`,
+    );
   }
   let message: unknown;
   try {

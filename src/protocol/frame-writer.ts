@@ -74,7 +74,8 @@ export class FrameWriter {
     this.#socket.off('drain', this.#flush);
     const backlog = this.#backlog;
     this.#backlog = [];
-    for (const pending of backlog) pending.reject(new ProcwireError('CONNECTION_CLOSED', 'the connection closed before the message was sent'));
+    for (const pending of backlog)
+      pending.reject(new ProcwireError('CONNECTION_CLOSED', 'the connection closed before the message was sent'));
   }
 
   readonly #flush = (): void => {

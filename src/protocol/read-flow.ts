@@ -55,8 +55,12 @@ export class ReadFlow {
   read(bytes: number): void {
     this.#read++;
     this.#readBytes += bytes;
-    if (this.#read - this.#markedAt >= MARK_EVERY_MESSAGES || this.#readBytes - this.#markedBytes >= MARK_EVERY_BYTES) this.#mark();
-    if (!this.#paused && (this.#read - this.#handled > READ_PAUSE_MESSAGES || this.#readBytes - this.#handledBytes > READ_PAUSE_BYTES)) {
+    if (this.#read - this.#markedAt >= MARK_EVERY_MESSAGES || this.#readBytes - this.#markedBytes >= MARK_EVERY_BYTES)
+      this.#mark();
+    if (
+      !this.#paused &&
+      (this.#read - this.#handled > READ_PAUSE_MESSAGES || this.#readBytes - this.#handledBytes > READ_PAUSE_BYTES)
+    ) {
       this.#paused = true;
       this.#socket.pause();
     }
@@ -72,7 +76,11 @@ export class ReadFlow {
     this.#marks.shift();
     this.#handled = mark.messages;
     this.#handledBytes = mark.bytes;
-    if (this.#paused && this.#read - this.#handled <= RESUME_MESSAGES && this.#readBytes - this.#handledBytes <= RESUME_BYTES) {
+    if (
+      this.#paused &&
+      this.#read - this.#handled <= RESUME_MESSAGES &&
+      this.#readBytes - this.#handledBytes <= RESUME_BYTES
+    ) {
       this.#paused = false;
       if (!this.#socket.destroyed) this.#socket.resume();
     }

@@ -61,7 +61,10 @@ export async function requestWithLimits(
     try {
       return await connection.sendRequest(method, ...(args as [unknown]));
     } catch (error) {
-      if (context.closed.aborted || (error instanceof ResponseError && error.code === ErrorCodes.PendingResponseRejected)) {
+      if (
+        context.closed.aborted ||
+        (error instanceof ResponseError && error.code === ErrorCodes.PendingResponseRejected)
+      ) {
         throw fail('CONNECTION_CLOSED', closedMessage, error);
       }
       throw error;

@@ -52,7 +52,10 @@ export async function supervise<R>(
       }
       outcome = await host.watch(run, aborted);
     } catch (caught) {
-      error = caught instanceof ProcwireError ? caught : new ProcwireError('SPAWN_FAILED', String(caught), { childId: host.id, cause: caught });
+      error =
+        caught instanceof ProcwireError
+          ? caught
+          : new ProcwireError('SPAWN_FAILED', String(caught), { childId: host.id, cause: caught });
       if (error.code === 'STOPPED' || aborted.aborted) return settle(stoppedError(host.id, error));
       if (!retryable(error)) {
         host.ended({ kind: 'start-failed', exit: undefined }, error);
@@ -93,7 +96,11 @@ function stoppedError(id: string, cause: ProcwireError | undefined): ProcwireErr
   return new ProcwireError('STOPPED', `child "${id}" was stopped before it became ready`, { childId: id, cause });
 }
 
-function gaveUpError<R>(host: SupervisionHost<R>, outcome: RunOutcome, error: ProcwireError | undefined): ProcwireError {
+function gaveUpError<R>(
+  host: SupervisionHost<R>,
+  outcome: RunOutcome,
+  error: ProcwireError | undefined,
+): ProcwireError {
   const last = error
     ? error.message
     : outcome.kind === 'exit'
@@ -110,7 +117,13 @@ function gaveUpError<R>(host: SupervisionHost<R>, outcome: RunOutcome, error: Pr
     'GAVE_UP',
     `child "${host.id}" failed and will not be restarted (${limit}); last failure: ${last}. ` +
       'Fix the cause and call child.start(), or raise maxRestarts / restartWindow.',
-    { childId: host.id, cause: error, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null, stderrTail: error?.stderrTail },
+    {
+      childId: host.id,
+      cause: error,
+      exitCode: exit?.exitCode ?? null,
+      signal: exit?.signal ?? null,
+      stderrTail: error?.stderrTail,
+    },
   );
 }
 
@@ -134,4 +147,3 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
-

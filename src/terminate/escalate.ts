@@ -48,7 +48,8 @@ export async function escalate(target: StopTarget, plan: EscalationPlan): Promis
     () => undefined,
   );
   const leaderGone = (): boolean => exitSeen || !(target.isLeader?.() ?? true);
-  const signal = (name: NodeJS.Signals): boolean => (leaderGone() ? signalGroupRemains(target.pid, name) : signalGroup(target.pid, name));
+  const signal = (name: NodeJS.Signals): boolean =>
+    leaderGone() ? signalGroupRemains(target.pid, name) : signalGroup(target.pid, name);
   try {
     if (plan.first === 'shutdown' && plan.requestShutdown) {
       plan.requestShutdown().catch(() => undefined);

@@ -53,7 +53,8 @@ export function parseRecord(text: string, named: { supervisorPid: number; pid: n
   const { supervisorPid, supervisorStart, bootId, id, pid, start, command } = value as { [key: string]: unknown };
   if (!isPid(supervisorPid, 1) || supervisorPid !== named.supervisorPid) return undefined;
   if (!isPid(pid, 2) || pid !== named.pid) return undefined;
-  if (!isOptional(supervisorStart, DIGITS) || !isOptional(start, DIGITS) || !isOptional(bootId, BOOT_ID)) return undefined;
+  if (!isOptional(supervisorStart, DIGITS) || !isOptional(start, DIGITS) || !isOptional(bootId, BOOT_ID))
+    return undefined;
   if (typeof id !== 'string' || typeof command !== 'string') return undefined;
   return { supervisorPid, supervisorStart, bootId, id, pid, start, command };
 }

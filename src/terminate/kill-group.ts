@@ -90,7 +90,11 @@ function linuxGroupRuns(pgid: number, leaderGone: boolean): boolean {
  * Resolves once no process of the group runs (see groupAlive), or after `timeoutMs`; true
  * if it is gone. Polls from every 10 ms, backing off to every 100 ms.
  */
-export async function groupGone(pid: number, timeoutMs: number, options: { leaderGone?: boolean } = {}): Promise<boolean> {
+export async function groupGone(
+  pid: number,
+  timeoutMs: number,
+  options: { leaderGone?: boolean } = {},
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let pause = 10;
   while (groupAlive(pid, options)) {

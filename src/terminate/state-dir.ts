@@ -1,7 +1,14 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { escalate } from './escalate.js';
-import { MAX_RECORD_BYTES, formatRecord, parseRecord, parseRecordName, recordName, type ChildRecord } from './journal-record.js';
+import {
+  MAX_RECORD_BYTES,
+  formatRecord,
+  parseRecord,
+  parseRecordName,
+  recordName,
+  type ChildRecord,
+} from './journal-record.js';
 import { groupAlive } from './kill-group.js';
 import { openStateDir } from './open-state-dir.js';
 import { currentBootId, processStartTime, readProcStat } from './process-start.js';
@@ -57,8 +64,16 @@ export class StateDir {
         const { pid, start } = record;
         const isLeader = (): boolean => leadsOwnGroup(pid, start);
         // Not our child: no exit event will come, so the escalation ends on the group's death.
-        const result = await escalate({ pid, exited: untilGone(pid, isLeader), isLeader }, { first: 'signal', graceMs, stopSignal: 'SIGTERM' });
-        reaped.push({ id: record.id, pid, command: record.command, termination: result.termination === 'clean' ? 'escalated' : result.termination });
+        const result = await escalate(
+          { pid, exited: untilGone(pid, isLeader), isLeader },
+          { first: 'signal', graceMs, stopSignal: 'SIGTERM' },
+        );
+        reaped.push({
+          id: record.id,
+          pid,
+          command: record.command,
+          termination: result.termination === 'clean' ? 'escalated' : result.termination,
+        });
       }
       // Stale (its child is gone, or of another boot), unreadable or forged: forgotten.
       rmSync(file, { force: true });
@@ -68,7 +83,15 @@ export class StateDir {
 
   /** Writes down a child process this supervisor started. */
   record(id: string, pid: number, command: string): void {
-    const record: ChildRecord = { supervisorPid: this.#self.pid, supervisorStart: this.#self.start, bootId: this.#boot, id, pid, start: processStartTime(pid), command };
+    const record: ChildRecord = {
+      supervisorPid: this.#self.pid,
+      supervisorStart: this.#self.start,
+      bootId: this.#boot,
+      id,
+      pid,
+      start: processStartTime(pid),
+      command,
+    };
     writeFileAtomic(this.#file(pid), formatRecord(record));
   }
 
@@ -92,7 +115,12 @@ export class StateDir {
   }
 
   #childLives(record: ChildRecord): record is ChildRecord & { start: string } {
-    return this.#ofThisBoot(record) && record.start !== undefined && record.pid !== this.#self.pid && leadsOwnGroup(record.pid, record.start);
+    return (
+      this.#ofThisBoot(record) &&
+      record.start !== undefined &&
+      record.pid !== this.#self.pid &&
+      leadsOwnGroup(record.pid, record.start)
+    );
   }
 }
 

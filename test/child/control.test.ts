@@ -24,14 +24,30 @@ t.test('a child with allowControl spawns and stops a sibling, supervised like an
   t.equal(sibling.state.kind, 'stopped');
   t.notOk(pidAlive(pid));
 
-  const failing = await coordinator.sendRequest<Answer>('start-sibling', { id: 'broken', command: '/nonexistent/tool' });
-  t.match(failing, { ok: false, code: -32002, data: { code: 'SPAWN_FAILED' }, message: /could not spawn "\/nonexistent\/tool"/ });
-  const invalid = await coordinator.sendRequest<Answer>('start-sibling', { id: 'bad', command: 'x', restart: 'sometimes' });
+  const failing = await coordinator.sendRequest<Answer>('start-sibling', {
+    id: 'broken',
+    command: '/nonexistent/tool',
+  });
+  t.match(failing, {
+    ok: false,
+    code: -32002,
+    data: { code: 'SPAWN_FAILED' },
+    message: /could not spawn "\/nonexistent\/tool"/,
+  });
+  const invalid = await coordinator.sendRequest<Answer>('start-sibling', {
+    id: 'bad',
+    command: 'x',
+    restart: 'sometimes',
+  });
   t.match(invalid, { ok: false, code: -32602, message: /restart of child "bad" must be one of/ });
   const unknown = await coordinator.sendRequest<Answer>('stop-sibling', { id: 'nobody' });
   t.match(unknown, { ok: false, code: -32602, message: /existing child/ });
 
-  await coordinator.sendRequest<Answer>('start-sibling', { id: 'late', command: process.execPath, args: [fixture('ready-and-echo.cjs')] });
+  await coordinator.sendRequest<Answer>('start-sibling', {
+    id: 'late',
+    command: process.execPath,
+    args: [fixture('ready-and-echo.cjs')],
+  });
   const late = sup.get('late')!;
   const latePid = late.pid!;
   await sup.shutdown();
@@ -43,8 +59,16 @@ t.test('without allowControl the same requests are refused and nothing is spawne
   const sup = await startSupervisor(t);
   const coordinator = await sup.spawn(nodeSpec('coordinator', 'controls-siblings.cjs'));
   const victim = await sup.spawn(nodeSpec('victim', 'ready-and-echo.cjs'));
-  const spawn = await coordinator.sendRequest<Answer>('start-sibling', { id: 'sneaky', command: process.execPath, args: [fixture('ready-and-echo.cjs')] });
-  t.match(spawn, { ok: false, code: -32001, message: /procwire\/spawn is refused: child "coordinator" does not have allowControl: true/ });
+  const spawn = await coordinator.sendRequest<Answer>('start-sibling', {
+    id: 'sneaky',
+    command: process.execPath,
+    args: [fixture('ready-and-echo.cjs')],
+  });
+  t.match(spawn, {
+    ok: false,
+    code: -32001,
+    message: /procwire\/spawn is refused: child "coordinator" does not have allowControl: true/,
+  });
   const stop = await coordinator.sendRequest<Answer>('stop-sibling', { id: 'victim' });
   t.match(stop, { ok: false, code: -32001 });
   t.same([...sup.children.keys()], ['coordinator', 'victim'], 'nothing was spawned');

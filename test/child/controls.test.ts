@@ -16,7 +16,9 @@ t.test('controls run one at a time in call order, each settling when it has take
   });
   const start = child.start().then(() => settled.push(`start:${child.state.kind}`));
   const restart = child.restart().then(() => settled.push(`restart:${child.state.kind}`));
-  const gotSignal = nextEvent(child, 'log', 'the child to log that it got SIGUSR2', { filter: (entry: { message: string }) => entry.message === 'got SIGUSR2' });
+  const gotSignal = nextEvent(child, 'log', 'the child to log that it got SIGUSR2', {
+    filter: (entry: { message: string }) => entry.message === 'got SIGUSR2',
+  });
   const signal = child.signal('SIGUSR2').then(() => settled.push('signal'));
   await Promise.all([stop, start, restart, signal]);
   t.same(settled, ['stop:stopped', 'start:running', 'restart:running', 'signal']);
@@ -32,41 +34,51 @@ t.test('signal to a child with no process rejects with NOT_RUNNING', async (t) =
   const sup = await startSupervisor(t);
   const child = await sup.spawn(nodeSpec('svc', 'ready-and-echo.cjs'));
   await child.stop();
-  await t.rejects(child.signal('SIGHUP'), { code: 'NOT_RUNNING', message: /child "svc" has no running process to send SIGHUP to \(state: stopped\)/ });
+  await t.rejects(child.signal('SIGHUP'), {
+    code: 'NOT_RUNNING',
+    message: /child "svc" has no running process to send SIGHUP to \(state: stopped\)/,
+  });
 });
 
-t.test('a restarted child keeps its id, gets a fresh pid and token, and its old ports and diagnostics are cleared with events', async (t) => {
-  const sup = await startSupervisor(t);
-  const web = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
-  const tsc = await sup.spawn(nodeSpec('tsc', 'publishes-diagnostics.cjs'));
-  const tokenOf = (pid: number): string | undefined =>
-    process.platform === 'linux'
-      ? readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('PROCWIRE_TOKEN='))
-      : undefined;
-  const before = { pid: web.pid!, token: tokenOf(web.pid!), port: web.ports.get('http')! };
-  const removed: PortInfo[] = [];
-  const added: PortInfo[] = [];
-  web.on('port-removed', (port) => removed.push(port));
-  web.on('port', (port) => added.push(port));
-  await web.restart();
-  t.equal(web.id, 'web');
-  t.not(web.pid, before.pid);
-  if (process.platform === 'linux') t.not(tokenOf(web.pid!), before.token, 'a fresh token');
-  t.same(removed, [before.port], 'the dead run’s port was removed with an event');
-  t.equal(added.length, 1, 'the new run reported its own port');
-  t.same(web.ports.get('http'), added[0]);
+t.test(
+  'a restarted child keeps its id, gets a fresh pid and token, and its old ports and diagnostics are cleared with events',
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const web = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+    const tsc = await sup.spawn(nodeSpec('tsc', 'publishes-diagnostics.cjs'));
+    const tokenOf = (pid: number): string | undefined =>
+      process.platform === 'linux'
+        ? readFileSync(`/proc/${pid}/environ`, 'utf8')
+            .split('\0')
+            .find((e) => e.startsWith('PROCWIRE_TOKEN='))
+        : undefined;
+    const before = { pid: web.pid!, token: tokenOf(web.pid!), port: web.ports.get('http')! };
+    const removed: PortInfo[] = [];
+    const added: PortInfo[] = [];
+    web.on('port-removed', (port) => removed.push(port));
+    web.on('port', (port) => added.push(port));
+    await web.restart();
+    t.equal(web.id, 'web');
+    t.not(web.pid, before.pid);
+    if (process.platform === 'linux') t.not(tokenOf(web.pid!), before.token, 'a fresh token');
+    t.same(removed, [before.port], 'the dead run’s port was removed with an event');
+    t.equal(added.length, 1, 'the new run reported its own port');
+    t.same(web.ports.get('http'), added[0]);
 
-  const cleared: string[] = [];
-  tsc.on('diagnostics', (file, list) => list.length === 0 && cleared.push(file));
-  await tsc.restart();
-  t.same(cleared.sort(), ['/src/tsc/a.ts', '/src/tsc/b.ts'], 'old diagnostics cleared with an event per file');
-  t.equal(tsc.diagnostics.size, 2, 'the new run published its own');
-});
+    const cleared: string[] = [];
+    tsc.on('diagnostics', (file, list) => list.length === 0 && cleared.push(file));
+    await tsc.restart();
+    t.same(cleared.sort(), ['/src/tsc/a.ts', '/src/tsc/b.ts'], 'old diagnostics cleared with an event per file');
+    t.equal(tsc.diagnostics.size, 2, 'the new run published its own');
+  },
+);
 
 t.test('a stop during backoff cancels the pending restart', async (t) => {
   const sup = await startSupervisor(t);
   const lives = recordLives(sup);
-  const child = await sup.spawn(nodeSpec('flaky', 'exits-after-ready.cjs', { args: ['1'], backoff: { initial: '30s', max: '30s' } }));
+  const child = await sup.spawn(
+    nodeSpec('flaky', 'exits-after-ready.cjs', { args: ['1'], backoff: { initial: '30s', max: '30s' } }),
+  );
   const life = lives.get('flaky')!;
   await life.reaches('backoff');
   const started = Date.now();
@@ -75,13 +87,18 @@ t.test('a stop during backoff cancels the pending restart', async (t) => {
   t.same(result, { exitCode: 1, signal: null, termination: 'clean' }, 'the result of the run that had exited');
   t.equal(child.state.kind, 'stopped');
   t.equal(life.pids.length, 1, 'no restart happened');
-  t.same(life.states.slice(-2).map((s) => s.kind), ['stopping', 'stopped']);
+  t.same(
+    life.states.slice(-2).map((s) => s.kind),
+    ['stopping', 'stopped'],
+  );
 });
 
 t.test('a failed child can be started again, with a fresh restart budget', async (t) => {
   const sup = await startSupervisor(t);
   const lives = recordLives(sup);
-  const child = await sup.spawn(nodeSpec('flaky', 'exits-after-ready.cjs', { args: ['1'], maxRestarts: 1, backoff: { initial: 10, jitter: 0 } }));
+  const child = await sup.spawn(
+    nodeSpec('flaky', 'exits-after-ready.cjs', { args: ['1'], maxRestarts: 1, backoff: { initial: 10, jitter: 0 } }),
+  );
   const life = lives.get('flaky')!;
   await life.reaches('failed');
   t.equal(life.pids.length, 2);
@@ -95,7 +112,11 @@ t.test('a failed child can be started again, with a fresh restart budget', async
 t.test('every transition fires state with the previous state and a reason', async (t) => {
   const sup = await startSupervisor(t);
   const transitions: [string, string, string][] = [];
-  sup.once('child', (child) => child.on('state', (next: ChildState, previous: ChildState) => transitions.push([previous.kind, next.kind, next.reason])));
+  sup.once('child', (child) =>
+    child.on('state', (next: ChildState, previous: ChildState) =>
+      transitions.push([previous.kind, next.kind, next.reason]),
+    ),
+  );
   const child = await sup.spawn(nodeSpec('svc', 'ready-and-echo.cjs'));
   await child.stop();
   t.same(transitions, [
@@ -140,7 +161,14 @@ t.test('heartbeats: a hung child is stopped and restarted; a healthy one is left
   const sup = await startSupervisor(t);
   const lives = recordLives(sup);
   const healthy = await sup.spawn(nodeSpec('healthy', 'ready-and-echo.cjs', { heartbeat: 150 }));
-  const hung = await sup.spawn(nodeSpec('hung', 'hangs-after-ready.cjs', { heartbeat: 150, maxRestarts: 1, stopTimeout: 200, backoff: { initial: 10 } }));
+  const hung = await sup.spawn(
+    nodeSpec('hung', 'hangs-after-ready.cjs', {
+      heartbeat: 150,
+      maxRestarts: 1,
+      stopTimeout: 200,
+      backoff: { initial: 10 },
+    }),
+  );
   const life = lives.get('hung')!;
   await life.reaches('failed');
   t.equal(life.pids.length, 2, 'restarted once, then gave up');

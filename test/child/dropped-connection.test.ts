@@ -17,7 +17,12 @@ async function dropAndWatch(t: Test, restart: 'never' | 'on-failure') {
   const sup = await startSupervisor(t);
   const lives = recordLives(sup);
   const child = await sup.spawn(
-    nodeSpec('keeps-running', 'drops-connection-keeps-running.cjs', { stopTimeout: STOP_TIMEOUT, restart, backoff: { initial: 10 }, env: { MARKER_FILE: marker } }),
+    nodeSpec('keeps-running', 'drops-connection-keeps-running.cjs', {
+      stopTimeout: STOP_TIMEOUT,
+      restart,
+      backoff: { initial: 10 },
+      env: { MARKER_FILE: marker },
+    }),
   );
   const pid = child.pid!;
   t.teardown(() => void (pidAlive(pid) && process.kill(pid, 'SIGKILL')));
@@ -28,26 +33,42 @@ async function dropAndWatch(t: Test, restart: 'never' | 'on-failure') {
   t.ok(pidAlive(pid), 'the process keeps running without its connection');
   const [exit] = await exited;
   const exitAt = Date.now();
-  const signals = readFileSync(marker, 'utf8').trim().split('\n').map((line) => line.split(' '));
+  const signals = readFileSync(marker, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
   return { child, pid, exit, droppedAt, exitAt, signals, life: lives.get('keeps-running')! };
 }
 
 function expectEscalation(t: Test, seen: Awaited<ReturnType<typeof dropAndWatch>>): void {
   t.same(seen.exit, { exitCode: null, signal: 'SIGKILL' }, 'SIGKILL ended it');
-  t.same(seen.signals.map(([name]) => name), ['SIGTERM'], 'before that it got the stop signal, once');
+  t.same(
+    seen.signals.map(([name]) => name),
+    ['SIGTERM'],
+    'before that it got the stop signal, once',
+  );
   const termAt = Number(seen.signals[0]?.[1]);
-  t.ok(termAt - seen.droppedAt >= STOP_TIMEOUT - SLACK, `the stop signal came a stopTimeout after the drop (${termAt - seen.droppedAt} ms)`);
-  t.ok(seen.exitAt - termAt >= STOP_TIMEOUT - SLACK, `SIGKILL came a stopTimeout after the stop signal (${seen.exitAt - termAt} ms)`);
+  t.ok(
+    termAt - seen.droppedAt >= STOP_TIMEOUT - SLACK,
+    `the stop signal came a stopTimeout after the drop (${termAt - seen.droppedAt} ms)`,
+  );
+  t.ok(
+    seen.exitAt - termAt >= STOP_TIMEOUT - SLACK,
+    `SIGKILL came a stopTimeout after the stop signal (${seen.exitAt - termAt} ms)`,
+  );
 }
 
-t.test("a running child that drops its connection but keeps running gets the stop signal, then SIGKILL, and ends exited under restart: 'never'", async (t) => {
-  const seen = await dropAndWatch(t, 'never');
-  expectEscalation(t, seen);
-  await seen.life.reaches('exited');
-  t.match(seen.child.state, { kind: 'exited', signal: 'SIGKILL' });
-  t.same(seen.life.restarts, [], 'not restarted');
-  t.same(seen.life.pids, [seen.pid]);
-});
+t.test(
+  "a running child that drops its connection but keeps running gets the stop signal, then SIGKILL, and ends exited under restart: 'never'",
+  async (t) => {
+    const seen = await dropAndWatch(t, 'never');
+    expectEscalation(t, seen);
+    await seen.life.reaches('exited');
+    t.match(seen.child.state, { kind: 'exited', signal: 'SIGKILL' });
+    t.same(seen.life.restarts, [], 'not restarted');
+    t.same(seen.life.pids, [seen.pid]);
+  },
+);
 
 t.test("…and under restart: 'on-failure' its policy restarts it", async (t) => {
   const seen = await dropAndWatch(t, 'on-failure');
@@ -55,7 +76,11 @@ t.test("…and under restart: 'on-failure' its policy restarts it", async (t) =>
   const readyAgain = nextEvent(seen.child, 'ready', 'the restarted child to be ready');
   expectEscalation(t, seen);
   await readyAgain;
-  t.match(seen.life.restarts, [{ restarts: 1, reason: /killed by SIGKILL/ }], 'a death by SIGKILL is a failure: one restart');
+  t.match(
+    seen.life.restarts,
+    [{ restarts: 1, reason: /killed by SIGKILL/ }],
+    'a death by SIGKILL is a failure: one restart',
+  );
   t.equal(seen.life.pids.length, 2, 'a new process');
   t.not(seen.child.pid, seen.pid);
   t.ok(seen.child.connected, 'connected again');

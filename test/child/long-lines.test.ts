@@ -15,7 +15,11 @@ function payload(): string {
 }
 
 /** Collects a child's stdout pieces; `reaches(n)` resolves once n characters have arrived. */
-function collectStdout(child: Child): { pieces: string[]; received(): number; reaches(chars: number, what: string): Promise<void> } {
+function collectStdout(child: Child): {
+  pieces: string[];
+  received(): number;
+  reaches(chars: number, what: string): Promise<void>;
+} {
   const pieces: string[] = [];
   let received = 0;
   const waiters: { chars: number; resolve(): void }[] = [];
@@ -30,47 +34,63 @@ function collectStdout(child: Child): { pieces: string[]; received(): number; re
   return {
     pieces,
     received: () => received,
-    reaches: (chars, what) => within(received >= chars ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ chars, resolve })), what),
+    reaches: (chars, what) =>
+      within(
+        received >= chars ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ chars, resolve })),
+        what,
+      ),
   };
 }
 
-t.test('a child printing 1 MB with no newline reaches the parent in pieces of at most 64 Ki characters, while it still runs', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'procwire-long-line-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const text = payload();
-  const file = join(dir, 'payload.txt');
-  writeFileSync(file, text);
+t.test(
+  'a child printing 1 MB with no newline reaches the parent in pieces of at most 64 Ki characters, while it still runs',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'procwire-long-line-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const text = payload();
+    const file = join(dir, 'payload.txt');
+    writeFileSync(file, text);
 
-  const sup = await startSupervisor(t);
-  let output!: ReturnType<typeof collectStdout>;
-  let printed!: Promise<unknown[]>;
-  sup.once('child', (child) => {
-    output = collectStdout(child);
-    printed = nextEvent(child, 'stderr', 'the child to say it printed the whole file', { filter: (line) => line === 'printed' });
-  });
-  const child = await sup.spawn({
-    id: 'no-newline',
-    command: process.execPath,
-    args: [fixture('prints-without-newline.cjs'), file],
-    connect: 'none',
-    stopTimeout: 500,
-  });
-  await printed;
-  // The child keeps stdout open, so every whole piece must arrive now: a reader that waited
-  // for a newline or for the end of the stream would be holding the whole megabyte.
-  const whole = Math.floor(text.length / MAX_PIECE) * MAX_PIECE;
-  await output.reaches(whole, `the first ${whole} characters while the child still runs`);
-  t.equal(child.state.kind, 'running', 'the child has not exited: the pieces came while its stdout was open');
-  t.equal(output.received(), whole, `${whole / MAX_PIECE} whole pieces arrived; the other ${text.length - whole} characters wait for more`);
-  t.same(
-    output.pieces.map((piece) => piece.length),
-    Array(whole / MAX_PIECE).fill(MAX_PIECE),
-    'each piece is exactly 64 Ki characters',
-  );
+    const sup = await startSupervisor(t);
+    let output!: ReturnType<typeof collectStdout>;
+    let printed!: Promise<unknown[]>;
+    sup.once('child', (child) => {
+      output = collectStdout(child);
+      printed = nextEvent(child, 'stderr', 'the child to say it printed the whole file', {
+        filter: (line) => line === 'printed',
+      });
+    });
+    const child = await sup.spawn({
+      id: 'no-newline',
+      command: process.execPath,
+      args: [fixture('prints-without-newline.cjs'), file],
+      connect: 'none',
+      stopTimeout: 500,
+    });
+    await printed;
+    // The child keeps stdout open, so every whole piece must arrive now: a reader that waited
+    // for a newline or for the end of the stream would be holding the whole megabyte.
+    const whole = Math.floor(text.length / MAX_PIECE) * MAX_PIECE;
+    await output.reaches(whole, `the first ${whole} characters while the child still runs`);
+    t.equal(child.state.kind, 'running', 'the child has not exited: the pieces came while its stdout was open');
+    t.equal(
+      output.received(),
+      whole,
+      `${whole / MAX_PIECE} whole pieces arrived; the other ${text.length - whole} characters wait for more`,
+    );
+    t.same(
+      output.pieces.map((piece) => piece.length),
+      Array(whole / MAX_PIECE).fill(MAX_PIECE),
+      'each piece is exactly 64 Ki characters',
+    );
 
-  await child.stop();
-  await output.reaches(text.length, 'the last piece once the stream ended');
-  t.equal(output.pieces.length, Math.ceil(text.length / MAX_PIECE), 'one more, shorter piece at the end');
-  t.ok(output.pieces.every((piece) => piece.length <= MAX_PIECE), 'no piece is longer than 64 Ki characters');
-  t.ok(output.pieces.join('') === text, 'the pieces put together are exactly what the child printed');
-});
+    await child.stop();
+    await output.reaches(text.length, 'the last piece once the stream ended');
+    t.equal(output.pieces.length, Math.ceil(text.length / MAX_PIECE), 'one more, shorter piece at the end');
+    t.ok(
+      output.pieces.every((piece) => piece.length <= MAX_PIECE),
+      'no piece is longer than 64 Ki characters',
+    );
+    t.ok(output.pieces.join('') === text, 'the pieces put together are exactly what the child printed');
+  },
+);

@@ -2,7 +2,7 @@ import t from 'tap';
 import { once } from 'node:events';
 import { nodeSpec, pidAlive, recordOutput, startSupervisor, within } from '../helpers/index.js';
 
-t.test("stdout and stderr become line events, and procwire/log becomes log events", async (t) => {
+t.test('stdout and stderr become line events, and procwire/log becomes log events', async (t) => {
   const sup = await startSupervisor(t);
   const { stdout, stderr, logs } = recordOutput(sup);
   const child = await sup.spawn(nodeSpec('chatty', 'logs-and-prints.cjs'));
@@ -44,7 +44,11 @@ t.test("a connected child's stop is clean: it runs its shutdown handlers and exi
   t.same(result, { exitCode: 0, signal: null, termination: 'clean' });
   t.equal(child.state.kind, 'stopped');
   await t.rejects(fetch(`http://127.0.0.1:${port}/`), 'the shutdown handler closed the server');
-  t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' }, 'stopping a stopped child returns the last exit');
+  t.same(
+    await child.stop(),
+    { exitCode: 0, signal: null, termination: 'clean' },
+    'stopping a stopped child returns the last exit',
+  );
 });
 
 t.test("stdio 'ignore' and 'inherit' start too, without line events", async (t) => {
@@ -62,7 +66,12 @@ t.test("stdio 'ignore' and 'inherit' start too, without line events", async (t) 
     const exit = within(once(child, 'exit'), `${child.id} to exit`);
     await child.stop();
     await exit;
-    const expected = stdio === 'pipe' ? ['stdout: # prints-then-ready: on stdout', 'stderr: # prints-then-ready: on stderr'] : [];
-    t.same(lines.sort(), expected.sort(), `stdio '${stdio}': ${stdio === 'pipe' ? 'both lines arrive as events' : 'no stdout or stderr event'}`);
+    const expected =
+      stdio === 'pipe' ? ['stdout: # prints-then-ready: on stdout', 'stderr: # prints-then-ready: on stderr'] : [];
+    t.same(
+      lines.sort(),
+      expected.sort(),
+      `stdio '${stdio}': ${stdio === 'pipe' ? 'both lines arrive as events' : 'no stdout or stderr event'}`,
+    );
   }
 });

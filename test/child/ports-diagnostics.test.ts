@@ -36,7 +36,13 @@ t.test('two children at once keep their own ports and diagnostics', async (t) =>
     t.same([...tsc.diagnostics.keys()].sort(), [`/src/${tsc.id}/a.ts`, `/src/${tsc.id}/b.ts`]);
     const a = tsc.diagnostics.get(`/src/${tsc.id}/a.ts`) as Diagnostic[];
     t.equal(a.length, 2);
-    t.match(a[0], { severity: 1, code: 'TS2322', source: 'tsc', message: `${tsc.id}: type error`, range: { start: { line: 2, character: 4 } } });
+    t.match(a[0], {
+      severity: 1,
+      code: 'TS2322',
+      source: 'tsc',
+      message: `${tsc.id}: type error`,
+      range: { start: { line: 2, character: 4 } },
+    });
     t.equal(a[1]?.severity, 2);
   }
   t.same(seen.get('tsc-1')?.files, ['/src/tsc-1/a.ts', '/src/tsc-1/b.ts'], 'one event per published file, in order');
@@ -57,7 +63,10 @@ t.test('waitForPort waits for a later report, and fails clearly', async (t) => {
   await spawning;
   t.equal((await early).port, child!.ports.get('http')?.port, 'a wait begun before the report resolves with it');
 
-  await t.rejects(child!.waitForPort('admin', { timeout: 100 }), { code: 'TIMEOUT', message: /did not report port "admin" within 100 ms/ });
+  await t.rejects(child!.waitForPort('admin', { timeout: 100 }), {
+    code: 'TIMEOUT',
+    message: /did not report port "admin" within 100 ms/,
+  });
   const controller = new AbortController();
   const aborted = child!.waitForPort('admin', { signal: controller.signal });
   controller.abort();
@@ -65,29 +74,49 @@ t.test('waitForPort waits for a later report, and fails clearly', async (t) => {
   const ended = child!.waitForPort('admin');
   await child!.stop();
   await t.rejects(ended, { code: 'STOPPED', message: /ended before it reported port "admin"/ });
-  await t.rejects(child!.waitForPort('admin'), { code: 'STOPPED', message: /is stopped and never reported port "admin"/ }, 'a wait on a stopped child fails at once');
+  await t.rejects(
+    child!.waitForPort('admin'),
+    { code: 'STOPPED', message: /is stopped and never reported port "admin"/ },
+    'a wait on a stopped child fails at once',
+  );
 });
 
-t.test('a burst that outruns the socket reaches the parent whole, in order, before the answer sent after it', async (t) => {
-  const sup = await startSupervisor(t);
-  const child = await sup.spawn(nodeSpec('burst', 'publishes-diagnostics-burst.cjs'));
-  const order: string[] = [];
-  child.on('diagnostics', (file) => order.push(file));
-  // ~300 B a diagnostic: 200 files of 100 is ~6 MB, far past what the socket holds at once.
-  t.equal(await child.sendRequest('burst', { files: 200, perFile: 100 }), 200);
-  t.same(order, Array.from({ length: 200 }, (_, n) => `/src/f${n}.ts`), 'every file once, in publish order, before the answer');
-  for (const [file, list] of child.diagnostics) {
-    t.equal(list.length, 100, `${file} is complete`);
-    if (list.length !== 100) break;
-  }
-  t.equal(list(child, '/src/f199.ts')[99]?.message.startsWith('/src/f199.ts:99 '), true, 'the last diagnostic of the last file is intact');
+t.test(
+  'a burst that outruns the socket reaches the parent whole, in order, before the answer sent after it',
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const child = await sup.spawn(nodeSpec('burst', 'publishes-diagnostics-burst.cjs'));
+    const order: string[] = [];
+    child.on('diagnostics', (file) => order.push(file));
+    // ~300 B a diagnostic: 200 files of 100 is ~6 MB, far past what the socket holds at once.
+    t.equal(await child.sendRequest('burst', { files: 200, perFile: 100 }), 200);
+    t.same(
+      order,
+      Array.from({ length: 200 }, (_, n) => `/src/f${n}.ts`),
+      'every file once, in publish order, before the answer',
+    );
+    for (const [file, list] of child.diagnostics) {
+      t.equal(list.length, 100, `${file} is complete`);
+      if (list.length !== 100) break;
+    }
+    t.equal(
+      list(child, '/src/f199.ts')[99]?.message.startsWith('/src/f199.ts:99 '),
+      true,
+      'the last diagnostic of the last file is intact',
+    );
 
-  // Published from a shutdown handler, right before the SDK ends the socket and exits.
-  const last = nextEvent<[string, readonly Diagnostic[]]>(child, 'diagnostics', 'the diagnostics published at shutdown', { filter: (file) => file === '/src/last.ts' }).then(([, l]) => l.length);
-  const stopped = await child.stop();
-  t.equal(stopped.termination, 'clean');
-  t.equal(await last, 500, 'what the child wrote before it ended the socket was flushed first');
-});
+    // Published from a shutdown handler, right before the SDK ends the socket and exits.
+    const last = nextEvent<[string, readonly Diagnostic[]]>(
+      child,
+      'diagnostics',
+      'the diagnostics published at shutdown',
+      { filter: (file) => file === '/src/last.ts' },
+    ).then(([, l]) => l.length);
+    const stopped = await child.stop();
+    t.equal(stopped.termination, 'clean');
+    t.equal(await last, 500, 'what the child wrote before it ended the socket was flushed first');
+  },
+);
 
 t.test("a child's last messages, written just before it exits, are all handled", async (t) => {
   const sup = await startSupervisor(t);

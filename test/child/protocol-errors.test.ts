@@ -23,7 +23,10 @@ t.test('an oversize frame closes only that child’s connection, with MESSAGE_TO
   t.equal(errors.length, 1);
   t.equal(errors[0]?.code, 'MESSAGE_TOO_LARGE');
   t.equal(errors[0]?.childId, 'big');
-  t.match(errors[0]?.message, /child "big": frame of 999999999 bytes exceeds maxMessageSize \(65536 bytes\).*connection was closed/);
+  t.match(
+    errors[0]?.message,
+    /child "big": frame of 999999999 bytes exceeds maxMessageSize \(65536 bytes\).*connection was closed/,
+  );
   t.equal(big.state.kind, 'exited');
   t.same(await honest.sendRequest('echo', { alive: true }), { alive: true }, 'the other child is unaffected');
   const large = { blob: 'x'.repeat(60 * 1024) };

@@ -7,7 +7,9 @@ t.test('application requests and notifications flow both ways', async (t) => {
   const sup = await startSupervisor(t);
   const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
 
-  t.same(await child.sendRequest('echo', { nested: { list: [1, 'two', null] } }), { nested: { list: [1, 'two', null] } });
+  t.same(await child.sendRequest('echo', { nested: { list: [1, 'two', null] } }), {
+    nested: { list: [1, 'two', null] },
+  });
   t.same(await child.sendRequest('echo', [1, 2, 3]), [1, 2, 3], 'array params arrive as the same array');
   t.same(await child.sendRequest('echo', ['only']), ['only'], 'a one-element array is not wrapped again');
   t.same(await child.sendRequest('pid'), { pid: child.pid }, 'no params');
@@ -17,11 +19,21 @@ t.test('application requests and notifications flow both ways', async (t) => {
     asked.push(params);
     return { confirmed: true };
   });
-  t.same(await child.sendRequest('call-parent', { method: 'ui/confirm', params: { question: 'overwrite?' } }), { confirmed: true });
+  t.same(await child.sendRequest('call-parent', { method: 'ui/confirm', params: { question: 'overwrite?' } }), {
+    confirmed: true,
+  });
   t.same(asked, [{ question: 'overwrite?' }], 'the parent handler saw the child params');
 
-  await t.rejects(child.sendRequest('call-parent', { method: 'ui/unknown', params: {} }), { message: /no handler for "ui\/unknown"/ }, 'an unserved parent method is MethodNotFound, relayed back');
-  await t.rejects(child.sendRequest('no-such-method', {}), { code: -32601 }, 'an unserved child method is MethodNotFound');
+  await t.rejects(
+    child.sendRequest('call-parent', { method: 'ui/unknown', params: {} }),
+    { message: /no handler for "ui\/unknown"/ },
+    'an unserved parent method is MethodNotFound, relayed back',
+  );
+  await t.rejects(
+    child.sendRequest('no-such-method', {}),
+    { code: -32601 },
+    'an unserved child method is MethodNotFound',
+  );
 
   const pong = new Promise((resolve) => child.onNotification('pong', resolve));
   await child.sendNotification('ping', { n: 7 });
@@ -33,7 +45,10 @@ t.test('reserved and malformed calls are refused before anything is sent', async
   const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
   t.throws(() => child.onRequest('procwire/ready', () => 1), { name: 'TypeError', message: /reserved by procwire/ });
   await t.rejects(child.sendRequest('procwire/shutdown', {}), { name: 'TypeError', message: /reserved/ });
-  await t.rejects(child.sendRequest('echo', 42), { name: 'TypeError', message: /must be an object, an array or undefined/ });
+  await t.rejects(child.sendRequest('echo', 42), {
+    name: 'TypeError',
+    message: /must be an object, an array or undefined/,
+  });
   t.same(await child.sendRequest('echo', { still: 'works' }), { still: 'works' });
 });
 
@@ -56,14 +71,20 @@ t.test('sendRequest honours timeout and signal, and the child sees the cancellat
 
   const controller = new AbortController();
   const cancelled = handlerAborted("caller's signal");
-  const started = nextEvent(reports, 'started', 'the child to start handling the request', { filter: (p) => (p as { by?: string }).by === 'signal' });
+  const started = nextEvent(reports, 'started', 'the child to start handling the request', {
+    filter: (p) => (p as { by?: string }).by === 'signal',
+  });
   const pending = child.sendRequest('never-answers', { by: 'signal' }, { signal: controller.signal });
   // Abort once the child runs the handler: an abort before the request is sent sends nothing.
   await started;
   controller.abort(new Error('user cancelled'));
   await t.rejects(pending, { code: 'ABORTED' });
   t.same(await cancelled, [{ by: 'signal' }], "the caller's abort aborted the child handler's signal");
-  await t.rejects(child.sendRequest('echo', {}, { signal: controller.signal }), { code: 'ABORTED' }, 'an aborted signal refuses at once');
+  await t.rejects(
+    child.sendRequest('echo', {}, { signal: controller.signal }),
+    { code: 'ABORTED' },
+    'an aborted signal refuses at once',
+  );
   await t.rejects(child.sendRequest('echo', {}, { timeout: 'soon' }), { name: 'TypeError' });
   t.same(await child.sendRequest('echo', { after: 'cancel' }), { after: 'cancel' }, 'the connection is still usable');
 });
@@ -78,7 +99,10 @@ t.test('pending requests reject at once when the connection closes', async (t) =
   t.ok(isProcwireError(error, 'CONNECTION_CLOSED'), `rejected with CONNECTION_CLOSED: ${String(error)}`);
   t.same(await exited, [{ exitCode: 7, signal: null }]);
   t.equal(child.state.kind, 'exited');
-  await t.rejects(child.sendRequest('echo', {}), { code: 'NOT_CONNECTED', message: /child "worker" is not connected \(state: exited\)/ });
+  await t.rejects(child.sendRequest('echo', {}), {
+    code: 'NOT_CONNECTED',
+    message: /child "worker" is not connected \(state: exited\)/,
+  });
 });
 
 t.test('many requests in flight at once raise no listener-leak warning on either side', async (t) => {
@@ -91,9 +115,18 @@ t.test('many requests in flight at once raise no listener-leak warning on either
   const child = await sup.spawn(nodeSpec('busy', 'ready-and-echo.cjs'));
   // Each request has a timeout (a listener on the connection's close signal here) and its
   // handler reads its signal (one there); 50 is far past the default limit of 10.
-  const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => child.sendRequest('never-answers', {}, { timeout: 300 })));
-  t.ok(outcomes.every((o) => o.status === 'rejected' && isProcwireError(o.reason, 'TIMEOUT')), 'all 50 timed out');
-  t.same(await child.sendRequest('echo', { still: 'here' }), { still: 'here' }, 'and the child answered after that, so its stderr is read');
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 50 }, () => child.sendRequest('never-answers', {}, { timeout: 300 })),
+  );
+  t.ok(
+    outcomes.every((o) => o.status === 'rejected' && isProcwireError(o.reason, 'TIMEOUT')),
+    'all 50 timed out',
+  );
+  t.same(
+    await child.sendRequest('echo', { still: 'here' }),
+    { still: 'here' },
+    'and the child answered after that, so its stderr is read',
+  );
   t.same(warnings, [], 'no MaxListenersExceededWarning');
 });
 
@@ -104,7 +137,11 @@ t.test('a value JSON cannot carry fails its own call and leaves the connection u
   child.on('protocol-error', (error) => errors.push(error));
   await t.rejects(child.sendRequest('echo', { n: 1n }), /BigInt/, 'params the parent cannot serialise reject the call');
   await t.rejects(child.sendNotification('ping', { n: 1n }), /BigInt/, 'and the notification');
-  await t.rejects(child.sendRequest('unserialisable', {}), /BigInt/, "a child's result it cannot serialise comes back as an error");
+  await t.rejects(
+    child.sendRequest('unserialisable', {}),
+    /BigInt/,
+    "a child's result it cannot serialise comes back as an error",
+  );
   // The same while the socket is backed up, when messages wait to be encoded.
   const big = { pad: 'x'.repeat(100_000) };
   const burst = Array.from({ length: 40 }, () => child.sendRequest('echo', big));

@@ -16,7 +16,10 @@ t.test('child.signal() reaches the whole process group: the child and its grandc
   t.not(grandchild, child.pid, 'two processes');
 
   const heard = (who: string, pid: number) =>
-    nextEvent(child, 'stdout', `the ${who} (pid ${pid}) to report SIGUSR2`, { filter: (line) => line === `${who} ${pid} got SIGUSR2`, ms: 5000 });
+    nextEvent(child, 'stdout', `the ${who} (pid ${pid}) to report SIGUSR2`, {
+      filter: (line) => line === `${who} ${pid} got SIGUSR2`,
+      ms: 5000,
+    });
   const childHeard = heard('child', child.pid!);
   const grandchildHeard = heard('grandchild', grandchild);
   await child.signal('SIGUSR2');

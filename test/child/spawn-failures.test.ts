@@ -86,7 +86,10 @@ t.test('a bad spec throws a TypeError at once that names the field and quotes th
     [{ id: 'a', command: 'x', env: { A: 1 } }, /spec\.env of child "a"\.A must be a string; got 1/],
     [{ id: 'a', command: 'x', readyTimeout: -1 }, /readyTimeout of child "a" must be a non-negative duration.*got -1/],
     [{ id: 'a', command: 'x', stopTimeout: '5 parsecs' }, /stopTimeout.*got "5 parsecs"/],
-    [{ id: 'a', command: 'x', connect: 'maybe' }, /connect of child "a" must be one of 'required', 'none'; got "maybe"/],
+    [
+      { id: 'a', command: 'x', connect: 'maybe' },
+      /connect of child "a" must be one of 'required', 'none'; got "maybe"/,
+    ],
     [{ id: 'a', command: 'x', stdio: 'tty' }, /stdio.*got "tty"/],
     [{ id: 'a', command: 'x', stopSignal: 'SIGSTOP' }, /stopSignal.*got "SIGSTOP"/],
     [{ id: 'a', command: 'x', readyTimout: '1s' }, /unknown option "readyTimout"/],
@@ -101,7 +104,10 @@ t.test('a bad spec throws a TypeError at once that names the field and quotes th
 t.test('a second child with a taken id is refused with INVALID_SPEC', async (t) => {
   const sup = await startSupervisor(t);
   await sup.spawn(nodeSpec('twin', 'ready-and-echo.cjs'));
-  t.throws(() => sup.spawn(nodeSpec('twin', 'ready-and-echo.cjs')), { code: 'INVALID_SPEC', message: /"twin" already exists/ });
+  t.throws(() => sup.spawn(nodeSpec('twin', 'ready-and-echo.cjs')), {
+    code: 'INVALID_SPEC',
+    message: /"twin" already exists/,
+  });
   t.equal(sup.children.size, 1);
 });
 
@@ -109,7 +115,9 @@ t.test('a stop during start cancels it: spawn rejects with STOPPED and the proce
   const sup = await startSupervisor(t);
   const spawning = sup.spawn(nodeSpec('slow', 'never-connects.cjs', { stopTimeout: 300 }));
   const child = sup.get('slow')!;
-  await nextEvent(child, 'state', 'the slow child to be spawned', { filter: (s: { kind: string; pid?: number }) => s.kind === 'starting' && s.pid !== undefined });
+  await nextEvent(child, 'state', 'the slow child to be spawned', {
+    filter: (s: { kind: string; pid?: number }) => s.kind === 'starting' && s.pid !== undefined,
+  });
   const pid = child.pid!;
   const [error, result] = await Promise.all([failure(spawning), child.stop()]);
   t.equal(error.code, 'STOPPED');

@@ -47,7 +47,7 @@ t.test('a freed slot goes to the queue, not to a caller that arrives in the same
   await flush();
   const queued = take(gate);
   first.release?.();
-  t.ok(gate.full, 'the slot is already the waiter\'s');
+  t.ok(gate.full, "the slot is already the waiter's");
   const late = take(gate);
   await flush();
   t.ok(queued.release);
@@ -57,7 +57,7 @@ t.test('a freed slot goes to the queue, not to a caller that arrives in the same
   t.ok(late.release);
 });
 
-t.test('an aborted wait rejects with the signal\'s reason, leaves the queue and holds nothing', async (t) => {
+t.test("an aborted wait rejects with the signal's reason, leaves the queue and holds nothing", async (t) => {
   const gate = new StartGate(1);
   const holder = take(gate);
   await flush();

@@ -30,10 +30,18 @@ function outsideAddress(): string | undefined {
     .find((info) => info !== undefined && info.family === 'IPv4' && !info.internal)?.address;
 }
 
-const reporter = (id: string, host: string, port: number) => ({ id, command: process.execPath, args: [fixture('reports-port-host.cjs'), host, String(port)] });
+const reporter = (id: string, host: string, port: number) => ({
+  id,
+  command: process.execPath,
+  args: [fixture('reports-port-host.cjs'), host, String(port)],
+});
 
 /** Runs the CLI until every child's probe line is printed; returns `address: answer` by child id. */
-async function probeAnswers(t: Test, children: ReturnType<typeof reporter>[], extra: string[] = []): Promise<Map<string, string>> {
+async function probeAnswers(
+  t: Test,
+  children: ReturnType<typeof reporter>[],
+  extra: string[] = [],
+): Promise<Map<string, string>> {
   const run = runCli(t, ['run', writeConfig(t, children), '--exit-after', '60s', ...extra]);
   const answers = new Map<string, string>();
   for (const child of children) {
@@ -63,23 +71,38 @@ t.test('a host with a path, query, user or port in it is not probed, and the lin
 t.test('loopback hosts are probed at `/`, an IPv6 literal in brackets', async (t) => {
   const server = await recordingServer(t);
   const p = server.port;
-  const answers = await probeAnswers(t, [reporter('v4', '127.0.0.1', p), reporter('v6', '::1', p), reporter('named', 'localhost', p)]);
+  const answers = await probeAnswers(t, [
+    reporter('v4', '127.0.0.1', p),
+    reporter('v6', '::1', p),
+    reporter('named', 'localhost', p),
+  ]);
   t.equal(answers.get('v4'), `http://127.0.0.1:${p}: 200 OK`);
   t.equal(answers.get('v6'), `http://[::1]:${p}: 200 OK`);
   t.equal(answers.get('named'), `http://localhost:${p}: 200 OK`);
-  t.same(server.requests.sort(), [`127.0.0.1:${p} /`, `[::1]:${p} /`, `localhost:${p} /`].sort(), 'each loopback host got one GET of `/`, nothing else');
+  t.same(
+    server.requests.sort(),
+    [`127.0.0.1:${p} /`, `[::1]:${p} /`, `localhost:${p} /`].sort(),
+    'each loopback host got one GET of `/`, nothing else',
+  );
 });
 
 const outside = outsideAddress();
 
-t.test('a non-loopback host is not probed, unless --probe-any-host', { skip: !outside && 'this machine has no non-loopback IPv4 address to report' }, async (t) => {
-  const server = await recordingServer(t);
-  const p = server.port;
-  const refused = await probeAnswers(t, [reporter('outside', outside!, p)]);
-  t.equal(refused.get('outside'), `http://${outside}:${p}: not probed: ${outside} is not a loopback address (pass --probe-any-host to probe it)`);
-  t.same(server.requests, [], 'the server got no request');
-  // The same host and server with the flag: the refusal above is the policy, not an unreachable address.
-  const probed = await probeAnswers(t, [reporter('outside', outside!, p)], ['--probe-any-host']);
-  t.equal(probed.get('outside'), `http://${outside}:${p}: 200 OK`);
-  t.same(server.requests, [`${outside}:${p} /`]);
-});
+t.test(
+  'a non-loopback host is not probed, unless --probe-any-host',
+  { skip: !outside && 'this machine has no non-loopback IPv4 address to report' },
+  async (t) => {
+    const server = await recordingServer(t);
+    const p = server.port;
+    const refused = await probeAnswers(t, [reporter('outside', outside!, p)]);
+    t.equal(
+      refused.get('outside'),
+      `http://${outside}:${p}: not probed: ${outside} is not a loopback address (pass --probe-any-host to probe it)`,
+    );
+    t.same(server.requests, [], 'the server got no request');
+    // The same host and server with the flag: the refusal above is the policy, not an unreachable address.
+    const probed = await probeAnswers(t, [reporter('outside', outside!, p)], ['--probe-any-host']);
+    t.equal(probed.get('outside'), `http://${outside}:${p}: 200 OK`);
+    t.same(server.requests, [`${outside}:${p} /`]);
+  },
+);

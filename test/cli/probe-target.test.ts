@@ -22,7 +22,16 @@ t.test('loopback in any spelling is probed at `/`, IPv6 in brackets', async (t) 
 });
 
 t.test('hosts that are not loopback are refused unless anyHost', async (t) => {
-  for (const host of ['192.0.2.2', '10.0.0.1', '169.254.169.254', 'fd00::2', '::ffff:10.0.0.1', 'example.com', 'localhost.example', 'my_service']) {
+  for (const host of [
+    '192.0.2.2',
+    '10.0.0.1',
+    '169.254.169.254',
+    'fd00::2',
+    '::ffff:10.0.0.1',
+    'example.com',
+    'localhost.example',
+    'my_service',
+  ]) {
     t.match(target(host), /^not probed: .* is not a loopback address \(pass --probe-any-host to probe it\)$/, host);
   }
   t.equal(target('169.254.169.254', true), 'http://169.254.169.254:8080/');
@@ -31,9 +40,35 @@ t.test('hosts that are not loopback are refused unless anyHost', async (t) => {
 });
 
 t.test('a host that is not just an address is refused, even with anyHost', async (t) => {
-  for (const host of ['127.0.0.1/admin?x=', '127.0.0.1:9/x', 'evil@127.0.0.1', '127.0.0.1#f', '127.0.0.1?q', '127.0.0.1 ', ' ', '', 'a..b', '-a.b', 'a\x1b[2J', '[127.0.0.1]', '[::1', 'fe80::1%eth0', '[fe80::1%25eth0]', `${'a.'.repeat(127)}a`, 'a\\b']) {
-    t.match(target(host, true), /^not probed: the host ".*" is not an IP address or a host name$/, JSON.stringify(host));
+  for (const host of [
+    '127.0.0.1/admin?x=',
+    '127.0.0.1:9/x',
+    'evil@127.0.0.1',
+    '127.0.0.1#f',
+    '127.0.0.1?q',
+    '127.0.0.1 ',
+    ' ',
+    '',
+    'a..b',
+    '-a.b',
+    'a\x1b[2J',
+    '[127.0.0.1]',
+    '[::1',
+    'fe80::1%eth0',
+    '[fe80::1%25eth0]',
+    `${'a.'.repeat(127)}a`,
+    'a\\b',
+  ]) {
+    t.match(
+      target(host, true),
+      /^not probed: the host ".*" is not an IP address or a host name$/,
+      JSON.stringify(host),
+    );
   }
-  t.equal(target('a\x1b[2J', true), 'not probed: the host "a\\x1b[2J" is not an IP address or a host name', 'the host is quoted escaped');
+  t.equal(
+    target('a\x1b[2J', true),
+    'not probed: the host "a\\x1b[2J" is not an IP address or a host name',
+    'the host is quoted escaped',
+  );
   t.match(target('127.0.0.1', false, 'tcp'), /^not probed: only http and https/);
 });

@@ -86,8 +86,10 @@ export function runCli(t: Test, args: string[], options: { env?: NodeJS.ProcessE
       }
     }
   });
-  const printed = (): string => `its last stdout lines:\n${lines.slice(-30).join('\n')}\nstderr:\n${stderr.slice(-2000)}`;
-  const ended = (pattern: RegExp): Error => new Error(`procwire ended without printing a line matching ${pattern}; ${printed()}`);
+  const printed = (): string =>
+    `its last stdout lines:\n${lines.slice(-30).join('\n')}\nstderr:\n${stderr.slice(-2000)}`;
+  const ended = (pattern: RegExp): Error =>
+    new Error(`procwire ended without printing a line matching ${pattern}; ${printed()}`);
   proc.on('close', () => {
     closed = true;
     for (const waiter of waiters.splice(0)) waiter.reject(ended(waiter.pattern));

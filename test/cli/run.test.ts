@@ -12,25 +12,39 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 const web = (id = 'web') => ({ id, command: process.execPath, args: [fixture('reports-http-port.cjs')] });
 
-t.test('a valid config reaches running, shows the port and its probe, and SIGINT stops everything (exit 0)', async (t) => {
-  const config = writeConfig(t, [web(), { id: 'echo', command: process.execPath, args: [fixture('ready-and-echo.cjs')] }]);
-  const run = runCli(t, ['run', config]);
-  const [, webPid] = await run.waitFor(/^web\s+\| running \(pid (\d+)\): ready$/);
-  const [, echoPid] = await run.waitFor(/^echo\s+\| running \(pid (\d+)\): ready$/);
-  const [, url] = await run.waitFor(/^web\s+\| port http (http:\/\/127\.0\.0\.1:\d+)$/);
-  await run.waitFor(/^web\s+\| probe http http:\/\/127\.0\.0\.1:\d+: 200 OK$/);
-  t.equal(await (await fetch(url!)).text(), 'hello from web', 'the URL shown is the child’s');
-  run.proc.kill('SIGINT');
-  t.same(await exitOf(run.proc), { code: 0, signal: null });
-  t.notOk(pidAlive(Number(webPid)), 'web is gone');
-  t.notOk(pidAlive(Number(echoPid)), 'echo is gone');
-  t.ok(run.lines.includes('procwire | shutting down (SIGINT)'));
-  t.match(run.lines.join('\n'), /summary\n {2}web: running, 0 restarts, 0 errors, 0 warnings, http:\/\/127\.0\.0\.1:\d+\n {2}echo: running/);
-  t.notOk(run.lines.some((line) => line.includes('\x1b')), 'off a TTY the output has no escape codes');
-});
+t.test(
+  'a valid config reaches running, shows the port and its probe, and SIGINT stops everything (exit 0)',
+  async (t) => {
+    const config = writeConfig(t, [
+      web(),
+      { id: 'echo', command: process.execPath, args: [fixture('ready-and-echo.cjs')] },
+    ]);
+    const run = runCli(t, ['run', config]);
+    const [, webPid] = await run.waitFor(/^web\s+\| running \(pid (\d+)\): ready$/);
+    const [, echoPid] = await run.waitFor(/^echo\s+\| running \(pid (\d+)\): ready$/);
+    const [, url] = await run.waitFor(/^web\s+\| port http (http:\/\/127\.0\.0\.1:\d+)$/);
+    await run.waitFor(/^web\s+\| probe http http:\/\/127\.0\.0\.1:\d+: 200 OK$/);
+    t.equal(await (await fetch(url!)).text(), 'hello from web', 'the URL shown is the child’s');
+    run.proc.kill('SIGINT');
+    t.same(await exitOf(run.proc), { code: 0, signal: null });
+    t.notOk(pidAlive(Number(webPid)), 'web is gone');
+    t.notOk(pidAlive(Number(echoPid)), 'echo is gone');
+    t.ok(run.lines.includes('procwire | shutting down (SIGINT)'));
+    t.match(
+      run.lines.join('\n'),
+      /summary\n {2}web: running, 0 restarts, 0 errors, 0 warnings, http:\/\/127\.0\.0\.1:\d+\n {2}echo: running/,
+    );
+    t.notOk(
+      run.lines.some((line) => line.includes('\x1b')),
+      'off a TTY the output has no escape codes',
+    );
+  },
+);
 
 t.test('diagnostics print the way compilers do, unprefixed and 1-based', async (t) => {
-  const config = writeConfig(t, [{ id: 'tsc', command: process.execPath, args: [fixture('publishes-diagnostics.cjs')] }]);
+  const config = writeConfig(t, [
+    { id: 'tsc', command: process.execPath, args: [fixture('publishes-diagnostics.cjs')] },
+  ]);
   const run = runCli(t, ['run', config, '--exit-after', '5s']);
   await run.waitFor(/^tsc\s+\| running/);
   run.proc.kill('SIGTERM');
@@ -44,22 +58,39 @@ t.test('a bad config exits 2, names the file, the child and the field, and start
   const marker = join(tmpdir(), `procwire-cli-marker-${process.pid}`);
   t.teardown(() => rmSync(marker, { force: true }));
   const config = writeConfig(t, [
-    { id: 'first', command: process.execPath, args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'started')`], connect: 'none' },
+    {
+      id: 'first',
+      command: process.execPath,
+      args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'started')`],
+      connect: 'none',
+    },
     { id: 'second', command: process.execPath, readyTimeout: 'soon' },
   ]);
   const run = runCli(t, ['run', config]);
   t.same(await exitOf(run.proc), { code: 2, signal: null });
-  t.match(run.stderr(), new RegExp(`procwire: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: child 2 \\("second"\\): spec\\.readyTimeout of child "second" must be a non-negative duration.*got "soon"`));
+  t.match(
+    run.stderr(),
+    new RegExp(
+      `procwire: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: child 2 \\("second"\\): spec\\.readyTimeout of child "second" must be a non-negative duration.*got "soon"`,
+    ),
+  );
   t.notOk(existsSync(marker), 'the valid first child did not run');
   // The marker alone could miss a start: a child killed at shutdown before Node booted writes nothing.
-  t.same(run.lines.filter((line) => /^first\s+\|/.test(line)), [], 'nothing was reported of the first child: it was never started');
+  t.same(
+    run.lines.filter((line) => /^first\s+\|/.test(line)),
+    [],
+    'nothing was reported of the first child: it was never started',
+  );
 
   for (const [content, message] of [
     ['{ not json', /not valid JSON/],
     ['{"children": 3}', /must be an array of child specs/],
     ['[{"id": "a", "command": "x", "critical": "yes"}]', /child 1 \("a"\): "critical" must be true or false/],
     ['[{"id": "a", "command": "x"}, {"id": "a", "command": "y"}]', /child 2 \("a"\): the id "a" is used twice/],
-    ['[{"id": "a", "command": "x", "restart": "sometimes"}]', /restart of child "a" must be one of 'always', 'on-failure', 'never'; got "sometimes"/],
+    [
+      '[{"id": "a", "command": "x", "restart": "sometimes"}]',
+      /restart of child "a" must be one of 'always', 'on-failure', 'never'; got "sometimes"/,
+    ],
   ] as const) {
     const bad = writeConfig(t, []);
     writeFileSync(bad, content);
@@ -72,26 +103,31 @@ t.test('a bad config exits 2, names the file, the child and the field, and start
   t.match(missing.stderr(), /no such file/);
 });
 
-t.test('a critical child that fails makes the run exit 1 once everything has ended; a non-critical one does not', async (t) => {
-  const crashing = (critical: boolean) => ({
-    id: 'crasher',
-    command: process.execPath,
-    args: [fixture('exits-after-ready.cjs'), '1'],
-    maxRestarts: 1,
-    backoff: { initial: '10ms' },
-    critical,
-  });
-  const critical = runCli(t, ['run', writeConfig(t, [crashing(true)])]);
-  t.same(await exitOf(critical.proc), { code: 1, signal: null }, 'ended by itself when nothing was left to run');
-  t.ok(critical.lines.includes('procwire | shutting down (every child has ended)'));
-  t.match(critical.lines.join('\n'), /1 critical child\(ren\) failed: crasher/);
-  const relaxed = runCli(t, ['run', writeConfig(t, [crashing(false)])]);
-  t.same(await exitOf(relaxed.proc), { code: 0, signal: null });
-  t.match(relaxed.lines.join('\n'), /crasher: failed \(not critical\)/);
-});
+t.test(
+  'a critical child that fails makes the run exit 1 once everything has ended; a non-critical one does not',
+  async (t) => {
+    const crashing = (critical: boolean) => ({
+      id: 'crasher',
+      command: process.execPath,
+      args: [fixture('exits-after-ready.cjs'), '1'],
+      maxRestarts: 1,
+      backoff: { initial: '10ms' },
+      critical,
+    });
+    const critical = runCli(t, ['run', writeConfig(t, [crashing(true)])]);
+    t.same(await exitOf(critical.proc), { code: 1, signal: null }, 'ended by itself when nothing was left to run');
+    t.ok(critical.lines.includes('procwire | shutting down (every child has ended)'));
+    t.match(critical.lines.join('\n'), /1 critical child\(ren\) failed: crasher/);
+    const relaxed = runCli(t, ['run', writeConfig(t, [crashing(false)])]);
+    t.same(await exitOf(relaxed.proc), { code: 0, signal: null });
+    t.match(relaxed.lines.join('\n'), /crasher: failed \(not critical\)/);
+  },
+);
 
 t.test('a second Ctrl-C kills at once', async (t) => {
-  const config = writeConfig(t, [{ id: 'stubborn', command: process.execPath, args: [fixture('ignores-sigterm.cjs')], stopTimeout: '30s' }]);
+  const config = writeConfig(t, [
+    { id: 'stubborn', command: process.execPath, args: [fixture('ignores-sigterm.cjs')], stopTimeout: '30s' },
+  ]);
   const run = runCli(t, ['run', config]);
   const [, pid] = await run.waitFor(/^stubborn\s+\| running \(pid (\d+)\)/);
   t.teardown(() => pidAlive(Number(pid)) && process.kill(Number(pid), 'SIGKILL'));
@@ -110,7 +146,9 @@ t.test('--help, --version and usage errors', async (t) => {
   t.match(help.lines.join('\n'), /Usage:\n {2}procwire run \[config\]/);
   const version = runCli(t, ['--version']);
   t.same(await exitOf(version.proc), { code: 0, signal: null });
-  t.same(version.lines, [(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version]);
+  t.same(version.lines, [
+    (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version,
+  ]);
   for (const args of [['start'], ['run', '--fast'], ['run', 'a.json', 'b.json'], ['run', '--exit-after', 'later']]) {
     const bad = runCli(t, args);
     t.same(await exitOf(bad.proc), { code: 2, signal: null }, args.join(' '));
@@ -118,34 +156,49 @@ t.test('--help, --version and usage errors', async (t) => {
   }
 });
 
-t.test('on a real terminal the status table is redrawn in place', { skip: process.platform !== 'linux' && 'uses util-linux script(1)' }, async (t) => {
-  const config = writeConfig(t, [web()]);
-  const transcript = join(tmpdir(), `procwire-tty-${process.pid}.out`);
-  t.teardown(() => rmSync(transcript, { force: true }));
-  // script(1) runs the command on a pseudo-terminal, so stdout.isTTY is true inside.
-  const env = { ...process.env };
-  delete env.NO_COLOR;
-  delete env.FORCE_COLOR;
-  const run = spawnTracked(t, 'script', ['-qfec', `stty cols 120; ${process.execPath} ${cli} run ${config} --exit-after 60s`, transcript], env);
-  // Ended once the table has shown the probe's answer, not after a fixed time a loaded machine may need more of.
-  const shown = (): string => (existsSync(transcript) ? readFileSync(transcript, 'utf8') : '');
-  await until(() => /http:\/\/127\.0\.0\.1:\d+.*\(200 OK\)/.test(shown()), 20_000, 'the table to show the probed port');
-  // Anchored on the Node binary: script(1) and its shell carry the same command line.
-  spawnSync('pkill', ['-TERM', '-f', `^${process.execPath} ${cli} run ${config}`]);
-  t.same(await exitOf(run), { code: 0, signal: null });
-  const screen = readFileSync(transcript, 'utf8');
-  t.match(screen, /ID\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+ERR\s+WARN\s+PORTS/, 'the table header');
-  t.match(screen, /\x1b\[2A\r\x1b\[0J/, 'the table moves the cursor up over itself to redraw');
-  t.match(screen, /web\s+\x1b\[32mrunning/, 'states are coloured on a TTY');
-  t.match(screen, /http:\/\/127\.0\.0\.1:\d+.*\(200 OK\)/, 'the port and its probe in the table');
-  t.match(screen, /summary/);
-});
+t.test(
+  'on a real terminal the status table is redrawn in place',
+  { skip: process.platform !== 'linux' && 'uses util-linux script(1)' },
+  async (t) => {
+    const config = writeConfig(t, [web()]);
+    const transcript = join(tmpdir(), `procwire-tty-${process.pid}.out`);
+    t.teardown(() => rmSync(transcript, { force: true }));
+    // script(1) runs the command on a pseudo-terminal, so stdout.isTTY is true inside.
+    const env = { ...process.env };
+    delete env.NO_COLOR;
+    delete env.FORCE_COLOR;
+    const run = spawnTracked(
+      t,
+      'script',
+      ['-qfec', `stty cols 120; ${process.execPath} ${cli} run ${config} --exit-after 60s`, transcript],
+      env,
+    );
+    // Ended once the table has shown the probe's answer, not after a fixed time a loaded machine may need more of.
+    const shown = (): string => (existsSync(transcript) ? readFileSync(transcript, 'utf8') : '');
+    await until(
+      () => /http:\/\/127\.0\.0\.1:\d+.*\(200 OK\)/.test(shown()),
+      20_000,
+      'the table to show the probed port',
+    );
+    // Anchored on the Node binary: script(1) and its shell carry the same command line.
+    spawnSync('pkill', ['-TERM', '-f', `^${process.execPath} ${cli} run ${config}`]);
+    t.same(await exitOf(run), { code: 0, signal: null });
+    const screen = readFileSync(transcript, 'utf8');
+    t.match(screen, /ID\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+ERR\s+WARN\s+PORTS/, 'the table header');
+    t.match(screen, /\x1b\[2A\r\x1b\[0J/, 'the table moves the cursor up over itself to redraw');
+    t.match(screen, /web\s+\x1b\[32mrunning/, 'states are coloured on a TTY');
+    t.match(screen, /http:\/\/127\.0\.0\.1:\d+.*\(200 OK\)/, 'the port and its probe in the table');
+    t.match(screen, /summary/);
+  },
+);
 
 t.test('the config schema lists exactly the spec options plus critical', async (t) => {
   const schema = JSON.parse(readFileSync(join(repo, 'schema', 'procwire.config.schema.json'), 'utf8')) as {
     $defs: { child: { properties: Record<string, unknown> } };
   };
   t.same(Object.keys(schema.$defs.child.properties).sort(), [...SPEC_KEYS, 'critical'].sort());
-  const demo = JSON.parse(readFileSync(join(repo, 'examples', 'demo', 'procwire.config.json'), 'utf8')) as { $schema: string };
+  const demo = JSON.parse(readFileSync(join(repo, 'examples', 'demo', 'procwire.config.json'), 'utf8')) as {
+    $schema: string;
+  };
   t.ok(existsSync(join(repo, 'examples', 'demo', demo.$schema)), 'the demo config points at the schema');
 });

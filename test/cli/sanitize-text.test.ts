@@ -5,14 +5,20 @@ const E = '\x1b';
 
 /** Controls left in a sanitised line that are neither tab nor the ESC of an SGR sequence. */
 function strayControls(text: string): string[] {
-  return [...text.replace(/\x1b\[[0-9;:]*m/g, '').matchAll(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g)].map((m) => JSON.stringify(m[0]));
+  return [...text.replace(/\x1b\[[0-9;:]*m/g, '').matchAll(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g)].map((m) =>
+    JSON.stringify(m[0]),
+  );
 }
 
 t.test('escapeControls shows every C0, DEL and C1 control visibly and nothing else changes', async (t) => {
   t.equal(escapeControls(`a${E}]52;c;eA==\x07b`), 'a\\x1b]52;c;eA==\\x07b');
   t.equal(escapeControls('tab\tnl\ncr\r'), 'tab\\tnl\\ncr\\r');
   t.equal(escapeControls('\x00\x7f\x80\x9b\x9d\x9f'), '\\x00\\x7f\\x80\\x9b\\x9d\\x9f');
-  t.equal(escapeControls('C:\\src\\a.ts é 日本 🙂 \xa0'), 'C:\\src\\a.ts é 日本 🙂 \xa0', 'printable text, backslashes and non-ASCII are kept');
+  t.equal(
+    escapeControls('C:\\src\\a.ts é 日本 🙂 \xa0'),
+    'C:\\src\\a.ts é 日本 🙂 \xa0',
+    'printable text, backslashes and non-ASCII are kept',
+  );
   let all = '';
   for (let code = 0; code <= 0xa0; code++) all += String.fromCharCode(code);
   const escaped = escapeControls(all);
@@ -60,7 +66,37 @@ t.test('sanitizeOutput keeps colour when asked and removes every other sequence'
 
 t.test('sanitizeOutput output never holds a control but tab and SGR, whatever the input', async (t) => {
   // A fixed-seed generator over an alphabet dense in sequence starters and terminators.
-  const alphabet = [E, '[', ']', 'P', '_', '^', 'X', '\\', '\x07', '\x18', '\x9b', '\x9d', '\x9c', '\x90', ';', '3', '1', 'm', 'H', '?', '>', ' ', 'a', '\t', '\r', '\n', '\x00', '\x85', 'é'];
+  const alphabet = [
+    E,
+    '[',
+    ']',
+    'P',
+    '_',
+    '^',
+    'X',
+    '\\',
+    '\x07',
+    '\x18',
+    '\x9b',
+    '\x9d',
+    '\x9c',
+    '\x90',
+    ';',
+    '3',
+    '1',
+    'm',
+    'H',
+    '?',
+    '>',
+    ' ',
+    'a',
+    '\t',
+    '\r',
+    '\n',
+    '\x00',
+    '\x85',
+    'é',
+  ];
   let seed = 42;
   const random = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -72,7 +108,8 @@ t.test('sanitizeOutput output never holds a control but tab and SGR, whatever th
     for (let i = random(40); i > 0; i--) input += alphabet[random(alphabet.length)];
     for (const colour of [true, false]) {
       const output = sanitizeOutput(input, colour);
-      if (strayControls(output).length > 0 || (!colour && output.includes(E))) stray.push(JSON.stringify([input, colour, output]));
+      if (strayControls(output).length > 0 || (!colour && output.includes(E)))
+        stray.push(JSON.stringify([input, colour, output]));
     }
   }
   t.same(stray, [], 'every output is clean');

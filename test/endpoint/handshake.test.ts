@@ -25,7 +25,10 @@ t.test('a connection that does not open with a valid hello is closed unanswered 
         () => undefined,
         (e: unknown) => e as ProcwireError,
       );
-    t.ok(isProcwireError(error, 'EXITED_BEFORE_READY'), `${why}: spawn rejects with EXITED_BEFORE_READY (${error?.code})`);
+    t.ok(
+      isProcwireError(error, 'EXITED_BEFORE_READY'),
+      `${why}: spawn rejects with EXITED_BEFORE_READY (${error?.code})`,
+    );
     t.equal(sup.stats.rejectedConnections, before + 1, `${why}: counted once`);
     t.equal(sup.get(`raw-${mode}`), undefined, `${why}: the failed child is not kept`);
     t.same(await honest.sendRequest('echo', { mode }), { mode }, `${why}: the honest child is unaffected`);
@@ -72,28 +75,32 @@ t.test('a client that connects and says nothing is dropped after connectTimeout'
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'reads /proc, which only Linux has' };
 
-t.test('the token travels in the environment only, and a second connection for a connected id is refused', linuxOnly, async (t) => {
-  const sup = await startSupervisor(t);
-  const child = await sup.spawn(nodeSpec('a', 'ready-and-echo.cjs'));
-  const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
-  const tokenEntry = environ.find((entry) => entry.startsWith('PROCWIRE_TOKEN='));
-  t.ok(tokenEntry, 'the child got PROCWIRE_TOKEN in its environment');
-  const token = tokenEntry!.slice('PROCWIRE_TOKEN='.length);
-  t.match(token, /^[0-9a-f]{64}$/, '32 random bytes as hex');
-  const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
-  t.notOk(cmdline.includes(token), 'the token is not on the command line');
-  t.ok(environ.includes(`PROCWIRE_ID=a`));
-  t.ok(environ.includes(`PROCWIRE_SOCKET=${sup.address}`));
+t.test(
+  'the token travels in the environment only, and a second connection for a connected id is refused',
+  linuxOnly,
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const child = await sup.spawn(nodeSpec('a', 'ready-and-echo.cjs'));
+    const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    const tokenEntry = environ.find((entry) => entry.startsWith('PROCWIRE_TOKEN='));
+    t.ok(tokenEntry, 'the child got PROCWIRE_TOKEN in its environment');
+    const token = tokenEntry!.slice('PROCWIRE_TOKEN='.length);
+    t.match(token, /^[0-9a-f]{64}$/, '32 random bytes as hex');
+    const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+    t.notOk(cmdline.includes(token), 'the token is not on the command line');
+    t.ok(environ.includes(`PROCWIRE_ID=a`));
+    t.ok(environ.includes(`PROCWIRE_SOCKET=${sup.address}`));
 
-  // An impostor with the real id and the real token still cannot take over the child's id.
-  const impostor = spawnTracked(t, process.execPath, [fixture('raw-client.cjs'), 'oversize'], {
-    ...process.env,
-    PROCWIRE_SOCKET: sup.address,
-    PROCWIRE_ID: 'a',
-    PROCWIRE_TOKEN: token,
-  });
-  const report = JSON.parse(await firstLine(impostor.stdout!)) as { closed: boolean; received: string };
-  t.same(report, { closed: true, received: '' }, 'refused without an answer');
-  t.equal(sup.stats.rejectedConnections, 1);
-  t.same(await child.sendRequest('echo', { still: 'mine' }), { still: 'mine' });
-});
+    // An impostor with the real id and the real token still cannot take over the child's id.
+    const impostor = spawnTracked(t, process.execPath, [fixture('raw-client.cjs'), 'oversize'], {
+      ...process.env,
+      PROCWIRE_SOCKET: sup.address,
+      PROCWIRE_ID: 'a',
+      PROCWIRE_TOKEN: token,
+    });
+    const report = JSON.parse(await firstLine(impostor.stdout!)) as { closed: boolean; received: string };
+    t.same(report, { closed: true, received: '' }, 'refused without an answer');
+    t.equal(sup.stats.rejectedConnections, 1);
+    t.same(await child.sendRequest('echo', { still: 'mine' }), { still: 'mine' });
+  },
+);

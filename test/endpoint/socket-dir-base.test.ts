@@ -38,13 +38,17 @@ async function expectSocketUnder(t: Test, sup: Supervisor, base: string): Promis
   t.ok(existsSync(base), 'the base stays');
 }
 
-t.test('socketDir is the base of the private socket directory, over $XDG_RUNTIME_DIR', { skip: noSocketDir }, async (t) => {
-  withXdgRuntimeDir(t, scratch(t, 'procwire-xdg-'));
-  const base = scratch(t, 'procwire-base-');
-  const sup = await Supervisor.start({ socketDir: base });
-  t.teardown(() => sup.shutdown());
-  await expectSocketUnder(t, sup, base);
-});
+t.test(
+  'socketDir is the base of the private socket directory, over $XDG_RUNTIME_DIR',
+  { skip: noSocketDir },
+  async (t) => {
+    withXdgRuntimeDir(t, scratch(t, 'procwire-xdg-'));
+    const base = scratch(t, 'procwire-base-');
+    const sup = await Supervisor.start({ socketDir: base });
+    t.teardown(() => sup.shutdown());
+    await expectSocketUnder(t, sup, base);
+  },
+);
 
 t.test('without socketDir the base is $XDG_RUNTIME_DIR when it is set', { skip: noSocketDir }, async (t) => {
   const xdg = scratch(t, 'procwire-xdg-');

@@ -52,7 +52,11 @@ t.test('a stale socket file is replaced only after a connect to it fails', async
     `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('listening'))`,
   ]);
   t.equal(await firstLine(holder.stdout!), 'listening');
-  await t.rejects(Supervisor.start({ socketPath: path }), /another process is listening/, 'a live listener is not displaced');
+  await t.rejects(
+    Supervisor.start({ socketPath: path }),
+    /another process is listening/,
+    'a live listener is not displaced',
+  );
   holder.kill('SIGKILL');
   await exitOf(holder);
   t.ok(existsSync(path), 'the dead listener left its socket file');
@@ -65,9 +69,15 @@ t.test('a stale socket file is replaced only after a connect to it fails', async
 
 t.test('bad supervisor options throw a TypeError that quotes them', async (t) => {
   await t.rejects(Supervisor.start({ connectTimeout: '-5s' }), { name: 'TypeError', message: /connectTimeout.*"-5s"/ });
-  await t.rejects(Supervisor.start({ connectTimeout: 'soon' }), { name: 'TypeError', message: /connectTimeout.*"soon"/ });
+  await t.rejects(Supervisor.start({ connectTimeout: 'soon' }), {
+    name: 'TypeError',
+    message: /connectTimeout.*"soon"/,
+  });
   await t.rejects(Supervisor.start({ maxMessageSize: 1.5 }), { name: 'TypeError', message: /maxMessageSize.*1\.5/ });
-  await t.rejects(Supervisor.start({ conectTimeout: 1 } as never), { name: 'TypeError', message: /unknown option "conectTimeout"/ });
+  await t.rejects(Supervisor.start({ conectTimeout: 1 } as never), {
+    name: 'TypeError',
+    message: /unknown option "conectTimeout"/,
+  });
 });
 
 t.test('a socketPath in a directory that does not exist fails with the path and a hint', async (t) => {
@@ -84,7 +94,9 @@ t.test('a socketDir base others could swap the private directory in is skipped, 
   mkdirSync(open);
   chmodSync(open, 0o777);
   await t.rejects(makePrivateSocketDir([open]), {
-    message: new RegExp(`could not make a socket directory: ${open} \\(${open} is world-writable without the sticky bit\\)`),
+    message: new RegExp(
+      `could not make a socket directory: ${open} \\(${open} is world-writable without the sticky bit\\)`,
+    ),
   });
   t.same(readdirSync(open), [], 'no private directory was made in it');
 
@@ -99,12 +111,16 @@ t.test('a socketDir base others could swap the private directory in is skipped, 
   t.ok(made.dir.startsWith(open), 'a sticky base is used');
 });
 
-t.test('a socketDir base owned by another user is skipped', { skip: process.getuid?.() !== 0 && 'needs root to give a directory to another user' }, async (t) => {
-  const base = mkdtempSync(join(tmpdir(), 'procwire-base-'));
-  t.teardown(() => rmSync(base, { recursive: true, force: true }));
-  const theirs = join(base, 'theirs');
-  mkdirSync(theirs, { mode: 0o755 });
-  chownSync(theirs, 65534, 65534);
-  await t.rejects(makePrivateSocketDir([theirs]), { message: new RegExp(`${theirs} belongs to uid 65534`) });
-  t.same(readdirSync(theirs), []);
-});
+t.test(
+  'a socketDir base owned by another user is skipped',
+  { skip: process.getuid?.() !== 0 && 'needs root to give a directory to another user' },
+  async (t) => {
+    const base = mkdtempSync(join(tmpdir(), 'procwire-base-'));
+    t.teardown(() => rmSync(base, { recursive: true, force: true }));
+    const theirs = join(base, 'theirs');
+    mkdirSync(theirs, { mode: 0o755 });
+    chownSync(theirs, 65534, 65534);
+    await t.rejects(makePrivateSocketDir([theirs]), { message: new RegExp(`${theirs} belongs to uid 65534`) });
+    t.same(readdirSync(theirs), []);
+  },
+);

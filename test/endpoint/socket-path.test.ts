@@ -1,5 +1,17 @@
 import t, { type Test } from 'tap';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../src/index.js';
@@ -29,7 +41,9 @@ t.test('a socketPath that is a symlink is refused, and neither the link nor its 
   const dir = scratch(t);
   writeFileSync(join(dir, 'target'), 'kept');
   symlinkSync(join(dir, 'target'), join(dir, 'link.sock'));
-  await t.rejects(Supervisor.start({ socketPath: join(dir, 'link.sock') }), { message: /it is a symbolic link, not a socket/ });
+  await t.rejects(Supervisor.start({ socketPath: join(dir, 'link.sock') }), {
+    message: /it is a symbolic link, not a socket/,
+  });
   t.ok(lstatSync(join(dir, 'link.sock')).isSymbolicLink());
   t.equal(readFileSync(join(dir, 'target'), 'utf8'), 'kept');
 });
@@ -40,7 +54,10 @@ t.test('a stale socket owned by another user is refused, not removed', asRoot, a
   const dir = scratch(t);
   const path = join(dir, 'theirs.sock');
   // A listener that is SIGKILLed leaves its socket file behind (a clean close would unlink it).
-  const holder = spawnTracked(t, process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('listening'))`]);
+  const holder = spawnTracked(t, process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('listening'))`,
+  ]);
   t.equal(await firstLine(holder.stdout!), 'listening');
   holder.kill('SIGKILL');
   await exitOf(holder);
@@ -71,7 +88,9 @@ t.test('a socketPath below a world-writable directory is refused too: that direc
   mkdirSync(join(shared, 'mine'), { recursive: true });
   chmodSync(shared, 0o777);
   await t.rejects(Supervisor.start({ socketPath: join(shared, 'mine', 'x.sock') }), {
-    message: new RegExp(`will not put its socket in ${join(shared, 'mine')}: ${shared} is world-writable without the sticky bit`),
+    message: new RegExp(
+      `will not put its socket in ${join(shared, 'mine')}: ${shared} is world-writable without the sticky bit`,
+    ),
   });
 });
 
@@ -93,12 +112,15 @@ t.test('the socket appears at socketPath already 0600: no moment when others cou
   const path = join(dir, 'watched.sock');
   const watcher = spawnTracked(t, process.execPath, [fixture('watches-socket-mode.cjs'), path]);
   let output = '';
-  await within(new Promise<void>((resolve) =>
-    watcher.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      if (output.startsWith('watching\n')) resolve();
-    }),
-  ), 'the watcher to start watching');
+  await within(
+    new Promise<void>((resolve) =>
+      watcher.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        if (output.startsWith('watching\n')) resolve();
+      }),
+    ),
+    'the watcher to start watching',
+  );
   const previous = process.umask(0);
   let sup: Supervisor;
   try {

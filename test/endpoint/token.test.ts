@@ -4,7 +4,11 @@ import { makeToken, tokensMatch } from '../../src/endpoint/token.js';
 t.test('tokens are 32 random bytes in hex, fresh each time', async (t) => {
   const tokens = new Set(Array.from({ length: 100 }, makeToken));
   t.equal(tokens.size, 100);
-  t.same([...tokens].filter((token) => !/^[0-9a-f]{64}$/.test(token)), [], 'every one is 64 hex digits');
+  t.same(
+    [...tokens].filter((token) => !/^[0-9a-f]{64}$/.test(token)),
+    [],
+    'every one is 64 hex digits',
+  );
 });
 
 t.test('tokensMatch: equal is true; any difference, any length, is false and never throws', async (t) => {

@@ -111,7 +111,12 @@ export function nextEvent<A extends unknown[] = unknown[]>(
 }
 
 /** Spawns a plain process that is SIGKILLed when the test ends. */
-export function spawnTracked(t: Teardown, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+export function spawnTracked(
+  t: Teardown,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -169,7 +174,11 @@ export function recordLives(sup: Supervisor): Map<string, LifeRecord> {
       reaches: (kind, ms) =>
         child.state.kind === kind
           ? Promise.resolve()
-          : within(new Promise<void>((resolve) => waiters.push({ kind, resolve })), `child "${child.id}" to reach state ${kind}`, ms),
+          : within(
+              new Promise<void>((resolve) => waiters.push({ kind, resolve })),
+              `child "${child.id}" to reach state ${kind}`,
+              ms,
+            ),
     };
     lives.set(child.id, record);
     child.on('state', (state) => {

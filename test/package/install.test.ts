@@ -25,7 +25,12 @@ function userEnv(): Record<string, string> {
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
     // npm_config_install_strategy comes from this repo's .npmrc (see README): a user's install is hoisted.
-    if (/^(NODE_OPTIONS|TAP|TAP_.*|_TAPJS_.*|INIT_CWD|npm_package_.*|npm_lifecycle_.*|npm_command|npm_execpath|npm_node_execpath|npm_config_local_prefix|npm_config_install_strategy)$/i.test(key)) continue;
+    if (
+      /^(NODE_OPTIONS|TAP|TAP_.*|_TAPJS_.*|INIT_CWD|npm_package_.*|npm_lifecycle_.*|npm_command|npm_execpath|npm_node_execpath|npm_config_local_prefix|npm_config_install_strategy)$/i.test(
+        key,
+      )
+    )
+      continue;
     env[key] = value;
   }
   return env;
@@ -55,12 +60,21 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): P
     execFile(
       file,
       argv,
-      { cwd, env: userEnv(), timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, shell: process.platform === 'win32' },
+      {
+        cwd,
+        env: userEnv(),
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+        shell: process.platform === 'win32',
+      },
       (error, stdout, stderr) => {
         if (error) {
           // Not error.message: that quotes the whole `env -i` command line, environment and all.
           const how = error.killed ? `was killed after ${timeoutMs} ms` : `exited with ${error.code ?? error.signal}`;
-          reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) ${how}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+          reject(
+            new Error(`${command} ${args.join(' ')} (in ${cwd}) ${how}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`),
+          );
         } else {
           resolve({ stdout, stderr });
         }
@@ -187,13 +201,36 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
   const { tarball, files } = await pack(t);
 
   await t.test('the tarball ships the built package and no sources or tests', async (t) => {
-    for (const shipped of ['package.json', 'schema/procwire.config.schema.json', 'dist/src/cli/main.js', 'dist/child.cjs', 'dist/child.mjs', 'dist/register.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/child-sdk/index.d.ts', 'docs/PROTOCOL.md']) {
+    for (const shipped of [
+      'package.json',
+      'schema/procwire.config.schema.json',
+      'dist/src/cli/main.js',
+      'dist/child.cjs',
+      'dist/child.mjs',
+      'dist/register.cjs',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/child-sdk/index.d.ts',
+      'docs/PROTOCOL.md',
+    ]) {
       t.ok(files.includes(shipped), `ships ${shipped}`);
     }
-    t.same(files.filter((f) => f.startsWith('test/')), [], 'ships nothing from test/');
+    t.same(
+      files.filter((f) => f.startsWith('test/')),
+      [],
+      'ships nothing from test/',
+    );
     t.ok(files.includes('child-sdk/python/procwire_child.py'), 'ships the Python client');
-    t.same(files.filter((f) => /^(src|child-sdk)\//.test(f) && !f.startsWith('child-sdk/python/')), [], 'ships no src/ or child-sdk/ TypeScript sources');
-    t.same(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), [], 'ships no .ts files other than declarations');
+    t.same(
+      files.filter((f) => /^(src|child-sdk)\//.test(f) && !f.startsWith('child-sdk/python/')),
+      [],
+      'ships no src/ or child-sdk/ TypeScript sources',
+    );
+    t.same(
+      files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
+      [],
+      'ships no .ts files other than declarations',
+    );
   });
 
   const project = await tempDir(t, 'procwire-consumer-');
@@ -202,10 +239,14 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
 
   const installed = join(project, 'node_modules', 'procwire');
   t.notOk((await lstat(installed)).isSymbolicLink(), 'procwire is installed as a copy, not linked to the repo');
-  const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   t.match(manifest.dependencies?.procwire, /procwire-0\.1\.0\.tgz$/, 'the project depends on the tarball');
   for (const dep of ['vscode-jsonrpc', 'ms']) {
-    const depManifest = JSON.parse(await readFile(join(project, 'node_modules', dep, 'package.json'), 'utf8')) as { name: string };
+    const depManifest = JSON.parse(await readFile(join(project, 'node_modules', dep, 'package.json'), 'utf8')) as {
+      name: string;
+    };
     t.equal(depManifest.name, dep, `dependency ${dep} was installed`);
   }
 
@@ -221,14 +262,26 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
   t.equal(lines.length, 1, 'the parent prints exactly its report');
   const report = JSON.parse(lines[0] ?? '') as ParentReport;
 
-  t.equal(report.library, join(installed, 'dist', 'src', 'index.js'), "the parent's 'procwire' is the installed dist/src/index.js");
+  t.equal(
+    report.library,
+    join(installed, 'dist', 'src', 'index.js'),
+    "the parent's 'procwire' is the installed dist/src/index.js",
+  );
   t.same(
     report.bundles,
-    { childSdkPath: join(installed, 'dist', 'child.cjs'), registerPath: join(installed, 'dist', 'register.cjs'), exist: true, register: join(installed, 'dist', 'register.cjs') },
+    {
+      childSdkPath: join(installed, 'dist', 'child.cjs'),
+      registerPath: join(installed, 'dist', 'register.cjs'),
+      exist: true,
+      register: join(installed, 'dist', 'register.cjs'),
+    },
     'childSdkPath and registerPath point into the installed package, and procwire/child/register resolves',
   );
   t.same(Object.keys(report.children), ['cjs', 'esm'], 'both children reported');
-  for (const [id, bundle] of [['cjs', 'child.cjs'], ['esm', 'child.mjs']] as const) {
+  for (const [id, bundle] of [
+    ['cjs', 'child.cjs'],
+    ['esm', 'child.mjs'],
+  ] as const) {
     const child = report.children[id];
     if (child === undefined) continue;
     t.equal(child.stateAfterSpawn, 'running', `${id} child reached running`);
@@ -237,6 +290,10 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
     t.equal(child.where.sdk, join(installed, 'dist', bundle), `${id} child loaded the installed dist/${bundle}`);
     t.equal(child.where.pid, child.pid, `${id} child answered from the supervised pid`);
     t.equal(child.afterShutdown.kind, 'stopped', `${id} child is stopped after shutdown`);
-    t.match(child.afterShutdown.result, { exitCode: 0, signal: null, termination: 'clean' }, `${id} child exited cleanly on shutdown`);
+    t.match(
+      child.afterShutdown.result,
+      { exitCode: 0, signal: null, termination: 'clean' },
+      `${id} child exited cleanly on shutdown`,
+    );
   }
 });

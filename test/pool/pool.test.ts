@@ -22,13 +22,22 @@ function logged(workers: readonly Child[], pattern: RegExp): Promise<{ child: Ch
 t.test('1,000 tasks over 4 workers are all answered, once each', async (t) => {
   const sup = await startSupervisor(t);
   const pool = sup.pool({ id: 'lint', size: 4, spec: worker });
-  const results = await Promise.all(Array.from({ length: 1000 }, (_, n) => pool.request<{ n: number; doubled: number; pid: number }>('work', { n })));
-  t.same(results.map((r) => r.n), Array.from({ length: 1000 }, (_, n) => n), 'every task got its own answer, in order');
+  const results = await Promise.all(
+    Array.from({ length: 1000 }, (_, n) => pool.request<{ n: number; doubled: number; pid: number }>('work', { n })),
+  );
+  t.same(
+    results.map((r) => r.n),
+    Array.from({ length: 1000 }, (_, n) => n),
+    'every task got its own answer, in order',
+  );
   t.ok(results.every((r) => r.doubled === r.n * 2));
   const pids = new Set(results.map((r) => r.pid));
   t.same([...pids].sort(), pool.workers.map((w) => w.pid).sort(), 'all four workers served');
   t.equal(pool.workers.length, 4);
-  t.same(pool.workers.map((w) => w.id), ['lint/1', 'lint/2', 'lint/3', 'lint/4']);
+  t.same(
+    pool.workers.map((w) => w.id),
+    ['lint/1', 'lint/2', 'lint/3', 'lint/4'],
+  );
   t.same(pool.stats(), { queued: 0, running: 0, done: 1000, failed: 0, retried: 0, recycled: 0 });
 });
 
@@ -92,9 +101,13 @@ t.test('maxTasksPerWorker recycles workers: fresh pids, no worker over the limit
   const perPid = new Map<number, number>();
   for (const { pid } of results) perPid.set(pid, (perPid.get(pid) ?? 0) + 1);
   t.ok(perPid.size >= 6, `30 tasks at 5 per process need at least 6 processes; saw ${perPid.size}`);
-  t.ok([...perPid.values()].every((count) => count <= 5), `no process served more than 5: ${JSON.stringify([...perPid.values()])}`);
+  t.ok(
+    [...perPid.values()].every((count) => count <= 5),
+    `no process served more than 5: ${JSON.stringify([...perPid.values()])}`,
+  );
   t.ok(pool.stats().recycled >= 4, `recycled ${pool.stats().recycled}`);
-  for (const pid of perPid.keys()) if (!pool.workers.some((w) => w.pid === pid)) t.notOk(pidAlive(pid), `retired ${pid} is gone`);
+  for (const pid of perPid.keys())
+    if (!pool.workers.some((w) => w.pid === pid)) t.notOk(pidAlive(pid), `retired ${pid} is gone`);
 });
 
 t.test('aborting cancels a queued task, and a running one with $/cancelRequest', async (t) => {
@@ -125,7 +138,10 @@ t.test('broadcast reaches every worker', async (t) => {
   await pool.ready;
   t.equal(await pool.broadcast('set-config', { strict: true }), 3);
   const answers = await Promise.all(pool.workers.map((w) => w.sendRequest<{ config: unknown }>('config')));
-  t.same(answers.map((a) => a.config), [{ strict: true }, { strict: true }, { strict: true }]);
+  t.same(
+    answers.map((a) => a.config),
+    [{ strict: true }, { strict: true }, { strict: true }],
+  );
 });
 
 t.test('close drains by default, cancels on request, then stops and removes the workers', async (t) => {
@@ -136,7 +152,11 @@ t.test('close drains by default, cancels on request, then stops and removes the 
   const pending = Array.from({ length: 6 }, (_, n) => pool.request<{ n: number }>('slow', { n, ms: 20 }));
   const closing = pool.close();
   await t.rejects(pool.request('work', { n: 9 }), { code: 'STOPPED' });
-  t.same((await Promise.all(pending)).map((r) => r.n), [0, 1, 2, 3, 4, 5], 'queued and running tasks finished');
+  t.same(
+    (await Promise.all(pending)).map((r) => r.n),
+    [0, 1, 2, 3, 4, 5],
+    'queued and running tasks finished',
+  );
   await closing;
   t.same(pids.filter(pidAlive), []);
   t.equal(sup.get('p/1'), undefined, 'workers are removed from the supervisor');
@@ -152,9 +172,18 @@ t.test('close drains by default, cancels on request, then stops and removes the 
 
 t.test('bad pool options throw a TypeError at once', async (t) => {
   const sup = await startSupervisor(t);
-  t.throws(() => sup.pool({ id: 'p', size: 0, spec: worker }), { name: 'TypeError', message: /size must be an integer from 1/ });
-  t.throws(() => sup.pool({ id: 'p', size: 1, spec: { ...worker, restart: 'sometimes' as never } }), { name: 'TypeError', message: /restart of child "p\/1"/ });
-  t.throws(() => sup.pool({ id: 'p', size: 1, spec: { id: 'x', ...worker } as never }), { name: 'TypeError', message: /must not have an id/ });
+  t.throws(() => sup.pool({ id: 'p', size: 0, spec: worker }), {
+    name: 'TypeError',
+    message: /size must be an integer from 1/,
+  });
+  t.throws(() => sup.pool({ id: 'p', size: 1, spec: { ...worker, restart: 'sometimes' as never } }), {
+    name: 'TypeError',
+    message: /restart of child "p\/1"/,
+  });
+  t.throws(() => sup.pool({ id: 'p', size: 1, spec: { id: 'x', ...worker } as never }), {
+    name: 'TypeError',
+    message: /must not have an id/,
+  });
   t.throws(() => sup.pool({ id: 'p', size: 1, spec: worker, retries: -1 }), { name: 'TypeError' });
   t.equal(sup.children.size, 0);
 });

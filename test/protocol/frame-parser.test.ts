@@ -33,7 +33,11 @@ t.test('several frames in one chunk and one frame byte by byte decode the same',
 t.test('extra headers such as Content-Type are accepted, in any case', async (t) => {
   const { parser, messages } = collect();
   const body = '{"jsonrpc":"2.0","method":"x"}';
-  parser.push(Buffer.from(`content-type: application/vscode-jsonrpc; charset=utf-8\r\nCONTENT-LENGTH: ${body.length}\r\n\r\n${body}`));
+  parser.push(
+    Buffer.from(
+      `content-type: application/vscode-jsonrpc; charset=utf-8\r\nCONTENT-LENGTH: ${body.length}\r\n\r\n${body}`,
+    ),
+  );
   t.same(messages, [{ jsonrpc: '2.0', method: 'x' }]);
 });
 
@@ -79,7 +83,10 @@ for (const [what, input, message] of broken) {
 t.test('a header that never ends is refused once it passes the header cap', async (t) => {
   const { parser } = collect();
   parser.push(Buffer.from('X-Padding: '));
-  t.throws(() => parser.push(Buffer.alloc(MAX_HEADER_BYTES, 'a')), { code: 'PROTOCOL_ERROR', message: /header longer than/ });
+  t.throws(() => parser.push(Buffer.alloc(MAX_HEADER_BYTES, 'a')), {
+    code: 'PROTOCOL_ERROR',
+    message: /header longer than/,
+  });
 });
 
 t.test('every split of a stream of frames decodes to the same messages, on the fast path or not', async (t) => {
@@ -115,27 +122,40 @@ t.test('a header that arrived without its body counts as a partial frame', async
 const rawFrame = (body: string | Buffer): Buffer =>
   Buffer.concat([Buffer.from(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`), Buffer.from(body)]);
 
-t.test(`a body nested deeper than ${MAX_JSON_DEPTH} levels is a PROTOCOL_ERROR; one at the limit is accepted`, async (t) => {
-  // The message object is level 1.
-  const arrays = (levels: number): string => `{"jsonrpc":"2.0","method":"x","params":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
-  const objects = (levels: number): string => `{"jsonrpc":"2.0","method":"x","params":${'{"a":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
-  const { parser, messages } = collect();
-  parser.push(rawFrame(arrays(MAX_JSON_DEPTH)));
-  parser.push(rawFrame(objects(MAX_JSON_DEPTH)));
-  t.equal(messages.length, 2, `${MAX_JSON_DEPTH} levels pass`);
-  for (const [what, body] of [
-    ['arrays', arrays(MAX_JSON_DEPTH + 1)],
-    ['objects', objects(MAX_JSON_DEPTH + 1)],
-  ] as const) {
-    const fresh = collect();
-    t.throws(() => fresh.parser.push(rawFrame(body)), { code: 'PROTOCOL_ERROR', message: new RegExp(`deeper than ${MAX_JSON_DEPTH} levels`) }, what);
-    t.same(fresh.messages, []);
-  }
-  const split = collect();
-  const bytes = rawFrame(objects(MAX_JSON_DEPTH + 1));
-  split.parser.push(bytes.subarray(0, 40));
-  t.throws(() => split.parser.push(bytes.subarray(40)), { code: 'PROTOCOL_ERROR' }, 'the same on the general path (a frame split over chunks)');
-});
+t.test(
+  `a body nested deeper than ${MAX_JSON_DEPTH} levels is a PROTOCOL_ERROR; one at the limit is accepted`,
+  async (t) => {
+    // The message object is level 1.
+    const arrays = (levels: number): string =>
+      `{"jsonrpc":"2.0","method":"x","params":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    const objects = (levels: number): string =>
+      `{"jsonrpc":"2.0","method":"x","params":${'{"a":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
+    const { parser, messages } = collect();
+    parser.push(rawFrame(arrays(MAX_JSON_DEPTH)));
+    parser.push(rawFrame(objects(MAX_JSON_DEPTH)));
+    t.equal(messages.length, 2, `${MAX_JSON_DEPTH} levels pass`);
+    for (const [what, body] of [
+      ['arrays', arrays(MAX_JSON_DEPTH + 1)],
+      ['objects', objects(MAX_JSON_DEPTH + 1)],
+    ] as const) {
+      const fresh = collect();
+      t.throws(
+        () => fresh.parser.push(rawFrame(body)),
+        { code: 'PROTOCOL_ERROR', message: new RegExp(`deeper than ${MAX_JSON_DEPTH} levels`) },
+        what,
+      );
+      t.same(fresh.messages, []);
+    }
+    const split = collect();
+    const bytes = rawFrame(objects(MAX_JSON_DEPTH + 1));
+    split.parser.push(bytes.subarray(0, 40));
+    t.throws(
+      () => split.parser.push(bytes.subarray(40)),
+      { code: 'PROTOCOL_ERROR' },
+      'the same on the general path (a frame split over chunks)',
+    );
+  },
+);
 
 t.test('brackets, quotes and backslashes inside strings do not count as nesting', async (t) => {
   const text = `${'['.repeat(500)}\\"{{{ \\\\${'{'.repeat(500)}`;

@@ -37,7 +37,10 @@ function collect(reading: Socket): object[] {
 const big = (n: number): object => ({ jsonrpc: '2.0', method: 'm', params: { n, pad: 'x'.repeat(20_000) } });
 
 /** A writer that has written `count` big messages to a peer that is not reading. */
-async function backlogged(t: { ok(value: unknown, message: string): void; teardown(fn: () => unknown): void }, count: number) {
+async function backlogged(
+  t: { ok(value: unknown, message: string): void; teardown(fn: () => unknown): void },
+  count: number,
+) {
   const { writing, reading } = await socketPair(t);
   reading.pause();
   const writer = new FrameWriter(writing);

@@ -1,5 +1,17 @@
 import t from 'tap';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../src/index.js';
@@ -36,7 +48,8 @@ t.test('files that procwire did not name are never touched', async (t) => {
   const sup = await Supervisor.start({ stateDir: dir });
   t.teardown(() => sup.shutdown());
   t.same(readdirSync(dir).sort(), Object.keys(files).sort(), 'every file is still there');
-  for (const [name, text] of Object.entries(files)) t.equal(readFileSync(join(dir, name), 'utf8'), text, `${name} is unchanged`);
+  for (const [name, text] of Object.entries(files))
+    t.equal(readFileSync(join(dir, name), 'utf8'), text, `${name} is unchanged`);
 });
 
 t.test('a missing stateDir is created private (0700), with its parents', posixOnly, async (t) => {
@@ -51,8 +64,14 @@ t.test('an existing stateDir that others can write to is refused and left as it 
     const dir = join(scratch(t), 'state');
     mkdirSync(dir);
     chmodSync(dir, mode);
-    await t.rejects(start(dir),
-      { name: 'TypeError', message: new RegExp(`^stateDir "${dir}" is writable by its group or others \\(mode ${mode.toString(8)}\\).*chmod go-w`) },
+    await t.rejects(
+      start(dir),
+      {
+        name: 'TypeError',
+        message: new RegExp(
+          `^stateDir "${dir}" is writable by its group or others \\(mode ${mode.toString(8)}\\).*chmod go-w`,
+        ),
+      },
       `mode ${mode.toString(8)} is refused`,
     );
     t.equal(modeOf(dir), mode, `mode ${mode.toString(8)} is not changed`);
@@ -89,23 +108,32 @@ t.test('an existing stateDir that is a file is refused', async (t) => {
   await t.rejects(start(file), { name: 'TypeError', message: new RegExp(`^stateDir "${file}" is not a directory`) });
 });
 
-t.test('a symlink planted at the temp name of a record is not followed', { skip: process.platform !== 'linux' && 'predicting the next pids needs /proc' }, async (t) => {
-  const dir = scratch(t);
-  const victim = join(scratch(t), 'victim.txt');
-  writeFileSync(victim, 'precious');
-  // Until the temp name was unpredictable it was child-<supervisor pid>-<child pid>.json.tmp:
-  // plant links at it for the next few thousand pids, one of which the child will get.
-  const planted = new Set(nextPids(3000));
-  for (const pid of planted) symlinkSync(victim, join(dir, `child-${process.pid}-${pid}.json.tmp`));
-  const sup = await Supervisor.start({ stateDir: dir });
-  t.teardown(() => sup.shutdown());
-  const child = await sup.spawn({ id: 'plain', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1 << 30)'], connect: 'none' });
-  t.ok(planted.has(child.pid!), `the child's pid ${child.pid} was among the planted names`);
-  t.equal(readFileSync(victim, 'utf8'), 'precious', 'the file behind the link is unchanged');
-  const record = join(dir, `child-${process.pid}-${child.pid}.json`);
-  t.ok(lstatSync(record).isFile(), 'the record is a regular file, not the planted link');
-  t.match(JSON.parse(readFileSync(record, 'utf8')), { id: 'plain', pid: child.pid });
-});
+t.test(
+  'a symlink planted at the temp name of a record is not followed',
+  { skip: process.platform !== 'linux' && 'predicting the next pids needs /proc' },
+  async (t) => {
+    const dir = scratch(t);
+    const victim = join(scratch(t), 'victim.txt');
+    writeFileSync(victim, 'precious');
+    // Until the temp name was unpredictable it was child-<supervisor pid>-<child pid>.json.tmp:
+    // plant links at it for the next few thousand pids, one of which the child will get.
+    const planted = new Set(nextPids(3000));
+    for (const pid of planted) symlinkSync(victim, join(dir, `child-${process.pid}-${pid}.json.tmp`));
+    const sup = await Supervisor.start({ stateDir: dir });
+    t.teardown(() => sup.shutdown());
+    const child = await sup.spawn({
+      id: 'plain',
+      command: process.execPath,
+      args: ['-e', 'setInterval(() => {}, 1 << 30)'],
+      connect: 'none',
+    });
+    t.ok(planted.has(child.pid!), `the child's pid ${child.pid} was among the planted names`);
+    t.equal(readFileSync(victim, 'utf8'), 'precious', 'the file behind the link is unchanged');
+    const record = join(dir, `child-${process.pid}-${child.pid}.json`);
+    t.ok(lstatSync(record).isFile(), 'the record is a regular file, not the planted link');
+    t.match(JSON.parse(readFileSync(record, 'utf8')), { id: 'plain', pid: child.pid });
+  },
+);
 
 /** The pids Linux hands out next, in order, from the last one it gave. */
 function nextPids(count: number): number[] {

@@ -1,6 +1,15 @@
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../src/index.js';
@@ -43,19 +52,36 @@ function spawnDecoy(t: Teardown): ChildProcess & { pid: number } {
 /** Writes what a dead supervisor's journal would hold for `pid`, with real start time and boot unless overridden. */
 function forgeRecord(dir: string, pid: number, extra: object = {}): string {
   const file = join(dir, `child-${DEAD_SUPERVISOR}-${pid}.json`);
-  const record = { supervisorPid: DEAD_SUPERVISOR, supervisorStart: '1', bootId: bootId(), id: 'forged', pid, start: startOf(pid), command: 'forged', ...extra };
+  const record = {
+    supervisorPid: DEAD_SUPERVISOR,
+    supervisorStart: '1',
+    bootId: bootId(),
+    id: 'forged',
+    pid,
+    start: startOf(pid),
+    command: 'forged',
+    ...extra,
+  };
   writeFileSync(file, JSON.stringify(record));
   return file;
 }
 
 /** Runs test/fixtures/reaps-state-dir.mjs under a 2 GB address-space limit, so a reader that follows /dev/zero fails fast. */
-async function reapInSubprocess(t: Teardown, dir: string, ...args: string[]): Promise<{ output: { reaped: unknown[]; peakGrowthKiB: number }; exit: Awaited<ReturnType<typeof exitOf>> }> {
-  const child = spawn('sh', ['-c', 'ulimit -v 2000000 && exec "$0" "$@"', process.execPath, fixture('reaps-state-dir.mjs'), dir, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-    // The fixture is plain JavaScript on dist/; the test runner's loaders would need more room than the limit leaves.
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+async function reapInSubprocess(
+  t: Teardown,
+  dir: string,
+  ...args: string[]
+): Promise<{ output: { reaped: unknown[]; peakGrowthKiB: number }; exit: Awaited<ReturnType<typeof exitOf>> }> {
+  const child = spawn(
+    'sh',
+    ['-c', 'ulimit -v 2000000 && exec "$0" "$@"', process.execPath, fixture('reaps-state-dir.mjs'), dir, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+      // The fixture is plain JavaScript on dist/; the test runner's loaders would need more room than the limit leaves.
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   t.teardown(() => child.kill('SIGKILL'));
   // A reader that blocks on a FIFO never prints: bound the wait, then fail.
   let timer: NodeJS.Timeout | undefined;
@@ -64,7 +90,10 @@ async function reapInSubprocess(t: Teardown, dir: string, ...args: string[]): Pr
   });
   try {
     const line = await Promise.race([firstLine(child.stdout!), deadline]);
-    return { output: JSON.parse(line) as { reaped: unknown[]; peakGrowthKiB: number }, exit: await Promise.race([exitOf(child), deadline]) };
+    return {
+      output: JSON.parse(line) as { reaped: unknown[]; peakGrowthKiB: number },
+      exit: await Promise.race([exitOf(child), deadline]),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -78,42 +107,62 @@ function pythonProblem(): string | false {
 
 function namespaceProblem(): string | false {
   if (process.platform !== 'linux') return 'orphan recovery checks /proc, which only Linux has';
-  const usable = spawnSync('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', 'setsid', 'true']);
+  const usable = spawnSync('unshare', [
+    '--user',
+    '--map-root-user',
+    '--pid',
+    '--fork',
+    '--mount-proc',
+    'setsid',
+    'true',
+  ]);
   if (usable.error === undefined && usable.status === 0) return false;
   return `unshare cannot make a user + PID namespace here (${usable.error?.message ?? String(usable.stderr).trim()}); without one, testing pid 1 could signal the whole machine`;
 }
 
-t.test('a record naming a live process that leads no group is not acted on: its old group is never signalled', { skip: pythonProblem() }, async (t) => {
-  const dir = stateDir(t);
-  const maker = spawn('python3', [fixture('leaves-its-group.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.teardown(() => maker.kill('SIGKILL'));
-  const { p, q, r } = JSON.parse(await firstLine(maker.stdout!)) as { p: number; q: number; r: number };
-  t.teardown(() => [q, r].forEach((pid) => pidAlive(pid) && process.kill(pid, 'SIGKILL')));
-  forgeRecord(dir, p);
+t.test(
+  'a record naming a live process that leads no group is not acted on: its old group is never signalled',
+  { skip: pythonProblem() },
+  async (t) => {
+    const dir = stateDir(t);
+    const maker = spawn('python3', [fixture('leaves-its-group.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    t.teardown(() => maker.kill('SIGKILL'));
+    const { p, q, r } = JSON.parse(await firstLine(maker.stdout!)) as { p: number; q: number; r: number };
+    t.teardown(() => [q, r].forEach((pid) => pidAlive(pid) && process.kill(pid, 'SIGKILL')));
+    forgeRecord(dir, p);
 
-  const sup = await Supervisor.start({ stateDir: dir });
-  t.teardown(() => sup.shutdown());
-  t.same(sup.reaped, [], 'nothing reaped');
-  t.ok(pidAlive(q), 'the other member of group -p was not signalled');
-  t.ok(pidAlive(p), 'p itself was not signalled');
-  t.ok(pidAlive(r), 'nor was the group p joined');
-});
+    const sup = await Supervisor.start({ stateDir: dir });
+    t.teardown(() => sup.shutdown());
+    t.same(sup.reaped, [], 'nothing reaped');
+    t.ok(pidAlive(q), 'the other member of group -p was not signalled');
+    t.ok(pidAlive(p), 'p itself was not signalled');
+    t.ok(pidAlive(r), 'nor was the group p joined');
+  },
+);
 
-t.test('a record from another boot is stale: removed, and the process now at its pid is not killed', linuxOnly, async (t) => {
-  const dir = stateDir(t);
-  const other = spawnDecoy(t);
-  const same = spawnDecoy(t);
-  const stale = forgeRecord(dir, other.pid, { bootId: '00000000-1111-2222-3333-444444444444' });
-  forgeRecord(dir, same.pid);
+t.test(
+  'a record from another boot is stale: removed, and the process now at its pid is not killed',
+  linuxOnly,
+  async (t) => {
+    const dir = stateDir(t);
+    const other = spawnDecoy(t);
+    const same = spawnDecoy(t);
+    const stale = forgeRecord(dir, other.pid, { bootId: '00000000-1111-2222-3333-444444444444' });
+    forgeRecord(dir, same.pid);
 
-  const sup = await Supervisor.start({ stateDir: dir });
-  t.teardown(() => sup.shutdown());
-  t.ok(pidAlive(other.pid), 'the process matching a record of another boot survives');
-  t.notOk(existsSync(stale), 'the stale record is removed');
-  // The control: the same forged record, but of this boot, is trusted (so the one above was refused for its boot id).
-  t.same(sup.reaped, [{ id: 'forged', pid: same.pid, command: 'forged', termination: 'escalated' }], 'only the record of this boot was acted on');
-  t.notOk(pidAlive(same.pid));
-});
+    const sup = await Supervisor.start({ stateDir: dir });
+    t.teardown(() => sup.shutdown());
+    t.ok(pidAlive(other.pid), 'the process matching a record of another boot survives');
+    t.notOk(existsSync(stale), 'the stale record is removed');
+    // The control: the same forged record, but of this boot, is trusted (so the one above was refused for its boot id).
+    t.same(
+      sup.reaped,
+      [{ id: 'forged', pid: same.pid, command: 'forged', termination: 'escalated' }],
+      'only the record of this boot was acted on',
+    );
+    t.notOk(pidAlive(same.pid));
+  },
+);
 
 t.test('a record naming the supervisor itself is refused: it does not signal its own group', linuxOnly, async (t) => {
   const dir = stateDir(t);
@@ -123,22 +172,44 @@ t.test('a record naming the supervisor itself is refused: it does not signal its
   t.same(readdirSync(dir), [], 'the record naming it is removed');
 });
 
-t.test('a record for pid 1 with its real start time is refused (run as pid 1 of a private PID namespace)', { skip: namespaceProblem() }, async (t) => {
-  const dir = stateDir(t);
-  const ns = spawn(
-    'unshare',
-    ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', 'setsid', 'sh', fixture('forges-a-record-for-init.sh'), dir, process.execPath, fixture('reaps-state-dir.mjs')],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  t.teardown(() => ns.kill('SIGKILL'));
-  let out = '';
-  ns.stdout!.on('data', (chunk: Buffer) => (out += String(chunk)));
-  t.same(await exitOf(ns), { code: 0, signal: null });
-  const [reap, decoy] = out.trim().split('\n').map((line) => JSON.parse(line) as { reaped?: unknown[]; decoy?: string });
-  t.same(reap?.reaped, [], 'nothing reaped');
-  t.ok(decoy?.decoy === 'S' || decoy?.decoy === 'R', `the namespace's other process survived (state ${decoy?.decoy})`);
-  t.same(readdirSync(dir), [], 'the forged record is removed');
-});
+t.test(
+  'a record for pid 1 with its real start time is refused (run as pid 1 of a private PID namespace)',
+  { skip: namespaceProblem() },
+  async (t) => {
+    const dir = stateDir(t);
+    const ns = spawn(
+      'unshare',
+      [
+        '--user',
+        '--map-root-user',
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        'setsid',
+        'sh',
+        fixture('forges-a-record-for-init.sh'),
+        dir,
+        process.execPath,
+        fixture('reaps-state-dir.mjs'),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    t.teardown(() => ns.kill('SIGKILL'));
+    let out = '';
+    ns.stdout!.on('data', (chunk: Buffer) => (out += String(chunk)));
+    t.same(await exitOf(ns), { code: 0, signal: null });
+    const [reap, decoy] = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { reaped?: unknown[]; decoy?: string });
+    t.same(reap?.reaped, [], 'nothing reaped');
+    t.ok(
+      decoy?.decoy === 'S' || decoy?.decoy === 'R',
+      `the namespace's other process survived (state ${decoy?.decoy})`,
+    );
+    t.same(readdirSync(dir), [], 'the forged record is removed');
+  },
+);
 
 t.test('a record file that is not ours or is too large is left alone and not trusted', linuxOnly, async (t) => {
   const dir = stateDir(t);
@@ -172,12 +243,16 @@ t.test('a FIFO with a record name neither hangs the start nor is touched', linux
   t.ok(existsSync(fifo), 'the FIFO is left alone');
 });
 
-t.test('a symlink to /dev/zero with a record name is not followed: bounded memory, left alone', linuxOnly, async (t) => {
-  const dir = stateDir(t);
-  const link = join(dir, `child-${DEAD_SUPERVISOR}-4243.json`);
-  symlinkSync('/dev/zero', link);
-  const { output } = await reapInSubprocess(t, dir);
-  t.same(output.reaped, []);
-  t.ok(output.peakGrowthKiB < 32 * 1024, `peak RSS grew by ${output.peakGrowthKiB} KiB while reaping (under 32 MiB)`);
-  t.same(readdirSync(dir), [link.slice(dir.length + 1)], 'the link is left alone');
-});
+t.test(
+  'a symlink to /dev/zero with a record name is not followed: bounded memory, left alone',
+  linuxOnly,
+  async (t) => {
+    const dir = stateDir(t);
+    const link = join(dir, `child-${DEAD_SUPERVISOR}-4243.json`);
+    symlinkSync('/dev/zero', link);
+    const { output } = await reapInSubprocess(t, dir);
+    t.same(output.reaped, []);
+    t.ok(output.peakGrowthKiB < 32 * 1024, `peak RSS grew by ${output.peakGrowthKiB} KiB while reaping (under 32 MiB)`);
+    t.same(readdirSync(dir), [link.slice(dir.length + 1)], 'the link is left alone');
+  },
+);

@@ -9,26 +9,39 @@ import { nextEvent, nodeSpec, pidAlive, startSupervisor } from '../helpers/index
 // The fixture ignores the shutdown request, so the second phase always comes.
 for (const stopSignal of [undefined, 'SIGINT', 'SIGUSR2'] as const) {
   const expected = stopSignal ?? 'SIGTERM';
-  t.test(`stopSignal ${stopSignal ?? '(default)'}: ${expected} reaches the leader and its grandchild in the second phase`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'procwire-stop-signal-'));
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const marker = join(dir, 'signals');
-    const sup = await startSupervisor(t);
-    let grandchild!: Promise<number>;
-    sup.once('child', (child) => {
-      grandchild = nextEvent<[{ message: string }]>(child, 'log', 'the fixture to log its grandchild’s pid').then(
-        ([entry]) => (JSON.parse(entry.message) as { grandchild: number }).grandchild,
+  t.test(
+    `stopSignal ${stopSignal ?? '(default)'}: ${expected} reaches the leader and its grandchild in the second phase`,
+    async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), 'procwire-stop-signal-'));
+      t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+      const marker = join(dir, 'signals');
+      const sup = await startSupervisor(t);
+      let grandchild!: Promise<number>;
+      sup.once('child', (child) => {
+        grandchild = nextEvent<[{ message: string }]>(child, 'log', 'the fixture to log its grandchild’s pid').then(
+          ([entry]) => (JSON.parse(entry.message) as { grandchild: number }).grandchild,
+        );
+      });
+      const extra: Partial<ChildSpec> = { stopTimeout: 300, env: { MARKER_FILE: marker }, restart: 'never' };
+      const child = await sup.spawn(
+        nodeSpec('stubborn', 'records-stop-signal.cjs', stopSignal ? { ...extra, stopSignal } : extra),
       );
-    });
-    const extra: Partial<ChildSpec> = { stopTimeout: 300, env: { MARKER_FILE: marker }, restart: 'never' };
-    const child = await sup.spawn(nodeSpec('stubborn', 'records-stop-signal.cjs', stopSignal ? { ...extra, stopSignal } : extra));
-    const grandchildPid = await grandchild;
-    t.teardown(() => void (pidAlive(grandchildPid) && process.kill(grandchildPid, 'SIGKILL')));
+      const grandchildPid = await grandchild;
+      t.teardown(() => void (pidAlive(grandchildPid) && process.kill(grandchildPid, 'SIGKILL')));
 
-    const result = await child.stop();
-    t.same(result, { exitCode: 0, signal: null, termination: 'escalated' }, 'it ended on the signal, after the shutdown phase timed out');
-    const lines = readFileSync(marker, 'utf8').trim().split('\n').sort();
-    t.same(lines, [`grandchild ${expected}`, `leader ${expected}`], `only ${expected} arrived, at the leader and at its grandchild`);
-    t.notOk(pidAlive(grandchildPid), 'the grandchild is gone');
-  });
+      const result = await child.stop();
+      t.same(
+        result,
+        { exitCode: 0, signal: null, termination: 'escalated' },
+        'it ended on the signal, after the shutdown phase timed out',
+      );
+      const lines = readFileSync(marker, 'utf8').trim().split('\n').sort();
+      t.same(
+        lines,
+        [`grandchild ${expected}`, `leader ${expected}`],
+        `only ${expected} arrived, at the leader and at its grandchild`,
+      );
+      t.notOk(pidAlive(grandchildPid), 'the grandchild is gone');
+    },
+  );
 }

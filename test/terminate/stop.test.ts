@@ -41,7 +41,11 @@ t.test('a child that ignores SIGTERM and never finishes its shutdown is killed a
   const result = await child.stop();
   const resolved = Date.now();
   t.same(result, { exitCode: null, signal: 'SIGKILL', termination: 'escalated' });
-  t.same(phases.map((p) => p.phase), SPEC_PHASES, 'each phase reached the child in the order the design gives');
+  t.same(
+    phases.map((p) => p.phase),
+    SPEC_PHASES,
+    'each phase reached the child in the order the design gives',
+  );
   const [shutdown, term, kill] = phases.map((p) => p.at - started) as [number, number, number];
   t.ok(shutdown < STOP_TIMEOUT_MS, `the shutdown request went out at once (${shutdown} ms)`);
   // Phase ends: the SIGTERM reaching the child ends the shutdown phase, the exit by SIGKILL
@@ -50,16 +54,25 @@ t.test('a child that ignores SIGTERM and never finishes its shutdown is killed a
   t.ok(term >= STOP_TIMEOUT_MS, `the shutdown phase took its grace (${term} ms)`);
   t.ok(kill >= 2 * STOP_TIMEOUT_MS, `SIGKILL came after both graces (${kill} ms)`);
   for (const [i, ms] of lasted.entries()) {
-    t.ok(ms <= STOP_TIMEOUT_MS + PHASE_SLACK_MS, `the ${SPEC_PHASES[i]} phase ended within stopTimeout + ${PHASE_SLACK_MS} ms (${ms} ms)`);
+    t.ok(
+      ms <= STOP_TIMEOUT_MS + PHASE_SLACK_MS,
+      `the ${SPEC_PHASES[i]} phase ended within stopTimeout + ${PHASE_SLACK_MS} ms (${ms} ms)`,
+    );
   }
   t.equal(child.state.kind, 'stopped');
 });
 
-t.test("a plain process that ignores SIGTERM is escalated to SIGKILL", async (t) => {
+t.test('a plain process that ignores SIGTERM is escalated to SIGKILL', async (t) => {
   const sup = await startSupervisor(t);
   let armed!: Promise<void>;
   sup.once('child', (child) => (armed = printed(child, 'armed')));
-  const child = await sup.spawn({ id: 'plain', command: process.execPath, args: [fixture('ignores-sigterm.cjs')], connect: 'none', stopTimeout: 200 });
+  const child = await sup.spawn({
+    id: 'plain',
+    command: process.execPath,
+    args: [fixture('ignores-sigterm.cjs')],
+    connect: 'none',
+    stopTimeout: 200,
+  });
   await armed;
   t.same(await child.stop(), { exitCode: null, signal: 'SIGKILL', termination: 'escalated' });
 });
@@ -68,7 +81,9 @@ t.test('stop takes the whole process group: no grandchild survives', async (t) =
   const sup = await startSupervisor(t);
   let workers!: Promise<number[]>;
   sup.once('child', (child) => {
-    workers = new Promise((resolve) => child.once('log', (entry) => resolve((JSON.parse(entry.message) as { workers: number[] }).workers)));
+    workers = new Promise((resolve) =>
+      child.once('log', (entry) => resolve((JSON.parse(entry.message) as { workers: number[] }).workers)),
+    );
   });
   const child = await sup.spawn(nodeSpec('driver', 'spawns-grandchildren.cjs', { stopTimeout: 3000 }));
   const pids = await workers;
@@ -90,13 +105,19 @@ t.test('sup.shutdown() stops 50 concurrent children, last started first, and lea
   for (const child of children) child.on('state', (state) => state.kind === 'stopped' && order.push(child.id));
   await Promise.all([sup.shutdown(), sup.shutdown()]);
   t.same(order, [...ids].reverse(), 'stopped in reverse of the order they were spawned in');
-  t.same(children.map((c) => c.state.kind), Array(50).fill('stopped'));
+  t.same(
+    children.map((c) => c.state.kind),
+    Array(50).fill('stopped'),
+  );
   t.same(pids.filter(pidAlive), [], 'no process left');
 });
 
 for (const how of ['exit', 'throw', 'SIGTERM', 'SIGINT'] as const) {
   t.test(`a parent that ends by ${how} without shutdown kills its children's groups`, async (t) => {
-    const parent = spawnTracked(t, process.execPath, [fixture('exits-with-parent.mjs'), how === 'exit' || how === 'throw' ? how : 'wait']);
+    const parent = spawnTracked(t, process.execPath, [
+      fixture('exits-with-parent.mjs'),
+      how === 'exit' || how === 'throw' ? how : 'wait',
+    ]);
     const { pid, address } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number; address: string };
     t.teardown(() => {
       if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -106,8 +127,8 @@ for (const how of ['exit', 'throw', 'SIGTERM', 'SIGINT'] as const) {
     const ended = await exitOf(parent);
     if (how === 'exit') t.same(ended, { code: 0, signal: null });
     if (how === 'throw') t.equal(ended.code, 1);
-    if (how === 'SIGTERM' || how === 'SIGINT') t.same(ended, { code: null, signal: how }, 'the signal still ends the parent as it would have');
+    if (how === 'SIGTERM' || how === 'SIGINT')
+      t.same(ended, { code: null, signal: how }, 'the signal still ends the parent as it would have');
     t.notOk(pidAlive(pid), `the plain child ${pid} was killed with its parent`);
   });
 }
-

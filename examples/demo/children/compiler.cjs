@@ -9,20 +9,41 @@ const files = ['src/main.ts', 'src/greet.ts'].map((file) => path.join(projectDir
 
 // The "type checker": one error rule and one warning rule, line by line.
 const rules = [
-  { pattern: /: number = "/, severity: 1, code: 'TS2322', message: () => "Type 'string' is not assignable to type 'number'." },
-  { pattern: /(?<=\b(?:const|let) )unused\w*/, severity: 2, code: 'TS6133', message: (m) => `'${m[0]}' is declared but its value is never read.` },
+  {
+    pattern: /: number = "/,
+    severity: 1,
+    code: 'TS2322',
+    message: () => "Type 'string' is not assignable to type 'number'.",
+  },
+  {
+    pattern: /(?<=\b(?:const|let) )unused\w*/,
+    severity: 2,
+    code: 'TS6133',
+    message: (m) => `'${m[0]}' is declared but its value is never read.`,
+  },
 ];
 
 function check(file) {
   const diagnostics = [];
-  fs.readFileSync(file, 'utf8').split('\n').forEach((text, line) => {
-    for (const rule of rules) {
-      const match = rule.pattern.exec(text);
-      if (!match) continue;
-      const range = { start: { line, character: match.index }, end: { line, character: match.index + match[0].length } };
-      diagnostics.push({ range, severity: rule.severity, code: rule.code, source: 'tsc', message: rule.message(match) });
-    }
-  });
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, line) => {
+      for (const rule of rules) {
+        const match = rule.pattern.exec(text);
+        if (!match) continue;
+        const range = {
+          start: { line, character: match.index },
+          end: { line, character: match.index + match[0].length },
+        };
+        diagnostics.push({
+          range,
+          severity: rule.severity,
+          code: rule.code,
+          source: 'tsc',
+          message: rule.message(match),
+        });
+      }
+    });
   return diagnostics;
 }
 
@@ -41,7 +62,10 @@ async function build(parent) {
 async function main() {
   const parent = await connect();
   const { errors, warnings } = await build(parent);
-  await parent.log('info', `checked ${files.length} files in ${projectDir}: ${errors} error(s), ${warnings} warning(s)`);
+  await parent.log(
+    'info',
+    `checked ${files.length} files in ${projectDir}: ${errors} error(s), ${warnings} warning(s)`,
+  );
 
   parent.onRequest('build', async () => {
     const summary = await build(parent);

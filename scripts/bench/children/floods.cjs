@@ -17,16 +17,34 @@ const frame = (message) => {
   const body = JSON.stringify(message);
   return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 };
-const diagnostics = (n) => [{ range: { start: { line: n % 1000, character: 0 }, end: { line: n % 1000, character: 8 } }, severity: 1, source: 'bench', message: `generated problem ${n}` }];
+const diagnostics = (n) => [
+  {
+    range: { start: { line: n % 1000, character: 0 }, end: { line: n % 1000, character: 8 } },
+    severity: 1,
+    source: 'bench',
+    message: `generated problem ${n}`,
+  },
+];
 
 let sent = 0;
 let deadline = 0;
 function next() {
   const n = sent++;
   if (mode === 'notifications') return frame({ jsonrpc: '2.0', method: 'bench/tick', params: { n } });
-  const publish = frame({ jsonrpc: '2.0', method: 'procwire/diagnostics', params: { file: `/src/gen/file-${n}.ts`, diagnostics: diagnostics(n) } });
+  const publish = frame({
+    jsonrpc: '2.0',
+    method: 'procwire/diagnostics',
+    params: { file: `/src/gen/file-${n}.ts`, diagnostics: diagnostics(n) },
+  });
   if (n < WINDOW) return publish;
-  return publish + frame({ jsonrpc: '2.0', method: 'procwire/diagnostics', params: { file: `/src/gen/file-${n - WINDOW}.ts`, diagnostics: [] } });
+  return (
+    publish +
+    frame({
+      jsonrpc: '2.0',
+      method: 'procwire/diagnostics',
+      params: { file: `/src/gen/file-${n - WINDOW}.ts`, diagnostics: [] },
+    })
+  );
 }
 function flood() {
   while (Date.now() < deadline) {
@@ -56,12 +74,14 @@ socket.on('data', (chunk) => {
   }
 });
 socket.on('connect', () => {
-  socket.write(frame({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'procwire/hello',
-    params: { protocol: 1, id: process.env.PROCWIRE_ID, token: process.env.PROCWIRE_TOKEN, pid: process.pid },
-  }));
+  socket.write(
+    frame({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'procwire/hello',
+      params: { protocol: 1, id: process.env.PROCWIRE_ID, token: process.env.PROCWIRE_TOKEN, pid: process.pid },
+    }),
+  );
 });
 socket.on('error', () => undefined);
 socket.on('close', () => process.exit(0));

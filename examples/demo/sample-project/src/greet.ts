@@ -1,5 +1,5 @@
 export function greet(who: string): string {
   const unusedPrefix = 'Hi';
-  const width: number = "wide";
+  const width: number = 'wide';
   return `Hello, ${who}!`.padEnd(width);
 }

@@ -1,6 +1,6 @@
 import { greet } from './greet.js';
 
-const retries: number = "three";
+const retries: number = 'three';
 const name = 'world';
 
 console.log(greet(name), retries);
