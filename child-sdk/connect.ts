@@ -47,10 +47,11 @@ type Slot = { [SHARED]?: Promise<ParentConnection> | undefined };
  */
 export function connect(options: ConnectOptions = {}): Promise<ParentConnection> {
   const slot = globalThis as Slot;
-  const shared = (slot[SHARED] ??= open(options).catch((error: unknown) => {
+  slot[SHARED] ??= open(options).catch((error: unknown) => {
     slot[SHARED] = undefined;
     throw error;
-  }));
+  });
+  const shared = slot[SHARED];
   return shared.then((parent) => {
     parent.keepProcessAlive(options.keepAlive ?? true);
     return parent;
@@ -162,7 +163,8 @@ async function dial(path: string, id: string): Promise<Socket> {
       }
       throw new ProcwireError(
         'NOT_CONNECTED',
-        `procwire/child "${id}": cannot connect to ${path}: ${(cause as Error).message}. Is the supervisor still running?`,
+        `procwire/child "${id}": cannot connect to ${path}: ${(cause as Error).message}. ` +
+          'Is the supervisor still running?',
         {
           childId: id,
           cause,

@@ -102,7 +102,10 @@ export class ParentConnection {
     return this.#report(Methods.log, { level, message });
   }
 
-  /** Sends an application request to the parent; rejects with TIMEOUT, ABORTED, CONNECTION_CLOSED or the parent's error. */
+  /**
+   * Sends an application request to the parent; rejects with TIMEOUT, ABORTED,
+   * CONNECTION_CLOSED or the parent's error.
+   */
   async sendRequest<R = unknown>(
     method: string,
     params?: unknown,

@@ -17,7 +17,10 @@ export interface SupervisorOptions {
   connectTimeout?: Duration;
   /** Largest frame accepted from a child, in bytes. Default 16 MiB. */
   maxMessageSize?: number;
-  /** A frame that has started arriving must be complete within this; a stalled one closes the connection. Default 30 s. */
+  /**
+   * A frame that has started arriving must be complete within this; a stalled one closes
+   * the connection. Default 30 s.
+   */
   frameTimeout?: Duration;
   /** Base directory for the private socket directory. Default `$XDG_RUNTIME_DIR`, then the temp dir. */
   socketDir?: string;

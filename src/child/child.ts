@@ -222,7 +222,10 @@ export class Child extends EventEmitter<ChildEvents> {
     });
   }
 
-  /** Sends `signal` to the child's process group (e.g. SIGHUP to reload). Rejects with NOT_RUNNING if no process runs. */
+  /**
+   * Sends `signal` to the child's process group (e.g. SIGHUP to reload). Rejects with
+   * NOT_RUNNING if no process runs.
+   */
   signal(signal: NodeJS.Signals): Promise<void> {
     return this.#controls.run(async () => {
       const pid = this.pid;
@@ -447,7 +450,8 @@ export class Child extends EventEmitter<ChildEvents> {
   #hung(run: Run): void {
     const error = new ProcwireError(
       'TIMEOUT',
-      `child "${this.id}" sent no heartbeat for ${(2 * this.spec.heartbeatMs) / 1000} s and is taken to be hung; it is being stopped`,
+      `child "${this.id}" sent no heartbeat for ${(2 * this.spec.heartbeatMs) / 1000} s ` +
+        'and is taken to be hung; it is being stopped',
       { childId: this.id },
     );
     run.failure ??= { reason: 'hung', error };
@@ -477,7 +481,8 @@ export class Child extends EventEmitter<ChildEvents> {
     if (connection === undefined || connection.closedSignal.aborted) {
       throw new ProcwireError(
         'NOT_CONNECTED',
-        `child "${this.id}" is not connected (state: ${this.#state.kind}); wait for it to be ready before calling "${method}"`,
+        `child "${this.id}" is not connected (state: ${this.#state.kind}); ` +
+          `wait for it to be ready before calling "${method}"`,
         { childId: this.id },
       );
     }

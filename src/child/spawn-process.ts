@@ -109,7 +109,8 @@ function spawnFailed(spec: ResolvedSpec, cause: unknown): ProcwireError {
         : 'check the command and its arguments';
   return new ProcwireError(
     'SPAWN_FAILED',
-    `child "${spec.id}": could not spawn ${JSON.stringify(spec.command)}: ${(cause as Error | undefined)?.message ?? cause} (${hint})`,
+    `child "${spec.id}": could not spawn ${JSON.stringify(spec.command)}: ` +
+      `${(cause as Error | undefined)?.message ?? cause} (${hint})`,
     { childId: spec.id, cause },
   );
 }

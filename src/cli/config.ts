@@ -40,7 +40,8 @@ export async function loadConfig(file: string): Promise<ConfigChild[]> {
   const base = dirname(resolve(file));
   const seen = new Set<string>();
   return entries.map((entry, index) => {
-    const where = `${file}: child ${index + 1}${typeof (entry as { id?: unknown })?.id === 'string' ? ` ("${(entry as { id: string }).id}")` : ''}`;
+    const claimedId = (entry as { id?: unknown } | null)?.id;
+    const where = `${file}: child ${index + 1}${typeof claimedId === 'string' ? ` ("${claimedId}")` : ''}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw new ConfigError(`${where}: must be an object with at least "id" and "command"`);
     }

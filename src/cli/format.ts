@@ -49,7 +49,9 @@ export function formatDiagnostic(
   const colored =
     severity === 'error' ? paint.red(severity) : severity === 'warning' ? paint.yellow(severity) : paint.cyan(severity);
   const code = diagnostic.code === undefined ? '' : ` ${paint.dim(escapeControls(String(diagnostic.code)))}`;
-  return `${paint.cyan(escapeControls(shown))}:${paint.yellow(String(line + 1))}:${paint.yellow(String(character + 1))} - ${colored}${code}: ${escapeControls(diagnostic.message)}`;
+  const position = `${paint.yellow(String(line + 1))}:${paint.yellow(String(character + 1))}`;
+  const where = `${paint.cyan(escapeControls(shown))}:${position}`;
+  return `${where} - ${colored}${code}: ${escapeControls(diagnostic.message)}`;
 }
 
 /**

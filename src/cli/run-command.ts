@@ -33,7 +33,7 @@ export const ExitCode = { ok: 0, childFailed: 1, usage: 2, forced: 130 } as cons
  */
 export async function runCommand(options: RunOptions): Promise<number> {
   const paint = makePaint(options.stdout);
-  let config;
+  let config: Awaited<ReturnType<typeof loadConfig>>;
   try {
     config = await loadConfig(options.config);
   } catch (error) {
@@ -105,7 +105,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
   const stopping = finished.then(() => undefined);
   for (const { spec } of config) {
-    const entry = byId.get(spec.id)!;
+    const entry = byId.get(spec.id) as RosterEntry;
     const started = sup.spawn(spec).then(
       () => undefined,
       (error: unknown) => {
@@ -141,7 +141,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const note = entry.critical ? '' : paint.dim(' (not critical)');
     const ports = finalPorts.get(entry.id);
     options.stdout.write(
-      `  ${entry.id}: ${shown}${note}, ${entry.child?.restarts ?? 0} restarts, ${errors} errors, ${warnings} warnings${ports ? `, ${ports}` : ''}\n`,
+      `  ${entry.id}: ${shown}${note}, ${entry.child?.restarts ?? 0} restarts, ` +
+        `${errors} errors, ${warnings} warnings${ports ? `, ${ports}` : ''}\n`,
     );
   }
   const critical = failed.filter((entry) => entry.critical);

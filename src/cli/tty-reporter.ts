@@ -32,7 +32,8 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
 
   const table = (): string[] => {
     const header = paint.bold(
-      `${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  PORTS`,
+      `${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ` +
+        `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  PORTS`,
     );
     const rows = entries.map((entry) => {
       const child = entry.child;

@@ -30,8 +30,9 @@ export interface ReadHelloOptions {
 /**
  * Reads the first message of a fresh connection and checks that it is a well-formed
  * `procwire/hello` request of our protocol version, within `timeoutMs`, taking frames of at
- * most HELLO_MAX_BYTES (or `maxMessageSize`, if smaller). Rejects with a HandshakeRejection for anything else; the caller closes
- * the socket, and raises the channel's cap once it has accepted the hello.
+ * most HELLO_MAX_BYTES (or `maxMessageSize`, if smaller). Rejects with a HandshakeRejection
+ * for anything else; the caller closes the socket, and raises the channel's cap once it has
+ * accepted the hello.
  */
 export async function readHello(socket: Socket, options: ReadHelloOptions): Promise<HelloConnection> {
   const cap = Math.min(HELLO_MAX_BYTES, options.maxMessageSize);

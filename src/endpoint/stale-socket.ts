@@ -17,7 +17,8 @@ export async function clearStaleSocket(path: string): Promise<void> {
   }
   const keep = (what: string): Error =>
     new Error(
-      `procwire will not replace ${path}: it is ${what}. Remove it yourself if it is not needed, or choose another socketPath`,
+      `procwire will not replace ${path}: it is ${what}. ` +
+        'Remove it yourself if it is not needed, or choose another socketPath',
     );
   if (!stats.isSocket()) throw keep(`${describe(stats)}, not a socket`);
   const uid = process.getuid?.();

@@ -11,7 +11,8 @@ export function toMs(field: string, value: Duration): number {
   const parsed = typeof value === 'number' ? value : typeof value === 'string' ? ms(value as ms.StringValue) : NaN;
   if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
     throw new TypeError(
-      `${field} must be a non-negative duration (milliseconds or a string like '100ms', '5s', '2m'); got ${quote(value)}`,
+      `${field} must be a non-negative duration (milliseconds or a string like '100ms', '5s', '2m'); ` +
+        `got ${quote(value)}`,
     );
   }
   return parsed;

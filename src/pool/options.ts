@@ -40,7 +40,9 @@ export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
   if (!/^[A-Za-z0-9._:@-]{1,100}$/.test(id))
     throw new TypeError(`pool id must be 1-100 characters of letters, digits and . _ : @ -; got ${JSON.stringify(id)}`);
   const spec = expectObject(`pool "${id}" spec`, options.spec);
-  if ('id' in spec) throw new TypeError(`pool "${id}" spec must not have an id: workers are named ${id}/1, ${id}/2, …`);
+  if ('id' in spec) {
+    throw new TypeError(`pool "${id}" spec must not have an id: workers are named ${id}/1, ${id}/2, …`);
+  }
   return {
     id,
     size: expectInteger(`pool "${id}" size`, options.size, 1, 1024),

@@ -143,8 +143,8 @@ export class Pool {
   async broadcast(method: string, params?: unknown): Promise<number> {
     const sent = await Promise.allSettled(
       this.#workers
-        .filter((worker) => worker.child?.connected)
-        .map((worker) => worker.child!.sendNotification(method, params)),
+        .flatMap((worker) => (worker.child?.connected ? [worker.child] : []))
+        .map((child) => child.sendNotification(method, params)),
     );
     return sent.filter((result) => result.status === 'fulfilled').length;
   }
@@ -257,10 +257,16 @@ export class Pool {
 
   #attemptFailed(worker: Worker, task: Task, error: unknown): void {
     if (task.settled) return;
-    if (task.abortReason) return this.#settle(task, task.abortReason);
+    if (task.abortReason) {
+      this.#settle(task, task.abortReason);
+      return;
+    }
     const timedOut = isProcwireError(error, 'TIMEOUT');
     const died = isProcwireError(error, 'CONNECTION_CLOSED') || isProcwireError(error, 'NOT_CONNECTED');
-    if (!timedOut && !died) return this.#settle(task, error as Error); // the worker's own answer
+    if (!timedOut && !died) {
+      this.#settle(task, error as Error); // the worker's own answer
+      return;
+    }
     if (timedOut) this.#replace(worker, false); // a stuck worker is replaced
     if (task.attempts <= this.#options.retries && !this.#closing) {
       this.#stats.retried++;
@@ -274,7 +280,8 @@ export class Pool {
       timedOut
         ? this.#error(
             'TASK_TIMEOUT',
-            `task "${task.method}" got no answer from worker ${worker.id} within ${task.timeoutMs} ms (attempt ${task.attempts}); the worker was restarted`,
+            `task "${task.method}" got no answer from worker ${worker.id} within ${task.timeoutMs} ms ` +
+              `(attempt ${task.attempts}); the worker was restarted`,
             { cause: error, workerId: worker.id },
           )
         : this.#error(

@@ -17,9 +17,9 @@ export interface FrameChannelOptions {
  * socket's chunks with the size cap enforced before buffering; messages are written by a
  * FrameWriter (one `write` per frame, batched while the peer is behind). Messages that
  * arrive before `listen` are held (the socket is paused meanwhile), so a handshake can take
- * the first one with `nextMessage` and hand the rest on in order. A stream error (oversize, garbage, a stalled frame) is reported once; the
- * owner closes the socket. Imports nothing of vscode-jsonrpc, so a child can say hello
- * and ready before loading it.
+ * the first one with `nextMessage` and hand the rest on in order. A stream error (oversize,
+ * garbage, a stalled frame) is reported once; the owner closes the socket. Imports nothing
+ * of vscode-jsonrpc, so a child can say hello and ready before loading it.
  */
 export class FrameChannel {
   readonly socket: Socket;

@@ -192,10 +192,10 @@ function isShallow(body: Buffer, maxDepth: number): boolean {
   const length = body.length;
   let depth = 0;
   for (let at = 0; at < length; at++) {
-    const byte = body[at]!;
+    const byte = body[at] as number;
     if (byte === QUOTE) {
       for (at++; at < length; at++) {
-        const inner = body[at]!;
+        const inner = body[at] as number;
         if (inner === QUOTE) break;
         if (inner === BACKSLASH) at++;
       }

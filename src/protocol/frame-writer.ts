@@ -79,7 +79,10 @@ export class FrameWriter {
   }
 
   readonly #flush = (): void => {
-    if (this.#socket.destroyed) return this.abandon();
+    if (this.#socket.destroyed) {
+      this.abandon();
+      return;
+    }
     // Keep sending while the socket takes it; stop at the first batch that fills it.
     while (this.#backlog.length > 0) {
       if (!this.#sendBatch()) {
@@ -108,7 +111,8 @@ export class FrameWriter {
       sent.push(pending);
       bytes += frame.length;
     }
-    const flushed = frames.length === 0 || this.#socket.write(frames.length === 1 ? frames[0]! : frames.join(''));
+    const flushed =
+      frames.length === 0 || this.#socket.write(frames.length === 1 ? (frames[0] as string) : frames.join(''));
     for (const pending of sent) pending.resolve();
     return flushed;
   }

@@ -12,8 +12,10 @@ export class NoHandlerError extends Error {
 }
 
 /** Serves an application request; its result (or the promise's) is the response. */
+// biome-ignore lint/suspicious/noExplicitAny: params come off the wire; a handler declares the shape it expects
 export type RequestHandler = (params: any, context: HandlerContext) => unknown;
 /** Receives an application notification. */
+// biome-ignore lint/suspicious/noExplicitAny: as above
 export type NotificationHandler = (params: any) => void;
 
 /**
@@ -44,7 +46,10 @@ export class HandlerTable {
   onNotification(method: string, handler: NotificationHandler): () => void {
     checkAppMethod(method);
     let handlers = this.#notifications.get(method);
-    if (!handlers) this.#notifications.set(method, (handlers = new Set()));
+    if (!handlers) {
+      handlers = new Set();
+      this.#notifications.set(method, handlers);
+    }
     handlers.add(handler);
     return () => handlers.delete(handler);
   }

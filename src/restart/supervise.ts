@@ -111,7 +111,8 @@ function gaveUpError<R>(
   const limit =
     host.maxRestarts === 0
       ? 'maxRestarts is 0'
-      : `${host.maxRestarts} restart${host.maxRestarts === 1 ? '' : 's'} within ${host.restartWindowMs / 1000} s used up`;
+      : `${host.maxRestarts} restart${host.maxRestarts === 1 ? '' : 's'} ` +
+        `within ${host.restartWindowMs / 1000} s used up`;
   const exit = outcome.exit ?? exitFromError(error ?? new ProcwireError('GAVE_UP', ''));
   return new ProcwireError(
     'GAVE_UP',

@@ -47,7 +47,8 @@ function refuseUnsafe(dir: string, stat: Stats): void {
   if ((stat.mode & 0o022) !== 0) {
     const mode = (stat.mode & 0o7777).toString(8);
     throw new TypeError(
-      `${where} is writable by its group or others (mode ${mode}), so they could plant records in it; ${why}: run chmod go-w ${quote(dir)}, or use another directory`,
+      `${where} is writable by its group or others (mode ${mode}), so they could plant records in it; ` +
+        `${why}: run chmod go-w ${quote(dir)}, or use another directory`,
     );
   }
 }

@@ -2,25 +2,20 @@
 // --no-probe, the { $schema, children } form, where relative commands and cwds resolve, colour
 // settings, start order, the default config file, and what a SIGKILLed run leaves behind.
 import t, { type Test } from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { exitOf, fixture, pidAlive, until, within } from '../helpers/index.js';
+import { exitOf, fixture, pidAlive, until } from '../helpers/index.js';
 import { cli, runCli, tempDir } from './run-cli.js';
 
 /** Writes `content` as JSON to procwire.config.json in a new temp dir; returns both. */

@@ -83,9 +83,7 @@ export async function within<T>(promise: Promise<T>, what: string, ms: number = 
 }
 
 interface Listenable {
-  // biome-ignore lint/suspicious/noExplicitAny: any emitter, whatever its event map
   on(event: string, listener: (...args: any[]) => void): unknown;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
   off(event: string, listener: (...args: any[]) => void): unknown;
 }
 
