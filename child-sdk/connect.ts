@@ -1,12 +1,12 @@
 import { createConnection, type Socket } from 'node:net';
 // Specific modules, not the protocol index: this path must not load vscode-jsonrpc, so
 // that hello and ready go out before it is (see parent-connection.ts).
-import { Env } from '../src/protocol/env.js';
-import { ProcwireError } from '../src/protocol/errors.js';
-import { FrameChannel } from '../src/protocol/frame-channel.js';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../src/protocol/limits.js';
-import { Methods, PROTOCOL_VERSION } from '../src/protocol/methods.js';
-import type { HelloResult } from '../src/protocol/types.js';
+import { Env } from '../src/protocol/wire/env.js';
+import { ProcwireError } from '../src/protocol/wire/errors.js';
+import { FrameChannel } from '../src/protocol/wire/frame-channel.js';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../src/protocol/wire/limits.js';
+import { Methods, PROTOCOL_VERSION } from '../src/protocol/wire/methods.js';
+import type { HelloResult } from '../src/protocol/wire/types.js';
 import { ParentConnection } from './parent-connection.js';
 import { takeSupervisorEnv } from './supervisor-env.js';
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic } from '../src/protocol/types.js';
+import type { Diagnostic } from '../src/protocol/wire/types.js';
 
 /** Where an error was thrown: the first stack frame outside Node's own code. */
 export interface ThrowSite {

@@ -1,13 +1,13 @@
 // Specific modules, not the protocol index: nothing here may load vscode-jsonrpc, which
 // rpc-link.ts brings in after ready (a child's start is on the clock).
-import { createCloseController } from '../src/protocol/close-signal.js';
-import { ProcwireError } from '../src/protocol/errors.js';
-import type { FrameChannel } from '../src/protocol/frame-channel.js';
-import { HandlerTable, type NotificationHandler, type RequestHandler } from '../src/protocol/handler-table.js';
-import { Methods } from '../src/protocol/methods.js';
-import { checkParams } from '../src/protocol/params.js';
-import type { Diagnostic, HelloResult, LogLevel } from '../src/protocol/types.js';
-import { diagnosticProblem } from '../src/protocol/validate.js';
+import { createCloseController } from '../src/protocol/wire/close-signal.js';
+import { ProcwireError } from '../src/protocol/wire/errors.js';
+import type { FrameChannel } from '../src/protocol/wire/frame-channel.js';
+import { HandlerTable, type NotificationHandler, type RequestHandler } from '../src/protocol/wire/handler-table.js';
+import { Methods } from '../src/protocol/wire/methods.js';
+import { checkParams } from '../src/protocol/wire/params.js';
+import type { Diagnostic, HelloResult, LogLevel } from '../src/protocol/wire/types.js';
+import { diagnosticProblem } from '../src/protocol/wire/validate.js';
 import type { RpcLink } from './rpc-link.js';
 
 /** Runs before the process exits on shutdown or when the parent is gone. */

@@ -1,9 +1,9 @@
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import { connectChannel } from '../src/protocol/channel-connection.js';
-import type { FrameChannel } from '../src/protocol/frame-channel.js';
-import type { HandlerTable } from '../src/protocol/handler-table.js';
-import { Methods } from '../src/protocol/methods.js';
-import { requestWithLimits, runHandler, type PeerContext, type RequestLimits } from '../src/protocol/rpc.js';
+import { connectChannel } from '../src/protocol/jsonrpc/channel-connection.js';
+import type { FrameChannel } from '../src/protocol/wire/frame-channel.js';
+import type { HandlerTable } from '../src/protocol/wire/handler-table.js';
+import { Methods } from '../src/protocol/wire/methods.js';
+import { requestWithLimits, runHandler, type PeerContext, type RequestLimits } from '../src/protocol/jsonrpc/rpc.js';
 
 /** What the JSON-RPC layer needs from the ParentConnection it serves. */
 export interface RpcLinkOptions {

@@ -1,4 +1,4 @@
-import { Env } from '../src/protocol/env.js';
+import { Env } from '../src/protocol/wire/env.js';
 
 /** Where the supervisor listens and who this process is to it, as its environment said. */
 export interface SupervisorEnv {

@@ -3,7 +3,7 @@ export { Supervisor, type SupervisorOptions, type SupervisorStats, type Supervis
 export { Child, type ChildEvents } from './child/child.js';
 export { Pool, type PoolStats, type TaskOptions } from './pool/pool.js';
 export type { PoolOptions } from './pool/options.js';
-export { ControlErrorCodes } from './child/child-control.js';
+export { ControlErrorCodes } from './child/sibling-control.js';
 export type { ChildSpec } from './child/spec.js';
 export type { ChildState, ChildStateKind } from './child/state.js';
 export type { RequestOptions } from './child/child-connection.js';

@@ -1,23 +1,32 @@
 /**
- * Why an operation failed. The first group is what `spawn` and `start` reject with; the
- * rest belong to requests, waits and the connection.
+ * Why an operation failed. One public union so that callers branch on one field, but each code
+ * belongs to one layer, named here with where it is raised.
  */
 export type ProcwireErrorCode =
+  // A child's start (src/child/launch.ts, spawn-process.ts; restart/supervise.ts for GAVE_UP):
+  // what `spawn` and `start` reject with.
   | 'SPAWN_FAILED'
   | 'EXITED_BEFORE_READY'
   | 'READY_TIMEOUT'
-  | 'INVALID_SPEC'
-  | 'AUTH_FAILED'
-  | 'PROTOCOL_ERROR'
-  | 'MESSAGE_TOO_LARGE'
   | 'STOPPED'
   | 'GAVE_UP'
+  // Options and ids refused up front (src/supervisor.ts, src/child/).
+  | 'INVALID_SPEC'
+  // The wire (src/protocol/wire/frame-parser.ts, frame-channel.ts) and the checks on reserved
+  // methods and per-child caps (src/child/child-connection.ts, child-limits.ts).
+  | 'PROTOCOL_ERROR'
+  | 'MESSAGE_TOO_LARGE'
+  // Requests and waits (src/protocol/jsonrpc/rpc.ts, src/child/wait-for-port.ts).
   | 'NOT_CONNECTED'
   | 'CONNECTION_CLOSED'
   | 'TIMEOUT'
   | 'ABORTED'
-  | 'NOT_SUPERVISED'
+  // Controls of a child (src/child/child.ts: signal() with no process).
   | 'NOT_RUNNING'
+  // The child SDKs (child-sdk/connect.ts, procwire_child.py).
+  | 'AUTH_FAILED'
+  | 'NOT_SUPERVISED'
+  // Pools (src/pool/pool.ts).
   | 'WORKER_DIED'
   | 'TASK_TIMEOUT';
 

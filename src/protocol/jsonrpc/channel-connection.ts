@@ -1,5 +1,5 @@
 import { createMessageConnection, type Message, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { FrameChannel } from './frame-channel.js';
+import type { FrameChannel } from '../wire/frame-channel.js';
 import { ChannelMessageReader } from './channel-message-reader.js';
 import { ChannelMessageWriter } from './channel-message-writer.js';
 import { FLOW_MARKER } from './read-flow.js';

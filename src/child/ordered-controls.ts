@@ -2,7 +2,7 @@
  * Runs a child's controls (start, stop, restart, signal) one at a time in call order. Each
  * control's promise settles with its own result; a failed control does not block the next.
  */
-export class ControlQueue {
+export class OrderedControls {
   #tail: Promise<unknown> = Promise.resolve();
 
   run<T>(control: () => Promise<T>): Promise<T> {

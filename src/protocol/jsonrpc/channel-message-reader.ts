@@ -1,5 +1,5 @@
 import { AbstractMessageReader, Disposable, type DataCallback, type Message } from 'vscode-jsonrpc/node';
-import type { FrameChannel } from './frame-channel.js';
+import type { FrameChannel } from '../wire/frame-channel.js';
 import { ReadFlow } from './read-flow.js';
 
 /**

@@ -1,5 +1,5 @@
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
-import type { FrameChannel } from './frame-channel.js';
+import type { FrameChannel } from '../wire/frame-channel.js';
 
 /**
  * vscode-jsonrpc's MessageWriter over a FrameChannel: header and body in one `write`, so

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Message } from 'vscode-jsonrpc/node';
-import { READ_PAUSE_BYTES, READ_PAUSE_MESSAGES } from './limits.js';
+import { READ_PAUSE_BYTES, READ_PAUSE_MESSAGES } from '../wire/limits.js';
 
 /** The method of flow markers; they never go on the wire. */
 export const FLOW_MARKER = '$/procwire/flow';

@@ -6,9 +6,9 @@ import {
   type CancellationToken,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
-import { ProcwireError } from './errors.js';
-import { NoHandlerError, type HandlerContext } from './handler-table.js';
-import { checkParams } from './params.js';
+import { ProcwireError } from '../wire/errors.js';
+import { NoHandlerError, type HandlerContext } from '../wire/handler-table.js';
+import { checkParams } from '../wire/params.js';
 
 /**
  * Turns one params value into the argument list vscode-jsonrpc's string-method overloads
