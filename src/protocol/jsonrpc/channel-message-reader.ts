@@ -18,7 +18,7 @@ export class ChannelMessageReader extends AbstractMessageReader {
   constructor(channel: FrameChannel) {
     super();
     this.#channel = channel;
-    this.flow = new ReadFlow(channel.socket, (message) => this.inject(message));
+    this.flow = new ReadFlow(channel, (message) => this.inject(message));
     this.#unsubscribe = [channel.onError((error) => this.fireError(error)), channel.onClose(() => this.fireClose())];
   }
 

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { FrameChannel } from '../wire/frame-channel.js';
 import type { Message } from 'vscode-jsonrpc/node';
 import { READ_PAUSE_BYTES, READ_PAUSE_MESSAGES } from '../wire/limits.js';
 
@@ -29,7 +29,7 @@ interface Mark {
  * at half. A peer then waits on its own socket instead of growing this process.
  */
 export class ReadFlow {
-  readonly #socket: Socket;
+  readonly #channel: Pick<FrameChannel, 'pauseReading' | 'resumeReading'>;
   readonly #inject: (message: Message) => boolean;
   readonly #marks: Mark[] = [];
   #read = 0;
@@ -41,8 +41,8 @@ export class ReadFlow {
   #paused = false;
 
   /** `inject` queues a message behind everything read so far (ChannelMessageReader.inject). */
-  constructor(socket: Socket, inject: (message: Message) => boolean) {
-    this.#socket = socket;
+  constructor(channel: Pick<FrameChannel, 'pauseReading' | 'resumeReading'>, inject: (message: Message) => boolean) {
+    this.#channel = channel;
     this.#inject = inject;
   }
 
@@ -62,7 +62,7 @@ export class ReadFlow {
       (this.#read - this.#handled > READ_PAUSE_MESSAGES || this.#readBytes - this.#handledBytes > READ_PAUSE_BYTES)
     ) {
       this.#paused = true;
-      this.#socket.pause();
+      this.#channel.pauseReading();
     }
   }
 
@@ -82,7 +82,7 @@ export class ReadFlow {
       this.#readBytes - this.#handledBytes <= RESUME_BYTES
     ) {
       this.#paused = false;
-      if (!this.#socket.destroyed) this.#socket.resume();
+      this.#channel.resumeReading();
     }
     return true;
   }

@@ -30,6 +30,8 @@ export class FrameChannel {
   #waiter: ((message: WireMessage) => void) | undefined;
   #deadline: NodeJS.Timeout | undefined;
   #failed = false;
+  /** Paused by `pauseReading` (backpressure), not by the peer's silence. */
+  #pausedByOwner = false;
   readonly #writer: FrameWriter;
   #maxWriteBacklog = Infinity;
   #backlogFull = (): ProcwireError =>
@@ -60,6 +62,25 @@ export class FrameChannel {
    */
   setMaxMessageSize(bytes: number): void {
     this.#parser.setMaxMessageSize(bytes);
+  }
+
+  /**
+   * Stops reading for backpressure: the owner's queue is behind. A frame half read meanwhile
+   * is not late by the peer's fault, so its deadline is suspended until `resumeReading`.
+   */
+  pauseReading(): void {
+    this.#pausedByOwner = true;
+    this.#stopDeadline();
+    this.socket.pause();
+  }
+
+  /** Reads again after `pauseReading`; a half-read frame gets a fresh deadline. */
+  resumeReading(): void {
+    if (!this.#pausedByOwner) return;
+    this.#pausedByOwner = false;
+    if (this.#failed || this.socket.destroyed) return;
+    this.socket.resume();
+    if (this.#parser.hasPartialFrame) this.#startDeadline();
   }
 
   /** Resolves with the next message, for a handshake that runs before `listen`. */
@@ -165,7 +186,8 @@ export class FrameChannel {
       this.#fail(error as ProcwireError);
       return;
     }
-    if (this.#parser.hasPartialFrame) this.#startDeadline();
+    // The owner may have paused us while this chunk was parsed; then the deadline waits.
+    if (this.#parser.hasPartialFrame && !this.#pausedByOwner) this.#startDeadline();
     else this.#stopDeadline();
   };
 
