@@ -2,6 +2,7 @@ import { Env, ProcwireError } from '../protocol/index.js';
 import { makeToken, type Endpoint } from '../endpoint/index.js';
 import type { ConnectionHooks } from './child-connection.js';
 import { Run, terminateRun } from './run.js';
+import type { OutputSignals } from './run-output.js';
 import { spawnProcess, type OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 import type { ReleaseSlot, StartGate } from './start-gate.js';
@@ -11,6 +12,8 @@ import { untilReady } from './until-ready.js';
 export interface RunHooks {
   /** The run's stdout and stderr lines. */
   output: OutputSinks;
+  /** What readiness may wait on in the run's output: lines, watch cycles. */
+  signals: OutputSignals;
   /** The process exists (it is not ready yet). */
   spawned(run: Run): void;
   /** What the run's connection reports, once it is accepted. */
