@@ -95,7 +95,7 @@ t.test(
     await run.waitFor(/^only\s+\| running \(pid \d+\): ready$/);
     run.proc.kill('SIGINT');
     t.same(await exitOf(run.proc), { code: 0, signal: null });
-    t.match(run.lines.join('\n'), /summary\n {2}only: running, 0 restarts/);
+    t.match(run.lines.join('\n'), /summary\n {2}only: stopped \(clean\), 0 restarts/);
 
     t.same(await exitOf(refused.proc), { code: 2, signal: null });
     t.equal(

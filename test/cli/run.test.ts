@@ -32,7 +32,7 @@ t.test(
     t.ok(run.lines.includes('procwire | shutting down (SIGINT)'));
     t.match(
       run.lines.join('\n'),
-      /summary\n {2}web: running, 0 restarts, 0 errors, 0 warnings, http:\/\/127\.0\.0\.1:\d+\n {2}echo: running/,
+      /summary\n {2}web: stopped \(clean\), 0 restarts, 0 errors, 0 warnings, http:\/\/127\.0\.0\.1:\d+\n {2}echo: stopped \(clean\), /,
     );
     t.notOk(
       run.lines.some((line) => line.includes('\x1b')),
@@ -51,7 +51,7 @@ t.test('diagnostics print the way compilers do, unprefixed and 1-based', async (
   t.same(await exitOf(run.proc), { code: 0, signal: null }, 'SIGTERM is graceful too');
   t.ok(run.lines.includes('/src/tsc/a.ts:3:5 - error TS2322: tsc: type error'), run.lines.join('\n'));
   t.ok(run.lines.includes('/src/tsc/a.ts:6:5 - warning TS2322: tsc: unused'));
-  t.match(run.lines.join('\n'), /tsc: running, 0 restarts, 2 errors, 1 warnings/);
+  t.match(run.lines.join('\n'), /tsc: stopped \(clean\), 0 restarts, 2 errors, 1 warnings/);
 });
 
 t.test('a bad config exits 2, names the file, the child and the field, and starts nothing', async (t) => {
@@ -120,7 +120,10 @@ t.test(
     t.match(critical.lines.join('\n'), /1 critical child\(ren\) failed: crasher/);
     const relaxed = runCli(t, ['run', writeConfig(t, [crashing(false)])]);
     t.same(await exitOf(relaxed.proc), { code: 0, signal: null });
-    t.match(relaxed.lines.join('\n'), /crasher: failed \(not critical\)/);
+    t.match(
+      relaxed.lines.join('\n'),
+      /crasher \(not critical\): failed \(restart limit reached; last failure: exited with code 1\), 1 restarts/,
+    );
   },
 );
 
