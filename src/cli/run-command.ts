@@ -1,6 +1,7 @@
 import { Supervisor } from '../supervisor.js';
 import { isProcwireError } from '../protocol/index.js';
 import { loadConfig, ConfigError } from './config.js';
+import { ExitCode } from './exit-code.js';
 import { makePaint, portAddress } from './format.js';
 import { lineReporter } from './line-reporter.js';
 import { probePort } from './probe.js';
@@ -22,9 +23,6 @@ export interface RunOptions {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
-
-/** Exit codes of `procwire run`. */
-export const ExitCode = { ok: 0, childFailed: 1, usage: 2, forced: 130 } as const;
 
 /**
  * Runs the children of a config until they have all ended, a signal arrives, or

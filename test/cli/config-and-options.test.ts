@@ -253,7 +253,7 @@ t.test(
     t.same(await exitOf(missing.proc), { code: 2, signal: null });
     t.equal(
       missing.stderr(),
-      "procwire: procwire.config.json: no such file. Create it (see procwire --help) or pass the config's path: procwire run <config>\n",
+      "procwire: procwire.config.json: no such file. Create it (see procwire run --help) or pass the config's path: procwire run <config>\n",
     );
     t.same(missing.lines, [], 'nothing printed on stdout');
     t.same(readdirSync(missing.runtimeDir), [], 'no supervisor was started (no socket dir)');
