@@ -33,7 +33,7 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): ParsedVerbAr
     }
     const spec: OptionSpec | undefined = Object.hasOwn(verb.options, token.name) ? verb.options[token.name] : undefined;
     problem ??= optionProblem(token, spec);
-    values[token.name] = token.value ?? true;
+    if (spec !== undefined) values[token.name] = token.value ?? true;
   }
   problem ??= positionalProblem(verb, positionals);
   return problem === undefined ? { kind: 'args', args: { values, positionals } } : { kind: 'problem', problem };
