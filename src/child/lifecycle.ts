@@ -8,6 +8,7 @@ import type { ChildConnection } from './child-connection.js';
 import { connectionHooks } from './connection-hooks.js';
 import type { EmitChildEvent } from './events.js';
 import { launch } from './launch.js';
+import { watchOsPorts } from './os-ports.js';
 import { Reports } from './reports.js';
 import { describeExit, failureReason, terminateRun, watchRun, type Run } from './run.js';
 import { RunOutput } from './run-output.js';
@@ -178,6 +179,7 @@ export class Lifecycle {
       window: this.#window,
       launch: (aborted) => this.#launch(aborted),
       ready: (run) => {
+        run.discovery?.settle();
         this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready' });
         this.#deps.emit('ready');
       },
@@ -246,6 +248,7 @@ export class Lifecycle {
     this.#run = run;
     this.#deps.journal?.record(this.#spec.id, run.handle.pid, this.#spec.command);
     this.#startedAt = new Date();
+    run.discovery = watchOsPorts(this.#spec, run.handle.pid, this.reports, this.#deps.emit);
     void run.handle.exited.then((exit) => this.#exited(run, exit));
     this.#setState(
       aborted.aborted
@@ -267,6 +270,7 @@ export class Lifecycle {
   #exited(run: Run, exit: ExitInfo): void {
     this.#deps.journal?.forget(run.handle.pid);
     run.heartbeat?.stop();
+    run.discovery?.stop();
     run.connection?.closeWhenDrained(DRAIN_AFTER_EXIT_MS);
     this.#deps.emit('exit', exit);
     // The ports died with the process; a wait for one must not resolve with a dead port.

@@ -3,6 +3,7 @@ import type { RunOutcome } from '../restart/policy.js';
 import { escalate } from '../terminate/escalate.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection } from './child-connection.js';
+import type { GroupWatch } from '../discover/index.js';
 import type { HeartbeatWatch } from './heartbeat.js';
 import type { ProcessHandle } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
@@ -24,6 +25,8 @@ export class Run {
   /** Set once, when its connection is accepted. */
   connection: ChildConnection | undefined;
   heartbeat: HeartbeatWatch | undefined;
+  /** The OS port discovery of this process (`spec.ports: 'auto'`), stopped when it exits. */
+  discovery: GroupWatch | undefined;
   /** The one escalation that ends this process; whoever asks first starts it. */
   termination: Promise<StopResult> | undefined;
   /** Resolves with the parent's verdict, if it ever gives one. */

@@ -53,6 +53,10 @@ export interface ChildSpec {
   matchers?: MatcherSpec[];
   /** When a run is ready: 'connect' (default), 'spawn' (default for connect: 'none'), 'cycle', or { line }. */
   readyWhen?: ReadyWhen;
+  /** Where ports come from: 'sdk' (default with connect: 'required'), 'auto' (also ask the OS; default for 'none'), 'off'. */
+  ports?: 'auto' | 'sdk' | 'off';
+  /** Names for ports found by the OS, in order of discovery; more are `port-1`, `port-2`, … */
+  portNames?: string[];
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -77,6 +81,8 @@ export interface ResolvedSpec {
   limits: ResolvedLimits;
   matchers: ResolvedMatcher[];
   readyWhen: ReadyCondition;
+  ports: 'auto' | 'sdk' | 'off';
+  portNames: string[];
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -100,6 +106,8 @@ export const SPEC_KEYS = [
   'limits',
   'matchers',
   'readyWhen',
+  'ports',
+  'portNames',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -131,6 +139,8 @@ export function resolveSpec(input: unknown): ResolvedSpec {
   };
   const matchers = spec.matchers === undefined ? [] : inChild(() => parseMatchers('spec.matchers', spec.matchers));
   const hasCycles = matchers.some((matcher) => matcher.background !== undefined);
+  const ports = expectOneOf(field('ports'), spec.ports ?? (connect === 'none' ? 'auto' : 'sdk'), PORT_SOURCES);
+  const portNames = resolvePortNames(field('portNames'), spec.portNames);
   return {
     id,
     command: expectString(field('command'), spec.command),
@@ -157,7 +167,26 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     limits: resolveLimits(field('limits'), spec.limits),
     matchers,
     readyWhen: inChild(() => resolveReadyWhen('spec.readyWhen', spec.readyWhen, { connect, hasCycles })),
+    ports,
+    portNames,
   };
+}
+
+const PORT_SOURCES = ['auto', 'sdk', 'off'] as const;
+
+function resolvePortNames(name: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  const names = expectStringArray(name, value);
+  const seen = new Set<string>();
+  for (const each of names) {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(each) || /^port-[0-9]+$/.test(each) || seen.has(each)) {
+      throw new TypeError(
+        `${name} must be distinct names of 1-64 letters, digits and . _ - (not port-<n>); got ${JSON.stringify(each)}`,
+      );
+    }
+    seen.add(each);
+  }
+  return [...names];
 }
 
 function resolveBackoff(name: string, value: unknown): ResolvedSpec['backoff'] {
