@@ -2,6 +2,7 @@ import { Env, ProcwireError } from '../protocol/index.js';
 import { makeToken, type Endpoint } from '../endpoint/index.js';
 import type { ConnectionHooks } from './child-connection.js';
 import { Run, terminateRun } from './run.js';
+import type { PortSignals } from './port-feed.js';
 import type { OutputSignals } from './run-output.js';
 import { spawnProcess, type OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
@@ -14,6 +15,8 @@ export interface RunHooks {
   output: OutputSinks;
   /** What readiness may wait on in the run's output: lines, watch cycles. */
   signals: OutputSignals;
+  /** What readiness may wait on in the child's ports. */
+  ports: PortSignals;
   /** The process exists (it is not ready yet). */
   spawned(run: Run): void;
   /** What the run's connection reports, once it is accepted. */

@@ -9,6 +9,7 @@ import { connectionHooks } from './connection-hooks.js';
 import type { EmitChildEvent } from './events.js';
 import { launch } from './launch.js';
 import { watchOsPorts } from './os-ports.js';
+import { PortFeed } from './port-feed.js';
 import { Reports } from './reports.js';
 import { describeExit, failureReason, terminateRun, watchRun, type Run } from './run.js';
 import { RunOutput } from './run-output.js';
@@ -51,6 +52,7 @@ export class Lifecycle {
   readonly #spec: ResolvedSpec;
   readonly #deps: LifecycleDeps;
   readonly #window: RestartWindow;
+  readonly #portFeed = new PortFeed(() => this.reports.ports);
   #state: ChildState = { kind: 'starting', pid: undefined, reason: 'created' };
   #run: Run | undefined;
   #output: RunOutput | undefined;
@@ -64,7 +66,10 @@ export class Lifecycle {
     this.#deps = deps;
     this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
     this.reports = new Reports(spec.limits, {
-      port: (port) => deps.emit('port', port),
+      port: (port) => {
+        deps.emit('port', port);
+        this.#portFeed.notify(port);
+      },
       portRemoved: (port) => deps.emit('port-removed', port),
       diagnostics: (file, list) => deps.emit('diagnostics', file, list),
     });
@@ -219,6 +224,7 @@ export class Lifecycle {
     const hooks = {
       output: output.sinks,
       signals: output.signals,
+      ports: this.#portFeed.signals,
       spawned: (run: Run) => {
         this.#spawned(run, aborted);
         output.started();

@@ -141,13 +141,15 @@ export function resolveSpec(input: unknown): ResolvedSpec {
   const hasCycles = matchers.some((matcher) => matcher.background !== undefined);
   const ports = expectOneOf(field('ports'), spec.ports ?? (connect === 'none' ? 'auto' : 'sdk'), PORT_SOURCES);
   const portNames = resolvePortNames(field('portNames'), spec.portNames);
+  const readyTimeoutMs = toMs(field('readyTimeout'), (spec.readyTimeout ?? '30s') as Duration);
+  const portContext = { sdk: connect === 'required', os: ports === 'auto', names: portNames };
   return {
     id,
     command: expectString(field('command'), spec.command),
     args: spec.args === undefined ? [] : [...expectStringArray(field('args'), spec.args)],
     env: spec.env === undefined ? {} : { ...expectStringRecord(field('env'), spec.env) },
     cwd: spec.cwd === undefined ? undefined : expectString(field('cwd'), spec.cwd),
-    readyTimeoutMs: toMs(field('readyTimeout'), (spec.readyTimeout ?? '30s') as Duration),
+    readyTimeoutMs,
     stopTimeoutMs: toMs(field('stopTimeout'), (spec.stopTimeout ?? '5s') as Duration),
     stopSignal: expectOneOf(field('stopSignal'), spec.stopSignal ?? 'SIGTERM', SIGNALS),
     connect,
@@ -166,7 +168,14 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     allowControl: expectBoolean(field('allowControl'), spec.allowControl ?? false),
     limits: resolveLimits(field('limits'), spec.limits),
     matchers,
-    readyWhen: inChild(() => resolveReadyWhen('spec.readyWhen', spec.readyWhen, { connect, hasCycles })),
+    readyWhen: inChild(() =>
+      resolveReadyWhen('spec.readyWhen', spec.readyWhen, {
+        connect,
+        hasCycles,
+        ports: portContext,
+        readyTimeoutMs,
+      }),
+    ),
     ports,
     portNames,
   };
