@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { isHostAddress, isLoopback } from '../probe/index.js';
 import type { PortInfo } from '../protocol/index.js';
 import { bracketIPv6 } from './format.js';
