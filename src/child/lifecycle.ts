@@ -6,7 +6,7 @@ import { signalGroup } from '../terminate/kill-group.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection } from './child-connection.js';
 import { connectionHooks } from './connection-hooks.js';
-import type { EmitChildEvent } from './events.js';
+import type { ChildHealth, EmitChildEvent } from './events.js';
 import { launch } from './launch.js';
 import { watchOsPorts } from './os-ports.js';
 import { PortFeed } from './port-feed.js';
@@ -25,6 +25,9 @@ export interface Journal {
   forget(pid: number): void;
 }
 
+/** Waits, before each start, until the child's dependencies hold (see src/depends/); `waiting` hears why. */
+export type WaitForDependencies = (aborted: AbortSignal, waiting: (reason: string) => void) => Promise<void>;
+
 /** What a child's lifecycle works with, from its supervisor and its handle. */
 export interface LifecycleDeps {
   endpoint: Endpoint;
@@ -34,6 +37,7 @@ export interface LifecycleDeps {
   control: ControlTarget | undefined;
   handlers: HandlerTable;
   emit: EmitChildEvent;
+  dependencies?: WaitForDependencies | undefined;
 }
 
 interface Supervision {
@@ -60,6 +64,7 @@ export class Lifecycle {
   #stops = 0;
   #restarts = 0;
   #startedAt: Date | undefined;
+  #health: ChildHealth = 'unknown';
 
   constructor(spec: ResolvedSpec, deps: LifecycleDeps) {
     this.#spec = spec;
@@ -82,6 +87,10 @@ export class Lifecycle {
   /** The current process's pid while it runs. */
   get pid(): number | undefined {
     return this.#run && this.#run.exit === undefined ? this.#run.handle.pid : undefined;
+  }
+
+  get health(): ChildHealth {
+    return this.#health;
   }
 
   get startedAt(): Date | undefined {
@@ -192,7 +201,8 @@ export class Lifecycle {
       ended: (outcome, error) => {
         const exit = outcome.exit ?? { exitCode: null, signal: null };
         const reason = error?.message ?? describeExit(outcome.exit);
-        if (error?.code === 'SPAWN_FAILED') this.#setState({ kind: 'failed', ...exit, error, reason });
+        if (error?.code === 'SPAWN_FAILED' || error?.code === 'DEPENDENCY_FAILED')
+          this.#setState({ kind: 'failed', ...exit, error, reason });
         else this.#setState({ kind: 'exited', ...exit, ...(error ? { error } : {}), reason });
       },
       backingOff: (delayMs, outcome, error) => {
@@ -211,6 +221,14 @@ export class Lifecycle {
   }
 
   #launch(aborted: AbortSignal): Promise<Run> {
+    // Before the start slot: a child that waits for others must not hold one.
+    const dependencies = this.#deps.dependencies;
+    if (dependencies === undefined) return this.#launchNow(aborted);
+    const waiting = (reason: string): void => this.#setState({ kind: 'starting', pid: undefined, reason });
+    return dependencies(aborted, waiting).then(() => this.#launchNow(aborted));
+  }
+
+  #launchNow(aborted: AbortSignal): Promise<Run> {
     // The last run's output must not report into the new run's diagnostics.
     this.#output?.retire();
     this.reports.clearDiagnostics();

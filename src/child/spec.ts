@@ -13,6 +13,7 @@ import {
 } from '../options/fields.js';
 import { parseMatchers, type MatcherSpec, type ResolvedMatcher } from '../matchers/index.js';
 import { resolveReadyWhen, type ReadyCondition, type ReadyWhen } from '../probe/index.js';
+import { parseDependsOn, type DependencyCondition } from '../depends/index.js';
 import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
 /** What to run and how to supervise it; the argument of `sup.spawn`. */
@@ -57,6 +58,8 @@ export interface ChildSpec {
   ports?: 'auto' | 'sdk' | 'off';
   /** Names for ports found by the OS, in order of discovery; more are `port-1`, `port-2`, … */
   portNames?: string[];
+  /** Start only once these children meet these conditions: { db: 'healthy', migrate: 'exited' }. */
+  dependsOn?: Record<string, DependencyCondition>;
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -83,6 +86,7 @@ export interface ResolvedSpec {
   readyWhen: ReadyCondition;
   ports: 'auto' | 'sdk' | 'off';
   portNames: string[];
+  dependsOn: Record<string, DependencyCondition>;
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -108,6 +112,7 @@ export const SPEC_KEYS = [
   'readyWhen',
   'ports',
   'portNames',
+  'dependsOn',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -178,6 +183,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     ),
     ports,
     portNames,
+    dependsOn: parseDependsOn(field('dependsOn'), spec.dependsOn, id),
   };
 }
 

@@ -10,6 +10,9 @@ export type ProcwireErrorCode =
   | 'READY_TIMEOUT'
   | 'STOPPED'
   | 'GAVE_UP'
+  // A dependency (spec.dependsOn) failed or ended for good while the child waited for it
+  // (src/depends/wait.ts); the child is `failed` and never spawned.
+  | 'DEPENDENCY_FAILED'
   // Options and ids refused up front (src/supervisor.ts, src/child/).
   | 'INVALID_SPEC'
   // The wire (src/protocol/wire/frame-parser.ts, frame-channel.ts) and the checks on reserved

@@ -1,0 +1,165 @@
+import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcwireError, type Child, type ChildSpec } from '../../src/index.js';
+import { checkDependencies } from '../../src/depends/index.js';
+import { fixture, recordLives, startSupervisor } from '../helpers/index.js';
+
+// spec.dependsOn in the library: real processes, the waits driven by the dependencies' events.
+
+const server = fixture('plain-server.cjs');
+const plain = (id: string, extra: Partial<ChildSpec> = {}): ChildSpec => ({
+  id,
+  command: process.execPath,
+  args: [server],
+  connect: 'none',
+  ...extra,
+});
+const oneShot = (id: string, code: number, extra: Partial<ChildSpec> = {}): ChildSpec => ({
+  id,
+  command: process.execPath,
+  args: ['-e', `setTimeout(() => process.exit(${code}), 300)`],
+  connect: 'none',
+  restart: 'on-failure',
+  ...extra,
+});
+
+/** When each child first reported a port, by id. */
+function portTimes(sup: { on(event: 'child', listener: (child: Child) => void): unknown }): Map<string, number> {
+  const times = new Map<string, number>();
+  sup.on('child', (child) => child.on('port', () => times.set(child.id, times.get(child.id) ?? Date.now())));
+  return times;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ProcwireError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ProcwireError) return error;
+    throw error;
+  }
+  throw new Error('did not reject');
+}
+
+t.test('a chain: migrate exited -> api port -> web started, each waiting in starting with its reason', async (t) => {
+  const sup = await startSupervisor(t);
+  const lives = recordLives(sup);
+  const ports = portTimes(sup);
+  const [migrate, api, web] = await Promise.all([
+    sup.spawn(oneShot('migrate', 0)),
+    sup.spawn(plain('api', { dependsOn: { migrate: 'exited' } })),
+    sup.spawn(plain('web', { dependsOn: { api: 'port', migrate: 'exited' } })),
+  ]);
+  t.equal(migrate.state.kind, 'exited');
+  const spawnedAt = (id: string): number =>
+    lives.get(id)?.states.find((state) => state.reason === 'spawned')?.at ?? Number.NaN;
+  const exitedAt = lives.get('migrate')?.states.find((state) => state.kind === 'exited')?.at ?? Number.NaN;
+  t.ok(spawnedAt('api') >= exitedAt, 'api spawned after migrate exited');
+  t.ok(spawnedAt('web') >= (ports.get('api') ?? Number.NaN), 'web spawned after api had a port');
+  t.ok(api.ports.size > 0);
+  t.ok(
+    lives.get('api')?.states.some((state) => state.kind === 'starting' && state.reason === 'waiting: migrate exited'),
+    'api said what it waited for',
+  );
+  t.ok(
+    lives.get('web')?.states.some((state) => state.reason === 'waiting: api port, migrate exited'),
+    'web named both of its conditions',
+  );
+  t.equal(web.state.kind, 'running');
+});
+
+t.test('a dependency that restarts while the dependent waits is waited for through its restart', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'procwire-depends-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const marker = join(dir, 'crashed-once');
+  const sup = await startSupervisor(t);
+  const lives = recordLives(sup);
+  const ports = portTimes(sup);
+  const [flaky, dependent] = await Promise.all([
+    sup.spawn({
+      id: 'flaky',
+      command: 'sh',
+      // The first run crashes before it listens; the second serves.
+      args: [
+        '-c',
+        `if [ -e "${marker}" ]; then exec "${process.execPath}" "${server}"; else touch "${marker}"; exit 1; fi`,
+      ],
+      connect: 'none',
+      backoff: { initial: '50ms' },
+    }),
+    sup.spawn(plain('dependent', { dependsOn: { flaky: 'port' } })),
+  ]);
+  t.equal(flaky.restarts, 1, 'the dependency crashed once and was restarted');
+  t.ok(flaky.ports.size > 0);
+  t.equal(dependent.state.kind, 'running');
+  const states = lives.get('dependent')?.states ?? [];
+  t.notOk(
+    states.some((state) => state.kind === 'failed' || state.kind === 'exited'),
+    'the dependent never failed',
+  );
+  const spawned = states.filter((state) => state.reason === 'spawned');
+  t.equal(spawned.length, 1, 'it was spawned once');
+  t.ok((spawned[0]?.at ?? 0) >= (ports.get('flaky') ?? Number.NaN), "after the second run's port");
+});
+
+t.test('DEPENDENCY_FAILED: a one-shot that exits non-zero, a dependency that cannot start', async (t) => {
+  const sup = await startSupervisor(t);
+  let waitingChild: Child | undefined;
+  sup.on('child', (child) => {
+    if (child.id === 'after-bad') waitingChild = child;
+  });
+  const [, exitedBad, , spawnFailed] = await Promise.all([
+    sup.spawn(oneShot('bad', 2, { restart: 'never' })),
+    rejection(sup.spawn(plain('after-bad', { dependsOn: { bad: 'exited' } }))),
+    rejection(sup.spawn({ id: 'missing', command: '/nonexistent/command', connect: 'none' })),
+    rejection(sup.spawn(plain('after-missing', { dependsOn: { missing: 'ready' } }))),
+  ]);
+  t.equal(exitedBad.code, 'DEPENDENCY_FAILED');
+  t.match(
+    exitedBad.message,
+    /child "after-bad" was not started: it waits for bad exited, but "bad" exited with code 2/,
+  );
+  t.equal(waitingChild?.state.kind, 'failed', 'the dependent is failed');
+  t.equal(waitingChild?.startedAt, undefined, 'and was never spawned');
+  t.equal(spawnFailed.code, 'DEPENDENCY_FAILED');
+  t.match(spawnFailed.message, /"missing" failed/);
+});
+
+t.test('unknown ids, impossible conditions and cycles are INVALID_SPEC before anything is spawned', async (t) => {
+  const sup = await startSupervisor(t);
+  const lives = recordLives(sup);
+  const unknown = (() => {
+    try {
+      sup.spawn(plain('web', { dependsOn: { api: 'ready' } }));
+    } catch (error) {
+      return error as ProcwireError;
+    }
+  })();
+  t.equal(unknown?.code, 'INVALID_SPEC');
+  t.match(unknown?.message, /child "web" depends on "api", which does not exist/);
+  t.throws(() => sup.spawn(plain('web', { dependsOn: { web: 'ready' } })), /cannot wait for itself/);
+  t.throws(
+    () => sup.spawn(plain('web', { dependsOn: { api: 'up' as never } })),
+    /spec\.dependsOn of child "web"\.api must be one of/,
+  );
+  await sup.spawn(plain('api'));
+  t.throws(() => sup.spawn(plain('web', { dependsOn: { api: 'healthy' } })), /has no health check/);
+  t.throws(() => sup.spawn(plain('web', { dependsOn: { api: 'cycle' } })), /has no background matcher/);
+  t.equal(lives.size, 1, 'only api was ever created');
+  const node = (id: string, dependsOn: Record<string, 'ready'>) => ({
+    id,
+    dependsOn,
+    hasHealth: false,
+    hasCycles: false,
+  });
+  t.throws(
+    () => checkDependencies([node('a', { b: 'ready' }), node('b', { c: 'ready' }), node('c', { a: 'ready' })]),
+    /child "a" is part of a dependency cycle: a -> b -> c -> a/,
+  );
+  t.same(
+    checkDependencies([node('web', { api: 'ready' }), node('api', { db: 'ready' }), node('db', {}), node('x', {})]),
+    ['db', 'api', 'web', 'x'],
+    'a start order: dependencies first, otherwise as given',
+  );
+});
