@@ -135,6 +135,7 @@ t.test('unknown ids, impossible conditions and cycles are INVALID_SPEC before an
     } catch (error) {
       return error as ProcwireError;
     }
+    return undefined;
   })();
   t.equal(unknown?.code, 'INVALID_SPEC');
   t.match(unknown?.message, /child "web" depends on "api", which does not exist/);
