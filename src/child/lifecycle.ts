@@ -219,7 +219,7 @@ export class Lifecycle {
       signals: output.signals,
       spawned: (run: Run) => {
         this.#spawned(run, aborted);
-        output.started();
+        output.started(run.handle.process);
       },
       connection: (run: Run) =>
         connectionHooks(run, {
