@@ -245,7 +245,7 @@ export class Lifecycle {
       ports: this.#portFeed.signals,
       spawned: (run: Run) => {
         this.#spawned(run, aborted);
-        output.started();
+        output.started(run.handle.process);
       },
       connection: (run: Run) =>
         connectionHooks(run, {

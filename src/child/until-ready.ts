@@ -20,9 +20,10 @@ export interface ReadyWait {
 /**
  * Resolves when the run is ready as `spec.readyWhen` says (src/probe/): by default at once
  * for `connect: 'none'`, else when its connection is accepted and says `procwire/ready`;
- * or at the end of its first watch cycle, or when an output line matches. Rejects with READY_TIMEOUT after `readyTimeout`,
- * EXITED_BEFORE_READY (with the exit and the stderr tail), STOPPED when `aborted` fires, or
- * the run's verdict (PROTOCOL_ERROR, MESSAGE_TOO_LARGE, a missed heartbeat's TIMEOUT).
+ * or at the end of its first watch cycle, or when an output line matches. Rejects with
+ * READY_TIMEOUT after `readyTimeout` (naming what it waited for), EXITED_BEFORE_READY (with the
+ * exit and the stderr tail), STOPPED when `aborted` fires, or the run's verdict
+ * (PROTOCOL_ERROR, MESSAGE_TOO_LARGE, a missed heartbeat's TIMEOUT).
  * Gives the accepted connection its hooks and the run its heartbeat watch.
  */
 export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise<void> {

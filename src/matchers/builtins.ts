@@ -15,6 +15,10 @@ import type { MatcherObject, PatternObject } from './spec-types.js';
 // Left out of each: `label`, `name` and `applyTo` (open or closed editor documents, which a
 // supervisor does not have). `${cwd}` is the child's cwd.
 
+// VS Code's variable for the workspace folder, kept literally so the built-ins read as theirs.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a VS Code variable, not a template
+const CWD = '${cwd}';
+
 /** Named patterns a custom matcher may use as `pattern: '$name'`. */
 export const BUILTIN_PATTERNS: Readonly<Record<string, PatternObject | readonly PatternObject[]>> = {
   tsc: {
@@ -54,26 +58,30 @@ const TSC_TIME = '\\[?\\D*.{1,2}[:.].{1,2}[:.].{1,2}\\D*(├\\D*\\d{1,2}\\D+┤)
 
 /** Named matchers: `matchers: ['$tsc-watch']`. */
 export const BUILTIN_MATCHERS: Readonly<Record<string, MatcherObject>> = {
-  tsc: { owner: 'typescript', source: 'ts', fileLocation: ['relative', '${cwd}'], pattern: '$tsc' },
+  tsc: { owner: 'typescript', source: 'ts', fileLocation: ['relative', CWD], pattern: '$tsc' },
   'tsc-watch': {
     owner: 'typescript',
     source: 'ts',
-    fileLocation: ['relative', '${cwd}'],
+    fileLocation: ['relative', CWD],
     pattern: '$tsc',
     background: {
       activeOnStart: true,
       beginsPattern: {
-        regexp: `^\\s*(?:message TS6032:|${TSC_TIME}) (Starting compilation in watch mode|File change detected\\. Starting incremental compilation)\\.\\.\\.`,
+        regexp:
+          `^\\s*(?:message TS6032:|${TSC_TIME}) ` +
+          '(Starting compilation in watch mode|File change detected\\. Starting incremental compilation)\\.\\.\\.',
       },
       endsPattern: {
-        regexp: `^\\s*(?:message TS6042:|${TSC_TIME}) (?:Compilation complete\\.|Found \\d+ errors?\\.) Watching for file changes\\.`,
+        regexp:
+          `^\\s*(?:message TS6042:|${TSC_TIME}) ` +
+          '(?:Compilation complete\\.|Found \\d+ errors?\\.) Watching for file changes\\.',
       },
     },
   },
   gcc: {
     owner: 'cpptools',
     source: 'gcc',
-    fileLocation: ['autoDetect', '${cwd}'],
+    fileLocation: ['autoDetect', CWD],
     pattern: {
       regexp: '^(.*?):(\\d+):(\\d*):?\\s+(?:fatal\\s+)?(warning|error):\\s+(.*)$',
       file: 1,

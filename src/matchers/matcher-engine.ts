@@ -29,15 +29,17 @@ export class MatcherEngine {
 
   constructor(matchers: readonly ResolvedMatcher[], cwd: string, output: EngineOutput) {
     this.#matchers = matchers;
-    const guards = matchers.map((matcher): ExecGuard => ({
-      off: false,
-      timed: matcher.custom,
-      slow: (ms, regexp) =>
-        output.warn(
-          `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this run: its regexp ` +
-            `/${regexp.source}/ took ${Math.round(ms)} ms on one line (the limit is ${SLOW_REGEXP_MS} ms)`,
-        ),
-    }));
+    const guards = matchers.map(
+      (matcher): ExecGuard => ({
+        off: false,
+        timed: matcher.custom,
+        slow: (ms, regexp) =>
+          output.warn(
+            `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this run: its regexp ` +
+              `/${regexp.source}/ took ${Math.round(ms)} ms on one line (the limit is ${SLOW_REGEXP_MS} ms)`,
+          ),
+      }),
+    );
     this.#locators = matchers.map((matcher) => new FileLocator(cwd, matcher.fileLocation));
     this.#sets = new DiagnosticSets(output.publish);
     this.#lines = new LineMatchers(matchers, guards);

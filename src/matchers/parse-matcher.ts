@@ -102,6 +102,7 @@ function parseFileLocation(field: string, value: unknown): FileLocation {
         `['absolute']; got ${quote(value)}`,
     );
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's variable for the workspace folder
   return { kind, base: base === undefined || base === '${cwd}' ? undefined : (base as string) };
 }
 
@@ -110,7 +111,9 @@ function parseBackground(field: string, value: unknown): NonNullable<ResolvedMat
   rejectUnknownKeys(field, background, BACKGROUND_KEYS);
   return {
     activeOnStart:
-      background.activeOnStart === undefined ? false : expectBoolean(`${field}.activeOnStart`, background.activeOnStart),
+      background.activeOnStart === undefined
+        ? false
+        : expectBoolean(`${field}.activeOnStart`, background.activeOnStart),
     begins: parseWatchPattern(`${field}.beginsPattern`, background.beginsPattern),
     ends: parseWatchPattern(`${field}.endsPattern`, background.endsPattern),
   };

@@ -32,7 +32,17 @@ const PATTERN_KEYS = [
   'message',
   'loop',
 ] as const;
-const GROUP_KEYS = ['file', 'location', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message'] as const;
+const GROUP_KEYS = [
+  'file',
+  'location',
+  'line',
+  'column',
+  'endLine',
+  'endColumn',
+  'severity',
+  'code',
+  'message',
+] as const;
 
 /**
  * Validates one pattern or several (matched on consecutive lines) as VS Code's
@@ -79,7 +89,10 @@ function parseOne(field: string, value: unknown, index: number, count: number): 
   }
   return {
     regexp,
-    kind: pattern.kind === undefined ? undefined : expectOneOf(`${field}.kind`, pattern.kind, ['location', 'file'] as const),
+    kind:
+      pattern.kind === undefined
+        ? undefined
+        : expectOneOf(`${field}.kind`, pattern.kind, ['location', 'file'] as const),
     file: group('file'),
     location: group('location'),
     line: group('line'),

@@ -59,7 +59,12 @@ export function toDiagnostic(data: ProblemData, fallback: DiagnosticSeverity, so
   if (!data.file || !data.message) return undefined;
   const range = data.kind === 'file' ? fileStart() : data.location ? parseLocation(data.location) : fromLines(data);
   if (range === undefined) return undefined;
-  const diagnostic: Diagnostic = { range, severity: severityOf(data.severity) ?? fallback, message: data.message, source };
+  const diagnostic: Diagnostic = {
+    range,
+    severity: severityOf(data.severity) ?? fallback,
+    message: data.message,
+    source,
+  };
   if (data.code !== undefined) diagnostic.code = data.code;
   return diagnostic;
 }

@@ -60,7 +60,7 @@ export function nestedUnboundedQuantifier(source: string): string | undefined {
       last = { group };
       i++;
       const quantifier = readQuantifier(source, i);
-      if (quantifier !== undefined && quantifier.unbounded && group.unbounded) {
+      if (quantifier?.unbounded && group.unbounded) {
         return source.slice(group.start, i + quantifier.length);
       }
       if (quantifier !== undefined) {

@@ -21,7 +21,10 @@ export const readyLine: ReadyKind<LineCondition> = {
     return {
       kind: 'line',
       regexp: expectRegExp(`${field}.line`, spec.line),
-      stream: spec.stream === undefined ? undefined : expectOneOf(`${field}.stream`, spec.stream, ['stdout', 'stderr'] as const),
+      stream:
+        spec.stream === undefined
+          ? undefined
+          : expectOneOf(`${field}.stream`, spec.stream, ['stdout', 'stderr'] as const),
     };
   },
   watch(condition, signals, ready) {
