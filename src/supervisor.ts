@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { Child } from './child/child.js';
+import { dependencyNode } from './child/dependency-node.js';
 import type { WaitForDependencies } from './child/lifecycle.js';
 import { resolveSpec, type ChildSpec, type ResolvedSpec } from './child/spec.js';
 import {
   checkDependencies,
   waitForDependencies,
   type DependencyCondition,
-  type DependencyNode,
   type DependencyView,
 } from './depends/index.js';
 import { StartGate, defaultMaxConcurrentStarts } from './child/start-gate.js';
@@ -296,17 +296,4 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (pid !== undefined) yield pid;
     }
   }
-}
-
-/** A spec as the dependency check sees it; with `present`, only dependencies on children that exist now. */
-export function dependencyNode(spec: ResolvedSpec, present: ReadonlyMap<string, unknown> | undefined): DependencyNode {
-  const dependsOn = present
-    ? Object.fromEntries(Object.entries(spec.dependsOn).filter(([id]) => present.has(id)))
-    : spec.dependsOn;
-  return {
-    id: spec.id,
-    dependsOn,
-    hasHealth: false,
-    hasCycles: spec.matchers.some((matcher) => matcher.background !== undefined),
-  };
 }

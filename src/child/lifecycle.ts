@@ -8,6 +8,7 @@ import type { ChildConnection } from './child-connection.js';
 import { connectionHooks } from './connection-hooks.js';
 import type { ChildHealth, EmitChildEvent } from './events.js';
 import { launch } from './launch.js';
+import { startHealth } from './health-watch.js';
 import { watchOsPorts } from './os-ports.js';
 import { PortFeed } from './port-feed.js';
 import { Reports } from './reports.js';
@@ -194,6 +195,11 @@ export class Lifecycle {
       launch: (aborted) => this.#launch(aborted),
       ready: (run) => {
         run.discovery?.settle();
+        startHealth(this.#spec, run, {
+          ports: () => this.reports.ports,
+          changed: (health, detail) => this.#setHealth(health, detail),
+          unhealthy: (unhealthyRun, detail) => this.#unhealthy(unhealthyRun, detail),
+        });
         this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready' });
         this.#deps.emit('ready');
       },
@@ -272,6 +278,7 @@ export class Lifecycle {
     this.#run = run;
     this.#deps.journal?.record(this.#spec.id, run.handle.pid, this.#spec.command);
     this.#startedAt = new Date();
+    this.#setHealth('unknown', 'a new process started');
     run.discovery = watchOsPorts(this.#spec, run.handle.pid, this.reports, this.#deps.emit);
     void run.handle.exited.then((exit) => this.#exited(run, exit));
     this.#setState(
@@ -279,6 +286,20 @@ export class Lifecycle {
         ? { kind: 'stopping', pid: run.handle.pid, reason: 'spawned while a stop was waiting' }
         : { kind: 'starting', pid: run.handle.pid, reason: 'spawned' },
     );
+  }
+
+  /** A new run is not known to be healthy yet. */
+  #setHealth(health: ChildHealth, detail: string): void {
+    if (this.#health === health) return;
+    this.#health = health;
+    this.#deps.emit('health', health, detail);
+  }
+
+  /** Failed health checks: the run is judged unhealthy and stopped; the policy decides on a restart. */
+  #unhealthy(run: Run, detail: string): void {
+    const error = this.#error('UNHEALTHY', `is unhealthy (${detail}); it is being stopped`);
+    run.condemn({ reason: 'unhealthy', error, detail });
+    void terminateRun(run, this.#spec, 'signal');
   }
 
   #hung(run: Run): void {
@@ -295,6 +316,7 @@ export class Lifecycle {
     this.#deps.journal?.forget(run.handle.pid);
     run.heartbeat?.stop();
     run.discovery?.stop();
+    run.stopHealth?.();
     run.connection?.closeWhenDrained(DRAIN_AFTER_EXIT_MS);
     this.#deps.emit('exit', exit);
     // The ports died with the process; a wait for one must not resolve with a dead port.

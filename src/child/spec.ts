@@ -12,7 +12,14 @@ import {
   rejectUnknownKeys,
 } from '../options/fields.js';
 import { parseMatchers, type MatcherSpec, type ResolvedMatcher } from '../matchers/index.js';
-import { resolveReadyWhen, type ReadyCondition, type ReadyWhen } from '../probe/index.js';
+import {
+  parseHealth,
+  resolveReadyWhen,
+  type HealthSpec,
+  type ReadyCondition,
+  type ReadyWhen,
+  type ResolvedHealth,
+} from '../probe/index.js';
 import { parseDependsOn, type DependencyCondition } from '../depends/index.js';
 import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
@@ -60,6 +67,8 @@ export interface ChildSpec {
   portNames?: string[];
   /** Start only once these children meet these conditions: { db: 'healthy', migrate: 'exited' }. */
   dependsOn?: Record<string, DependencyCondition>;
+  /** Checks after ready: { http | tcp | exec, interval, timeout, failures }; failing ones restart the child. */
+  health?: HealthSpec;
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -87,6 +96,7 @@ export interface ResolvedSpec {
   ports: 'auto' | 'sdk' | 'off';
   portNames: string[];
   dependsOn: Record<string, DependencyCondition>;
+  health: ResolvedHealth | undefined;
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -113,6 +123,7 @@ export const SPEC_KEYS = [
   'ports',
   'portNames',
   'dependsOn',
+  'health',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -184,6 +195,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     ports,
     portNames,
     dependsOn: parseDependsOn(field('dependsOn'), spec.dependsOn, id),
+    health: inChild(() => parseHealth('spec.health', spec.health, portContext)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { escapeControls } from './sanitize-text.js';
 import { stripVTControlCharacters } from 'node:util';
 import { childLines } from './child-lines.js';
 import { countProblems, formatUptime, portAddress, type Paint } from './format.js';
@@ -60,7 +61,10 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
           return `${paint.cyan(portAddress(port))}${probe ? paint.dim(` (${probe})`) : ''}`;
         })
         .join(' ');
-      return `${entry.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${ports}`;
+      // A child waiting for its dependencies says what for where its ports will be.
+      const waiting = child?.state.kind === 'starting' && child.state.reason.startsWith('waiting: ');
+      const last = waiting ? paint.dim(escapeControls(child.state.reason)) : ports;
+      return `${entry.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${last}`;
     });
     return [header, ...rows].map(fit);
   };

@@ -7,6 +7,8 @@ import { connect } from 'node:net';
 export interface CheckResult {
   ok: boolean;
   detail: string;
+  /** Nothing was checked yet: the named port is not reported. Health does not count it as a failure. */
+  pending?: boolean;
 }
 
 /** At most this much of a response body is read (for the message); the rest is never buffered. */

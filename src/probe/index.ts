@@ -5,3 +5,4 @@ export { describeReady, resolveReadyWhen, watchReady, type ReadyCondition, type 
 export { BODY_LIMIT, checkExec, checkHttp, checkTcp, type CheckResult } from './checks.js';
 export { isHostAddress, isLoopback, probeHost } from './loopback.js';
 export type { PortContext } from './port-ref.js';
+export { describeHealth, parseHealth, watchHealth, type HealthSpec, type ResolvedHealth } from './health.js';

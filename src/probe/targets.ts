@@ -58,7 +58,7 @@ export function attemptTcp(
   timeoutMs: number,
 ): Promise<CheckResult> {
   const where = resolveHost(target.port, ports);
-  if ('missing' in where) return Promise.resolve({ ok: false, detail: where.missing });
+  if ('missing' in where) return Promise.resolve({ ok: false, detail: where.missing, pending: where.pending });
   return checkTcp(where.host, where.port, timeoutMs);
 }
 
@@ -70,7 +70,7 @@ export function attemptHttp(
 ): Promise<CheckResult> {
   if (target.url !== undefined) return checkHttp(target.url, target.status, timeoutMs);
   const where = resolveHost(target.port as PortRef, ports);
-  if ('missing' in where) return Promise.resolve({ ok: false, detail: where.missing });
+  if ('missing' in where) return Promise.resolve({ ok: false, detail: where.missing, pending: where.pending });
   const host = where.host.includes(':') ? `[${where.host}]` : where.host;
   return checkHttp(new URL(`http://${host}:${where.port}${target.path}`), target.status, timeoutMs);
 }
@@ -88,13 +88,14 @@ export function describeHttp(target: HttpTarget): string {
 function resolveHost(
   ref: PortRef,
   ports: ReadonlyMap<string, PortInfo>,
-): { host: string; port: number } | { missing: string } {
+): { host: string; port: number } | { missing: string; pending: boolean } {
   const port = lookUpPort(ref, ports);
-  if (port === undefined) return { missing: `${describePortRef(ref)} is not reported yet` };
+  if (port === undefined) return { missing: `${describePortRef(ref)} is not reported yet`, pending: true };
   const host = probeHost(port.host);
   if (host === undefined)
     return {
       missing: `${describePortRef(ref)} is on ${JSON.stringify(port.host.slice(0, 100))}, not a loopback address`,
+      pending: false,
     };
   return { host, port: port.port };
 }

@@ -109,7 +109,9 @@ function gaveUpError<R>(
       ? describe(outcome.exit)
       : outcome.kind === 'hung'
         ? 'it stopped sending heartbeats (hung)'
-        : 'it broke the protocol';
+        : outcome.kind === 'unhealthy'
+          ? `unhealthy: ${outcome.detail}`
+          : 'it broke the protocol';
   const limit =
     host.maxRestarts === 0
       ? 'maxRestarts is 0'

@@ -13,6 +13,9 @@ export type ProcwireErrorCode =
   // A dependency (spec.dependsOn) failed or ended for good while the child waited for it
   // (src/depends/wait.ts); the child is `failed` and never spawned.
   | 'DEPENDENCY_FAILED'
+  // A ready run failed spec.health's checks `failures` times in a row and is being stopped and
+  // restarted under its policy (src/child/health-watch.ts); the cause of a GAVE_UP that follows.
+  | 'UNHEALTHY'
   // Options and ids refused up front (src/supervisor.ts, src/child/).
   | 'INVALID_SPEC'
   // The wire (src/protocol/wire/frame-parser.ts, frame-channel.ts) and the checks on reserved

@@ -1,0 +1,56 @@
+import t from 'tap';
+import { exitOf, fixture } from '../helpers/index.js';
+import { runCli, writeConfig } from '../cli/run-cli.js';
+
+// procwire run with dependsOn: the config is checked whole, dependents wait, shutdown stops them first.
+
+const server = fixture('plain-server.cjs');
+const plain = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  command: process.execPath,
+  args: [server],
+  connect: 'none',
+  ...extra,
+});
+
+t.test('procwire run starts a chain in order, shows what a child waits for, and stops dependents first', async (t) => {
+  const config = writeConfig(t, [
+    plain('web', { dependsOn: { api: 'port' } }),
+    plain('api', { dependsOn: { migrate: 'exited' } }),
+    {
+      id: 'migrate',
+      command: process.execPath,
+      args: ['-e', 'setTimeout(() => process.exit(0), 300)'],
+      connect: 'none',
+    },
+    plain('other'),
+  ]);
+  const run = runCli(t, ['run', config]);
+  await run.waitFor(/^api\s+\| starting: waiting: migrate exited/);
+  await run.waitFor(/^web\s+\| starting: waiting: api port/);
+  await run.waitFor(/^web\s+\| running/);
+  run.proc.kill('SIGINT');
+  await run.waitFor(/all critical children ok/);
+  const index = (pattern: RegExp): number => run.lines.findIndex((line) => pattern.test(line));
+  t.ok(index(/^other\s+\| running/) < index(/^migrate\s+\| exited/), 'an independent child did not wait for the chain');
+  t.ok(index(/^api\s+\| starting \(pid/) > index(/^migrate\s+\| exited/), 'api spawned after migrate exited');
+  t.ok(index(/^web\s+\| stopping/) < index(/^api\s+\| stopping/), 'web was stopped before api, which it depends on');
+});
+
+t.test('a dependency cycle or an unknown id in the config exits 2 before anything starts', async (t) => {
+  for (const [children, pattern] of [
+    [
+      [plain('a', { dependsOn: { b: 'ready' } }), plain('b', { dependsOn: { a: 'started' } })],
+      /dependency cycle: a -> b -> a/,
+    ],
+    [[plain('a', { dependsOn: { db: 'healthy' } })], /child "a" depends on "db", which does not exist/],
+  ] as const) {
+    const run = runCli(t, ['run', writeConfig(t, children)]);
+    t.equal((await exitOf(run.proc)).code, 2);
+    t.match(run.stderr(), pattern);
+    t.notOk(
+      run.lines.some((line) => /\(pid \d+\)/.test(line)),
+      'nothing was spawned',
+    );
+  }
+});
