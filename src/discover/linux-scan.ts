@@ -11,14 +11,29 @@ import { parseProcNetTcp, type ListenSocket } from './proc-net.js';
  */
 export function scanLinux(groups: ReadonlySet<number>): Map<number, ListenSocket[]> {
   const inodes = new Map<number, Set<string>>();
+  const alive = new Set<string>();
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue;
-    const group = groupOf(entry);
-    if (group === undefined || !groups.has(group)) continue;
+    alive.add(entry);
+    // A process outside the watched groups is read once, not at every scan: most of a
+    // machine's processes are someone else's. One in a watched group is read again each time,
+    // so that it leaving the group is seen.
+    let group = outside.get(entry);
+    if (group === undefined) {
+      group = groupOf(entry);
+      if (group === undefined) continue;
+      if (!groups.has(group)) outside.set(entry, group);
+    } else if (groups.has(group)) {
+      outside.delete(entry);
+      group = groupOf(entry);
+      if (group === undefined) continue;
+    }
+    if (!groups.has(group)) continue;
     const found = inodes.get(group) ?? new Set<string>();
     socketInodes(entry, found);
     inodes.set(group, found);
   }
+  for (const pid of outside.keys()) if (!alive.has(pid)) outside.delete(pid);
   const result = new Map<number, ListenSocket[]>();
   if ([...inodes.values()].every((set) => set.size === 0)) return result;
   const listening = new Map([...readTable('/proc/net/tcp'), ...readTable('/proc/net/tcp6')]);
@@ -32,6 +47,9 @@ export function scanLinux(groups: ReadonlySet<number>): Map<number, ListenSocket
   }
   return result;
 }
+
+/** The groups of processes seen outside every watched group, by pid; a pid that is gone is dropped. */
+const outside = new Map<string, number>();
 
 /** The process group of a pid: the fifth field of its stat, after the parenthesised name. */
 function groupOf(pid: string): number | undefined {

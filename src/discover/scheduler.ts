@@ -97,7 +97,9 @@ export class PortScanner {
     for (const watch of due) {
       if (!this.#watches.has(watch)) continue;
       const fast = !watch.settled || after - watch.since < FAST_WINDOW_MS;
-      watch.due = after + (fast ? FAST_INTERVAL_MS : SLOW_INTERVAL_MS);
+      // On a grid, so that watches of the same speed are due together and share one scan.
+      const interval = fast ? FAST_INTERVAL_MS : SLOW_INTERVAL_MS;
+      watch.due = (Math.floor(after / interval) + 1) * interval;
       watch.listener(found.get(watch.group) ?? []);
     }
     this.#schedule();
