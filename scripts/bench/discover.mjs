@@ -84,7 +84,12 @@ async function discoveryLatency() {
         });
       });
     });
-    const child = await sup.spawn({ id: `listener-${i}`, command: process.execPath, args: [listener], connect: 'none' });
+    const child = await sup.spawn({
+      id: `listener-${i}`,
+      command: process.execPath,
+      args: [listener],
+      connect: 'none',
+    });
     const { listenedAt, foundAt } = await seen;
     discovered.push(foundAt - listenedAt);
     await child.stop();
@@ -138,7 +143,13 @@ async function dependentLatency() {
     });
     await Promise.all([
       sup.spawn({ id: `step-${i}`, command: 'sh', args: ['-c', 'sleep 0.1'], connect: 'none', restart: 'never' }),
-      sup.spawn({ id: `after-${i}`, command: 'sleep', args: ['10'], connect: 'none', dependsOn: { [`step-${i}`]: 'exited' } }),
+      sup.spawn({
+        id: `after-${i}`,
+        command: 'sleep',
+        args: ['10'],
+        connect: 'none',
+        dependsOn: { [`step-${i}`]: 'exited' },
+      }),
     ]);
     const after = await watch;
     launched.push(marks.launched - marks.held);

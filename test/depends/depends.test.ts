@@ -42,46 +42,49 @@ async function rejection(promise: Promise<unknown>): Promise<ProcwireError> {
   throw new Error('did not reject');
 }
 
-t.test('a chain: migrate exited -> api healthy -> web port -> smoke, each waiting in starting with its reason', async (t) => {
-  const sup = await startSupervisor(t);
-  const lives = recordLives(sup);
-  const ports = portTimes(sup);
-  const healthyAt = new Map<string, number>();
-  sup.on('child', (child) =>
-    child.on('health', (health) => {
-      if (health === 'healthy') healthyAt.set(child.id, Date.now());
-    }),
-  );
-  const [migrate, api, web, smoke] = await Promise.all([
-    sup.spawn(oneShot('migrate', 0)),
-    sup.spawn(
-      plain('api', {
-        dependsOn: { migrate: 'exited' },
-        health: { http: { port: 'port-1', path: '/health' }, interval: '100ms' },
+t.test(
+  'a chain: migrate exited -> api healthy -> web port -> smoke, each waiting in starting with its reason',
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const lives = recordLives(sup);
+    const ports = portTimes(sup);
+    const healthyAt = new Map<string, number>();
+    sup.on('child', (child) =>
+      child.on('health', (health) => {
+        if (health === 'healthy') healthyAt.set(child.id, Date.now());
       }),
-    ),
-    sup.spawn(plain('web', { dependsOn: { api: 'healthy', migrate: 'exited' } })),
-    sup.spawn(plain('smoke', { dependsOn: { web: 'port' } })),
-  ]);
-  t.equal(migrate.state.kind, 'exited');
-  const spawnedAt = (id: string): number =>
-    lives.get(id)?.states.find((state) => state.reason === 'spawned')?.at ?? Number.NaN;
-  const exitedAt = lives.get('migrate')?.states.find((state) => state.kind === 'exited')?.at ?? Number.NaN;
-  t.ok(spawnedAt('api') >= exitedAt, 'api spawned after migrate exited');
-  t.ok(spawnedAt('web') >= (healthyAt.get('api') ?? Number.NaN), 'web spawned after api was healthy');
-  t.ok(spawnedAt('smoke') >= (ports.get('web') ?? Number.NaN), 'smoke spawned after web had a port');
-  t.equal(api.health, 'healthy');
-  t.ok(
-    lives.get('api')?.states.some((state) => state.kind === 'starting' && state.reason === 'waiting: migrate exited'),
-    'api said what it waited for',
-  );
-  t.ok(
-    lives.get('web')?.states.some((state) => state.reason === 'waiting: api healthy, migrate exited'),
-    'web named both of its conditions',
-  );
-  t.equal(web.state.kind, 'running');
-  t.equal(smoke.state.kind, 'running');
-});
+    );
+    const [migrate, api, web, smoke] = await Promise.all([
+      sup.spawn(oneShot('migrate', 0)),
+      sup.spawn(
+        plain('api', {
+          dependsOn: { migrate: 'exited' },
+          health: { http: { port: 'port-1', path: '/health' }, interval: '100ms' },
+        }),
+      ),
+      sup.spawn(plain('web', { dependsOn: { api: 'healthy', migrate: 'exited' } })),
+      sup.spawn(plain('smoke', { dependsOn: { web: 'port' } })),
+    ]);
+    t.equal(migrate.state.kind, 'exited');
+    const spawnedAt = (id: string): number =>
+      lives.get(id)?.states.find((state) => state.reason === 'spawned')?.at ?? Number.NaN;
+    const exitedAt = lives.get('migrate')?.states.find((state) => state.kind === 'exited')?.at ?? Number.NaN;
+    t.ok(spawnedAt('api') >= exitedAt, 'api spawned after migrate exited');
+    t.ok(spawnedAt('web') >= (healthyAt.get('api') ?? Number.NaN), 'web spawned after api was healthy');
+    t.ok(spawnedAt('smoke') >= (ports.get('web') ?? Number.NaN), 'smoke spawned after web had a port');
+    t.equal(api.health, 'healthy');
+    t.ok(
+      lives.get('api')?.states.some((state) => state.kind === 'starting' && state.reason === 'waiting: migrate exited'),
+      'api said what it waited for',
+    );
+    t.ok(
+      lives.get('web')?.states.some((state) => state.reason === 'waiting: api healthy, migrate exited'),
+      'web named both of its conditions',
+    );
+    t.equal(web.state.kind, 'running');
+    t.equal(smoke.state.kind, 'running');
+  },
+);
 
 t.test('a dependency that restarts while the dependent waits is waited for through its restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'procwire-depends-'));
