@@ -3,6 +3,13 @@ import type { Diagnostic } from '../protocol/index.js';
 /** Sends one file's whole set on (`[]` clears it); false when it was refused (over a cap). */
 export type Publish = (file: string, diagnostics: Diagnostic[]) => boolean;
 
+/** What makes two problems of one file the same one: range, severity, code and message. */
+export function problemKey(diagnostic: Diagnostic): string {
+  const { start, end } = diagnostic.range;
+  const where = `${start.line}:${start.character}:${end.line}:${end.character}`;
+  return `${where}:${diagnostic.severity}:${diagnostic.code}:${diagnostic.message}`;
+}
+
 /** What an owner holds after a cycle ended. */
 export interface CycleCounts {
   errors: number;
@@ -40,7 +47,8 @@ export class DiagnosticSets {
     return this.#dirty.size > 0;
   }
 
-  add(owner: string, file: string, diagnostic: Diagnostic): void {
+  /** Adds a problem found for `file`; `key` is its problemKey when the caller has it already. */
+  add(owner: string, file: string, diagnostic: Diagnostic, key: string = problemKey(diagnostic)): void {
     const state = this.#owner(owner);
     state.toClean.delete(file);
     let set = state.found.get(file);
@@ -50,9 +58,6 @@ export class DiagnosticSets {
       // A file's first problem in a cycle replaces what it had before, as VS Code's changeOne.
       this.#dirty.add(file);
     }
-    const { start, end } = diagnostic.range;
-    const where = `${start.line}:${start.character}:${end.line}:${end.character}`;
-    const key = `${where}:${diagnostic.severity}:${diagnostic.code}:${diagnostic.message}`;
     if (set.has(key)) return;
     set.set(key, diagnostic);
     this.#dirty.add(file);

@@ -1,7 +1,8 @@
-import { DiagnosticSets, type Publish } from './diagnostic-sets.js';
+import { DiagnosticSets, problemKey, type Publish } from './diagnostic-sets.js';
 import { FileLocator } from './file-location.js';
 import { SLOW_REGEXP_MS, type ExecGuard } from './guarded-exec.js';
 import { LineMatchers } from './line-matchers.js';
+import { LineMemo } from './line-memo.js';
 import type { ResolvedMatcher } from './parse-matcher.js';
 import { WatchCycles, type CycleEvent } from './watch-cycles.js';
 
@@ -26,6 +27,7 @@ export class MatcherEngine {
   readonly #sets: DiagnosticSets;
   readonly #matchers: readonly ResolvedMatcher[];
   readonly #locators: FileLocator[];
+  readonly #memo: LineMemo | undefined;
 
   constructor(matchers: readonly ResolvedMatcher[], cwd: string, output: EngineOutput) {
     this.#matchers = matchers;
@@ -33,11 +35,13 @@ export class MatcherEngine {
       (matcher): ExecGuard => ({
         off: false,
         timed: matcher.custom,
-        slow: (ms, regexp) =>
+        slow: (ms, regexp) => {
+          this.#memo?.clear();
           output.warn(
             `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this run: its regexp ` +
               `/${regexp.source}/ took ${Math.round(ms)} ms on one line (the limit is ${SLOW_REGEXP_MS} ms)`,
-          ),
+          );
+        },
       }),
     );
     this.#locators = matchers.map((matcher) => new FileLocator(cwd, matcher.fileLocation));
@@ -49,6 +53,8 @@ export class MatcherEngine {
       locator: this.#locators[i] as FileLocator,
     }));
     this.#cycles = new WatchCycles(parts, this.#sets, output.cycle);
+    // With one pattern each, what a line is does not depend on the lines before it.
+    this.#memo = matchers.every((m) => m.patterns.length === 1) ? new LineMemo() : undefined;
   }
 
   /** True when some matcher has `background`, so the run has watch cycles. */
@@ -68,12 +74,27 @@ export class MatcherEngine {
 
   /** Takes one line of output, already cleaned (see cleanLine). */
   line(line: string): void {
+    // A line seen recently is neither a cycle's boundary (those are never memoized) nor anything
+    // but what it was then: no regexp runs again for it.
+    const known = this.#memo?.get(line);
+    if (known !== undefined) {
+      if (known !== null) this.#sets.add(known.owner, known.file, known.diagnostic, known.key);
+      return;
+    }
     if (this.#cycles.any && this.#cycles.line(line)) return;
     const found = this.#lines.push(line);
-    if (found === undefined) return;
-    const matcher = this.#matchers[found.matcher] as ResolvedMatcher;
+    // Whether a begin or end line counts depends on the state (see WatchCycles), so it is
+    // looked at every time.
+    const memo = this.#memo !== undefined && !(this.#cycles.any && this.#cycles.mayBeBoundary(line));
+    if (found === undefined) {
+      if (memo) this.#memo?.set(line, null);
+      return;
+    }
+    const { owner } = this.#matchers[found.matcher] as ResolvedMatcher;
     const file = (this.#locators[found.matcher] as FileLocator).locate(found.file);
-    this.#sets.add(matcher.owner, file, found.diagnostic);
+    const key = problemKey(found.diagnostic);
+    if (memo) this.#memo?.set(line, { owner, file, diagnostic: found.diagnostic, key });
+    this.#sets.add(owner, file, found.diagnostic, key);
   }
 
   /** Publishes what changed since the last flush. */

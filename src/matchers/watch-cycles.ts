@@ -59,6 +59,15 @@ export class WatchCycles {
     }
   }
 
+  /** Whether this line matches some begin or end pattern, whatever the state: such lines are not memoized. */
+  mayBeBoundary(line: string): boolean {
+    return this.#watched.some(
+      ({ guard, matcher: { background } }) =>
+        guardedExec(guard, background.begins.regexp, line) !== null ||
+        guardedExec(guard, background.ends.regexp, line) !== null,
+    );
+  }
+
   /** Looks for a cycle's start, then its end, in a (cleaned) line; true when the line was one. */
   line(line: string): boolean {
     let began = false;

@@ -213,3 +213,16 @@ t.test('a custom regexp slower than 50 ms on one line switches its matcher off, 
     /matchers\[0\].*switched off.*ms/,
   );
 });
+
+t.test('lines seen before (memoized) still count: a repeated begin line, a reprinted problem', async (t) => {
+  // The first begin line arrives while the activeOnStart cycle runs, so it is an ordinary line;
+  // the same text later, when idle, must begin a cycle. The reprinted problem keeps a.ts.
+  const begin = '12:00:00 AM - File change detected. Starting incremental compilation...';
+  const end = '12:00:00 AM - Found 1 error. Watching for file changes.';
+  const problem = 'src/a.ts(1,1): error TS1: a';
+  const { files, events } = run(['$tsc-watch'], [begin, problem, end, begin, problem, end, begin, problem, end]);
+  const ends = events.filter((e) => typeof e !== 'string' && e.phase === 'end');
+  t.equal(ends.length, 3, 'three cycles ended');
+  t.match(ends[2], { errors: 1, files: 1 });
+  t.same([...files.keys()], ['/work/src/a.ts']);
+});
