@@ -96,10 +96,14 @@ export function watchHealth(
     if (stopped) return;
     if (result.ok) {
       failed = 0;
-      if (current !== 'healthy') listener.changed((current = 'healthy'), result.detail);
+      if (current !== 'healthy') {
+        current = 'healthy';
+        listener.changed(current, result.detail);
+      }
     } else if (result.pending !== true && ++failed >= health.failures && current !== 'unhealthy') {
       const detail = `${failed} health check${failed === 1 ? '' : 's'} failed in a row; last: ${result.detail}`;
-      listener.changed((current = 'unhealthy'), detail);
+      current = 'unhealthy';
+      listener.changed(current, detail);
     }
     if (!stopped) timer = setTimeout(() => void check(), health.intervalMs);
   };
