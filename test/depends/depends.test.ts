@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcwireError, type Child, type ChildSpec } from '../../src/index.js';
 import { checkDependencies } from '../../src/depends/index.js';
-import { fixture, recordLives, startSupervisor } from '../helpers/index.js';
+import { fixture, nextEvent, recordLives, startSupervisor } from '../helpers/index.js';
 
 // spec.dependsOn in the library: real processes, the waits driven by the dependencies' events.
 
@@ -180,4 +180,46 @@ t.test('unknown ids, impossible conditions and cycles are INVALID_SPEC before an
     ['db', 'api', 'web', 'x'],
     'a start order: dependencies first, otherwise as given',
   );
+});
+
+t.test('cycle and cycle-clean: a dependent waits for a watch cycle, and for one with no errors', async (t) => {
+  const sup = await startSupervisor(t);
+  const matcher = {
+    owner: 'build',
+    pattern: { regexp: '^(\\S+):(\\d+): (error|warning): (.*)$', severity: 3, message: 4 },
+    background: { activeOnStart: false, beginsPattern: '^build started$', endsPattern: { regexp: '^build done' } },
+  };
+  // A watcher: a cycle with an error, then (on SIGUSR2) a clean one.
+  const script = `
+    const say = (lines) => { for (const line of lines) console.log(line); };
+    setTimeout(() => say(['build started', 'a.c:1: error: one', 'build done']), 200);
+    process.on('SIGUSR2', () => say(['build started', 'build done']));
+    setInterval(() => {}, 1e9);`;
+  const [watcher, afterAny, afterClean] = await Promise.all([
+    sup.spawn({
+      id: 'watcher',
+      command: process.execPath,
+      args: ['-e', script],
+      connect: 'none',
+      matchers: [matcher],
+      cwd: '/tmp',
+    }),
+    sup.spawn(plain('after-any', { dependsOn: { watcher: 'cycle' } })),
+    (async () => {
+      const spawned = sup.spawn(plain('after-clean', { dependsOn: { watcher: 'cycle-clean' } }));
+      const child = sup.get('after-clean') as Child;
+      await nextEvent(sup.get('watcher') as Child, 'cycle', 'the first cycle to end', {
+        filter: (event: { phase: string }) => event.phase === 'end',
+      });
+      // Every listener of that event has run by the next turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      t.equal(child.state.kind, 'starting', 'a cycle with an error does not satisfy cycle-clean');
+      t.equal(child.state.reason, 'waiting: watcher cycle-clean');
+      await (sup.get('watcher') as Child).signal('SIGUSR2');
+      return spawned;
+    })(),
+  ]);
+  t.equal(watcher.lastCycle?.errors, 0, 'the last cycle was clean');
+  t.equal(afterAny.state.kind, 'running', 'cycle: started after the first cycle');
+  t.equal(afterClean.state.kind, 'running', 'cycle-clean: started after the clean one');
 });
