@@ -8,13 +8,17 @@ const TURN_BUDGET_MS = 8;
 // Lines waiting beyond this pause the child's pipes (it then blocks in write) until half are done.
 const HIGH_WATER_LINES = 50_000;
 const CHECK_CLOCK_EVERY = 32;
+// What was found is published at most this often while lines keep coming: a file's whole list
+// is sent at every publish, so publishing after every pipe read made a flood of new problems
+// cost the square of a file's size. Cycle boundaries publish at once (see DiagnosticSets).
+const PUBLISH_EVERY_MS = 20;
 
 /**
  * Feeds one run's cleaned output lines to its matcher engine without letting a flood stall
  * the parent: lines are matched at once while the current event-loop turn has spent less
  * than 8 ms on them, and queued for the next turns otherwise, in order. A queue of 50,000
  * lines pauses the child's stdout and stderr until it is half done, so memory stays bounded
- * however fast the child prints. What the engine found is flushed once per turn.
+ * however fast the child prints. What the engine found is published within 20 ms.
  */
 export class MatcherFeed {
   readonly #engine: MatcherEngine;
@@ -22,6 +26,7 @@ export class MatcherFeed {
   #queue: string[] = [];
   #head = 0;
   #turnStarted: number | undefined;
+  #sinceClock = 0;
   #drainQueued = false;
   #flushQueued = false;
   #paused = false;
@@ -57,6 +62,8 @@ export class MatcherFeed {
   }
 
   #overBudget(): boolean {
+    // Reading the clock costs about as much as matching a remembered line: every 32nd line only.
+    if (this.#turnStarted !== undefined && ++this.#sinceClock % CHECK_CLOCK_EVERY !== 0) return false;
     const now = performance.now();
     if (this.#turnStarted === undefined) {
       this.#turnStarted = now;
@@ -71,10 +78,10 @@ export class MatcherFeed {
   #scheduleFlush(): void {
     if (this.#flushQueued || !this.#engine.pending) return;
     this.#flushQueued = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.#flushQueued = false;
       if (!this.#retired) this.#engine.flush();
-    });
+    }, PUBLISH_EVERY_MS);
   }
 
   #scheduleDrain(): void {
@@ -95,7 +102,7 @@ export class MatcherFeed {
       if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > TURN_BUDGET_MS) break;
     }
     this.#head = i;
-    this.#engine.flush();
+    this.#scheduleFlush();
     if (i >= queue.length) {
       this.#queue = [];
       this.#head = 0;
