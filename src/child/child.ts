@@ -81,7 +81,10 @@ export class Child extends EventEmitter<ChildEvents> {
     return this.#lastCycle;
   }
 
-  /** 'unknown' until the current run's first health check (or without spec.health), then 'healthy' or 'unhealthy'. */
+  /**
+   * 'healthy' or 'unhealthy' as the current run's health checks say; 'unknown' before the
+   * first, without spec.health, and once its process has exited.
+   */
   get health(): ChildHealth {
     return this.#lifecycle.health;
   }

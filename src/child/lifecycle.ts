@@ -321,6 +321,8 @@ export class Lifecycle {
     this.#deps.emit('exit', exit);
     // The ports died with the process; a wait for one must not resolve with a dead port.
     if (this.#run === run) this.reports.removeAllPorts();
+    // Nothing is known of the health of a process that is gone.
+    if (this.#run === run) this.#setHealth('unknown', 'its process exited');
   }
 
   #setState(next: ChildState): void {

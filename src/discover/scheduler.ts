@@ -100,7 +100,11 @@ export class PortScanner {
       // On a grid, so that watches of the same speed are due together and share one scan.
       const interval = fast ? FAST_INTERVAL_MS : SLOW_INTERVAL_MS;
       watch.due = (Math.floor(after / interval) + 1) * interval;
-      watch.listener(found.get(watch.group) ?? []);
+      try {
+        watch.listener(found.get(watch.group) ?? []);
+      } catch {
+        // A listener's failure is its own; the other watches and the timer go on.
+      }
     }
     this.#schedule();
   }
