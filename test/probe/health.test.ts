@@ -18,7 +18,8 @@ t.test(
   'a health check that starts failing makes the child unhealthy and restarts it, counted by its policy',
   async (t) => {
     const sup = await startSupervisor(t);
-    const health = { interval: '100ms', timeout: '1s', failures: 2 };
+    // Timeouts generous for a loaded machine: only a server that does not answer at all fails them.
+    const health = { interval: '100ms', timeout: '3s', failures: 2 };
     const [sick, hung, big] = await Promise.all([
       sup.spawn(
         plain('sick', ['--usr2', 'sick'], {
@@ -28,7 +29,7 @@ t.test(
       ),
       sup.spawn(
         plain('hung', ['--usr2', 'hang'], {
-          health: { http: { port: 'port-1', path: '/health' }, ...health, timeout: '300ms' },
+          health: { http: { port: 'port-1', path: '/health' }, ...health, timeout: '1500ms' },
           maxRestarts: 0,
         }),
       ),
@@ -59,7 +60,10 @@ t.test(
     const gaveUp = nextEvent(hung, 'gave-up', 'hung to give up');
     await hung.signal('SIGUSR2');
     const [error] = (await gaveUp) as [Error];
-    t.match(error.message, /unhealthy: 2 health checks failed in a row; last: GET .*\/health: no answer within 300 ms/);
+    t.match(
+      error.message,
+      /unhealthy: 2 health checks failed in a row; last: GET .*\/health: no answer within 1500 ms/,
+    );
     t.equal(
       hung.state.kind,
       'failed',
