@@ -26,8 +26,10 @@ function isOurManifest(file: string): boolean {
 }
 
 /**
- * Absolute path of the child SDK as one dependency-free CommonJS file that any Node >= 16
- * can `require`, for children that run on another Node and cannot see this package.
+ * Absolute path of the child SDK's CommonJS entry, dependency-free, that any Node >= 16 can
+ * `require`, for children that run on another Node and cannot see this package. It loads its
+ * parts (child-wire.cjs, and after ready child-rpc.cjs) from beside itself: require it where it
+ * is, do not copy it alone.
  */
 export const childSdkPath: string = bundle('child.cjs');
 
