@@ -95,6 +95,16 @@ for (const [format, ext] of [
     });
   }
 }
+// The same SDK as one self-contained CommonJS file, for a toolchain that can take only one file
+// (copied into a container, vendored into a project): it parses vscode-jsonrpc at start, so
+// spawn-to-ready is a little slower than with the entry above, and it needs nothing beside it.
+await build({
+  ...common,
+  entryPoints: [join(root, 'child-sdk', 'index.ts')],
+  format: 'cjs',
+  outfile: join(root, 'dist', 'child-standalone.cjs'),
+  supported: { 'dynamic-import': false },
+});
 await build({
   ...common,
   plugins: [splitParts('cjs', { inWire: false }), lazyCrypto],

@@ -34,6 +34,13 @@ function isOurManifest(file: string): boolean {
 export const childSdkPath: string = bundle('child.cjs');
 
 /**
+ * Absolute path of the child SDK as one self-contained CommonJS file (the same API as
+ * childSdkPath), for a child that can take only one file: copy it anywhere, any Node >= 16
+ * can `require` it. It loads all of the SDK at start, so it reaches ready a little later.
+ */
+export const childSdkStandalonePath: string = bundle('child-standalone.cjs');
+
+/**
  * Absolute path of the preload: `node --require <registerPath> app.js` supervises an app
  * with no procwire code (ports from its servers, crashes as diagnostics, readiness).
  */

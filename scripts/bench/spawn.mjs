@@ -28,6 +28,10 @@ const write = (name, text) => {
 const files = {
   cjsReady: write('ready.cjs', "require('procwire/child').connect().then((parent) => parent.ready());\n"),
   esmReady: write('ready.mjs', "import { connect } from 'procwire/child';\n(await connect()).ready();\n"),
+  standaloneReady: write(
+    'ready-standalone.cjs',
+    "require('procwire/child/standalone').connect().then((parent) => parent.ready());\n",
+  ),
   cjsLoad: write('load.cjs', "require('procwire/child');\n"),
   esmLoad: write('load.mjs', "import 'procwire/child';\n"),
 };
@@ -53,6 +57,7 @@ const peers = {
   bare: () => toExit(['-e', '0']),
   cjsReady: () => toReady(files.cjsReady),
   esmReady: () => toReady(files.esmReady),
+  standaloneReady: () => toReady(files.standaloneReady),
   cjsLoad: () => toExit([files.cjsLoad]),
   esmLoad: () => toExit([files.esmLoad]),
 };
@@ -100,6 +105,7 @@ report(
     row('bare node -e 0, spawn to exit (floor)', bare, bare),
     row("CJS SDK child (require('procwire/child')), spawn to ready", times.cjsReady, bare),
     row("ESM SDK child (import from 'procwire/child'), spawn to ready", times.esmReady, bare),
+    row("reference: one-file SDK (require('procwire/child/standalone')), spawn to ready", times.standaloneReady, bare),
     row('reference: node load.cjs (require only), spawn to exit', times.cjsLoad, bare),
     row('reference: node load.mjs (import only), spawn to exit', times.esmLoad, bare),
     row('restart: SIGKILL to ready again, 0 backoff', restart, times.cjsReady),

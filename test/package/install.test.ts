@@ -183,13 +183,13 @@ const parentScript = `// The parent, as a user would write it: spawn both childr
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Supervisor, childSdkPath, registerPath } from 'procwire';
+import { Supervisor, childSdkPath, childSdkStandalonePath, registerPath } from 'procwire';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const sup = await Supervisor.start();
 const report = {
   library: fileURLToPath(import.meta.resolve('procwire')),
-  bundles: { childSdkPath, registerPath, exist: existsSync(childSdkPath) && existsSync(registerPath), register: createRequire(import.meta.url).resolve('procwire/child/register') },
+  bundles: { childSdkPath, registerPath, exist: existsSync(childSdkPath) && existsSync(registerPath), register: createRequire(import.meta.url).resolve('procwire/child/register'), childSdkStandalonePath, standalone: createRequire(import.meta.url).resolve('procwire/child/standalone'), standaloneConnects: typeof createRequire(import.meta.url)('procwire/child/standalone').connect },
   children: {},
 };
 try {
@@ -227,7 +227,15 @@ type AfterShutdown = {
 
 interface ParentReport {
   library: string;
-  bundles: { childSdkPath: string; registerPath: string; exist: boolean; register: string };
+  bundles: {
+    childSdkPath: string;
+    registerPath: string;
+    exist: boolean;
+    register: string;
+    childSdkStandalonePath: string;
+    standalone: string;
+    standaloneConnects: string;
+  };
   children: Record<string, ChildReport>;
   preload: { stateAfterSpawn: string; afterShutdown: AfterShutdown };
 }
@@ -247,6 +255,7 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
       'dist/child-rpc.cjs',
       'dist/child-rpc.mjs',
       'dist/register.cjs',
+      'dist/child-standalone.cjs',
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/child-sdk/index.d.ts',
@@ -319,8 +328,11 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
       registerPath: join(installed, 'dist', 'register.cjs'),
       exist: true,
       register: join(installed, 'dist', 'register.cjs'),
+      childSdkStandalonePath: join(installed, 'dist', 'child-standalone.cjs'),
+      standalone: join(installed, 'dist', 'child-standalone.cjs'),
+      standaloneConnects: 'function',
     },
-    'childSdkPath and registerPath point into the installed package, and procwire/child/register resolves',
+    'the SDK paths point into the installed package; procwire/child/register and procwire/child/standalone resolve',
   );
   t.same(Object.keys(report.children), ['cjs', 'esm'], 'both children reported');
   for (const [id, bundle] of [
