@@ -11,9 +11,9 @@ export interface FoundPin {
 
 type Reader = (file: string, runtime: RuntimeName) => string | undefined;
 
-const firstLine: Reader = (file) => {
+const firstLine: Reader = (file, runtime) => {
   const text = readTextFile(file);
-  return text === undefined ? undefined : (firstValue(text) ?? '');
+  return text === undefined ? undefined : (firstValue(text, runtime === 'python') ?? '');
 };
 const toolVersions: Reader = (file, runtime) => {
   const text = readTextFile(file);

@@ -26,12 +26,15 @@ export function pinProblem(runtime: RuntimeName, pin: string): string | undefine
   return `is not a version, a range${runtime === 'node' ? ' or an nvm alias' : ' or a pyenv version name'}`;
 }
 
-/** The first meaningful line of an `.nvmrc`, `.node-version` or `.python-version` (`#` starts a comment). */
-export function firstValue(text: string): string | undefined {
+/**
+ * The first meaningful line of an `.nvmrc`, `.node-version` or `.python-version` (`#` starts a
+ * comment). With `firstWord`, its first word: .python-version may list several versions, the
+ * first preferred; a Node pin may be a range with spaces (`>=18 <21`).
+ */
+export function firstValue(text: string, firstWord = false): string | undefined {
   for (const line of text.split(/\r?\n/)) {
     const value = line.replace(/#.*$/, '').trim();
-    // .python-version may list several versions on a line; the first is the one pyenv prefers.
-    if (value !== '') return value.split(/\s+/)[0];
+    if (value !== '') return firstWord ? value.split(/\s+/)[0] : value;
   }
   return undefined;
 }

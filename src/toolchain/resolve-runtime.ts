@@ -106,17 +106,16 @@ function followAliases(request: RuntimeRequest, options: ResolveOptions, pin: st
   if (chain.target !== undefined && (semver.validRange(chain.target) !== null || ANY.includes(chain.target))) {
     return ANY.includes(chain.target) ? '*' : chain.target;
   }
-  const where =
-    chain.files.length > 0
-      ? `it leads to ${JSON.stringify(chain.target)} through ${chain.files.join(' -> ')}`
-      : "it is no alias in nvm's alias directory";
   const hint = pin.startsWith('lts/')
     ? '`nvm install --lts` writes the lts aliases'
     : `\`nvm alias ${pin} <version>\` defines it`;
+  const what =
+    chain.files.length > 0
+      ? `is an nvm alias that leads to ${JSON.stringify(chain.target)} (${chain.files.join(' -> ')}), not a version`
+      : `is not a version or range, and nvm has no alias of that name (${hint})`;
   throw toolchainError(
     options.childId,
-    `cannot choose a node for ${JSON.stringify(pin)} ${fromWhere(source)}: ${where}, which is not a version ` +
-      `(${hint}; or pin a version such as 18.20.4)`,
+    `cannot choose a node: ${JSON.stringify(pin)} ${fromWhere(source)} ${what}; or pin a version such as 18.20.4`,
   );
 }
 
