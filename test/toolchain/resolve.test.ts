@@ -124,7 +124,10 @@ t.test('lts/* and named aliases go through nvm’s alias files', { skip: skipWit
   const cwd = home.project('p', { '.nvmrc': 'lts/*\n' });
   const missing = failure(() => resolve(home, cwd, 'auto'));
   t.ok(isProcwireError(missing, 'TOOLCHAIN_NOT_FOUND'), String(missing));
-  t.match(missing.message, /cannot choose a node: "lts\/\*" from .*\.nvmrc is not a version or range, and nvm has no alias of that name \(`nvm install --lts` writes the lts aliases\)/);
+  t.match(
+    missing.message,
+    /cannot choose a node: "lts\/\*" from .*\.nvmrc is not a version or range, and nvm has no alias of that name \(`nvm install --lts` writes the lts aliases\)/,
+  );
 
   home.nvmAlias('lts/*', 'lts/hydrogen');
   home.nvmAlias('lts/hydrogen', `v${NODE18_VERSION}`);
