@@ -7,3 +7,4 @@ export { pinProblem } from './pin-text.js';
 export { isBareCommand, lookupCommand, type CommandLookup } from './lookup-command.js';
 export { cacheDir } from './cache-dir.js';
 export { parseRuntimeRequest, RUNTIME_COMMANDS } from './request.js';
+export { forgetToolchainCaches } from './forget.js';

@@ -54,3 +54,8 @@ function versionOf(path: string, runtime: RuntimeName, env: ToolchainEnv, cwd: s
   versions.set(key, version);
   return version;
 }
+
+/** Forgets the versions PATH's binaries gave. */
+export function forgetPathVersions(): void {
+  versions.clear();
+}

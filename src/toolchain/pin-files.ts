@@ -87,3 +87,8 @@ function readPin(file: string, runtime: RuntimeName, read: Reader): FoundPin | u
 export function shortSource(source: string): string {
   return source === 'spec' || source === 'PATH' ? source : basename(source);
 }
+
+/** Forgets the package.json files parsed. */
+export function forgetParsedPackages(): void {
+  parsed.clear();
+}
