@@ -23,7 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   pool: ['child', 'options', ...PROTOCOL],
   root: ['child', 'pool', 'endpoint', 'options', 'restart', 'terminate', 'control', ...ROOMS, ...PROTOCOL],
   control: ['root', 'child', 'pool', 'options', ...ROOMS, ...PROTOCOL],
-  cli: ['root', 'control', 'child', 'pool', 'options', ...ROOMS, ...PROTOCOL],
+  cli: ['root', 'control', 'child', 'pool', 'terminate', 'options', ...ROOMS, ...PROTOCOL],
   ui: [],
 };
 
