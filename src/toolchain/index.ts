@@ -8,3 +8,12 @@ export { isBareCommand, lookupCommand, type CommandLookup } from './lookup-comma
 export { cacheDir } from './cache-dir.js';
 export { parseRuntimeRequest, RUNTIME_COMMANDS } from './request.js';
 export { forgetToolchainCaches } from './forget.js';
+export {
+  installNode,
+  InstallError,
+  nodePackageName,
+  pickNodeVersion,
+  registryUrl,
+  type InstallProgress,
+  type InstallResult,
+} from './install-node.js';

@@ -3,14 +3,9 @@ import { managerNamed, managersFor } from './managers/index.js';
 import { shortSource } from './pin-files.js';
 import type { RuntimeName, SearchedPlace } from './types.js';
 
-/** Who the error is about, for its first words. */
-export function subject(childId: string | undefined): string {
-  return childId === undefined ? 'procwire' : `child "${childId}"`;
-}
-
-/** TOOLCHAIN_NOT_FOUND with `message` after the subject. */
+/** TOOLCHAIN_NOT_FOUND with `message`, after the child's name when it is about a child. */
 export function toolchainError(childId: string | undefined, message: string): ProcwireError {
-  return new ProcwireError('TOOLCHAIN_NOT_FOUND', `${subject(childId)}: ${message}`, {
+  return new ProcwireError('TOOLCHAIN_NOT_FOUND', `${childId === undefined ? '' : `child "${childId}": `}${message}`, {
     ...(childId === undefined ? {} : { childId }),
   });
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import semver from 'semver';
 import { executableStatus } from './fs-cache.js';
 import { managersFor, resolveNvmAlias } from './managers/index.js';
@@ -30,8 +31,11 @@ export function searchPlaces(request: Pick<RuntimeRequest, 'name'>, options: Res
 
 function managerPlaces(request: Pick<RuntimeRequest, 'name'>, options: ResolveOptions): SearchedPlace[] {
   const platform = options.platform ?? process.platform;
+  // A relative NVM_DIR (or HOME, PROCWIRE_CACHE_DIR, …) means what it would mean to the child: from its cwd.
   return managersFor(request.name).flatMap((manager) =>
-    manager.layouts(request.name, options.env, platform).map(listVersions),
+    manager
+      .layouts(request.name, options.env, platform)
+      .map((layout) => listVersions({ ...layout, root: resolve(options.cwd, layout.root) })),
   );
 }
 
@@ -102,7 +106,7 @@ function fromPath(
 function followAliases(request: RuntimeRequest, options: ResolveOptions, pin: string, source: string): string {
   if (request.name !== 'node' || semver.validRange(pin) !== null) return pin;
   if (ANY.includes(pin)) return '*';
-  const chain = resolveNvmAlias(pin, options.env);
+  const chain = resolveNvmAlias(pin, options.env, options.cwd);
   if (chain.target !== undefined && (semver.validRange(chain.target) !== null || ANY.includes(chain.target))) {
     return ANY.includes(chain.target) ? '*' : chain.target;
   }

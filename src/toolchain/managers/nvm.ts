@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readTextFile } from '../fs-cache.js';
 import type { ToolchainEnv } from '../types.js';
 import { homeOf, installableVersion, nonEmpty, windowsFolder, type Manager } from './manager.js';
@@ -35,14 +35,15 @@ const MAX_HOPS = 8;
 
 /**
  * Follows nvm's alias files (`$NVM_DIR/alias/<name>`, e.g. `alias/lts/*`, `alias/default`)
- * until a name that is not an alias. `target` is undefined when the first name has no file.
+ * until a name that is not an alias (a relative NVM_DIR is the child's, from `cwd`). `target`
+ * is undefined when the first name has no file.
  */
-export function resolveNvmAlias(name: string, env: ToolchainEnv): AliasChain {
+export function resolveNvmAlias(name: string, env: ToolchainEnv, cwd: string): AliasChain {
   const files: string[] = [];
   let current = name;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     if (current.includes('..')) break;
-    const file = join(nvmDir(env), 'alias', current);
+    const file = resolve(cwd, nvmDir(env), 'alias', current);
     const text = readTextFile(file)?.trim();
     if (text === undefined || text === '') break;
     files.push(file);
