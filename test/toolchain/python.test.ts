@@ -48,7 +48,8 @@ t.test(
   async (t) => {
     const project = realpathSync(mkdtempSync(join(tmpdir(), 'procwire-python-')));
     t.teardown(() => rmSync(project, { recursive: true, force: true }));
-    writeFileSync(join(project, '.python-version'), '3.9\n');
+    // pyenv lets a line list several versions; the first is the one it prefers.
+    writeFileSync(join(project, '.python-version'), '3.9 2.7\n');
     const sup = await startSupervisor(t);
     const spec = { cwd: project, runtime: { python: 'auto' } };
     const [version, executable] = await printed(sup, { id: 'py3', command: 'python3', args: SAY, ...spec });
