@@ -135,6 +135,8 @@ t.test(
     const project = home.project('mono/packages/app');
     mkdirSync(join(project, 'node_modules/.bin'), { recursive: true });
     symlinkSync(join(repo, 'node_modules/typescript/bin/tsc'), join(project, 'node_modules/.bin/tsc'));
+    // And one on PATH: npm run puts every node_modules/.bin before PATH.
+    symlinkSync('/bin/echo', join(home.pathBin, 'tsc'));
     const spec = { command: 'tsc', args: ['--version'], connect: 'none' as const, env: home.env };
     const [ran, above] = await supervise(
       t,
