@@ -1,9 +1,10 @@
 import t, { type Test } from 'tap';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childSdkPath, isProcwireError, type ChildSpec, type ResolvedRuntime } from '../../src/index.js';
-import { exitOf, fixture, spawnTracked, startSupervisor } from '../helpers/index.js';
+import { EVENT_WAIT_MS, fixture, spawnTracked, startSupervisor, within } from '../helpers/index.js';
 import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } from './fake-home.js';
 
 // Children spawned on the runtime their project pins, found in a fake HOME whose nvm holds the
@@ -34,8 +35,13 @@ async function supervise(t: Test, ...specs: (Partial<ChildSpec> & { id: string }
   let err = '';
   parent.stdout?.on('data', (chunk: Buffer) => (out += chunk));
   parent.stderr?.on('data', (chunk: Buffer) => (err += chunk));
-  const exit = await exitOf(parent);
-  if (exit.code !== 0) throw new Error(`the parent exited ${exit.code}: ${err}`);
+  // The children run one after another: the deadline is one event wait per child.
+  const [code] = (await within(
+    once(parent, 'exit'),
+    'the parent to supervise its children',
+    EVENT_WAIT_MS * specs.length,
+  )) as [number | null];
+  if (code !== 0) throw new Error(`the parent exited ${code}: ${err}`);
   return JSON.parse(out.trim().split('\n').at(-1) ?? '') as Ran[];
 }
 
