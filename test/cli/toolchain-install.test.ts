@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { installNode } from '../../src/toolchain/index.js';
-import { exitOf } from '../helpers/index.js';
+import { exitOf, spawnTracked } from '../helpers/index.js';
 import { FakeHome, node18, NODE18_VERSION, skipWithoutNode18 } from '../toolchain/fake-home.js';
-import { runCli } from './run-cli.js';
+import { cli, runCli } from './run-cli.js';
 
 // `procwire toolchain install` against a registry on 127.0.0.1, no network: a real HTTP server
 // answering as registry.npmjs.org does (the abbreviated packument, `package/`-rooted .tgz files,
@@ -132,6 +132,48 @@ t.test(
     const python = await procwire(t, ['toolchain', 'install', 'python@3'], env);
     t.equal(python.code, 2);
     t.match(python.err, /only Node can be installed; write node@<range>/);
+  },
+);
+
+t.test(
+  'on a terminal the progress is one line redrawn in place, cleared before the result',
+  { skip: skipWithoutNode18 || (process.platform !== 'linux' && 'uses util-linux script(1)') },
+  async (t) => {
+    const home = new FakeHome(t);
+    const registry = await startRegistry(t, home.project('registry'));
+    const cache = join(home.root, 'cache');
+    const transcript = join(home.root, 'tty.out');
+    // script(1) runs the command on a pseudo-terminal, so stdout.isTTY is true inside.
+    const run = spawnTracked(
+      t,
+      'script',
+      ['-qfec', `${process.execPath} ${cli} toolchain install node@18`, transcript],
+      {
+        ...process.env,
+        ...home.env,
+        NODE_OPTIONS: '',
+        PROCWIRE_CACHE_DIR: cache,
+        npm_config_registry: registry.url,
+      },
+    );
+    t.same(await exitOf(run), { code: 0, signal: null });
+    const screen = readFileSync(transcript, 'utf8');
+    const redraw = '\r\x1b[2K';
+    const binary = join(cache, 'node', NODE18_VERSION, 'bin', 'node');
+    // The transcript file also has script's own first and last lines.
+    const body = screen.replace(/\r\n/g, '\n');
+    const start = body.indexOf(redraw);
+    t.equal(
+      body.slice(start, body.indexOf('\n', start) + 1),
+      [
+        `${redraw}looking up ${PKG}`,
+        `${redraw}downloading ${PKG}@${NODE18_VERSION}: 0.0 of 0.0 MiB (100%)`,
+        `${redraw}unpacking ${PKG}@${NODE18_VERSION}`,
+        `${redraw}checking that node ${NODE18_VERSION} runs`,
+        `${redraw}installed: node ${NODE18_VERSION} at ${binary}\n`,
+      ].join(''),
+      'no newline until the result',
+    );
   },
 );
 

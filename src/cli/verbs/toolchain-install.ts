@@ -51,11 +51,11 @@ function progressLine(io: CliIo): { update(progress: InstallProgress): void; don
     if (p.phase === 'metadata') return `looking up ${pkg}`;
     if (p.phase === 'extract') return `unpacking ${pkg}`;
     if (p.phase === 'verify') return `checking that node ${p.version} runs`;
-    const size = p.total === undefined ? '' : ` of ${mib(p.total)} MiB`;
+    const size = p.total === undefined ? '' : ` of ${mib(p.total)}`;
     const percent = p.total === undefined ? '' : ` (${Math.floor(((p.received ?? 0) / p.total) * 100)}%)`;
     return tty
       ? `downloading ${pkg}: ${mib(p.received ?? 0)}${size} MiB${percent}`
-      : `downloading ${pkg}${size && ` (${mib(p.total ?? 0)} MiB)`}`;
+      : `downloading ${pkg}${p.total === undefined ? '' : ` (${mib(p.total)} MiB)`}`;
   };
   return {
     update(p) {
