@@ -13,13 +13,17 @@ import {
 } from '../options/fields.js';
 import { parseMatchers, type MatcherSpec, type ResolvedMatcher } from '../matchers/index.js';
 import { resolveReadyWhen, type ReadyCondition, type ReadyWhen } from '../probe/index.js';
+import { parseRuntimeRequest, type RuntimeRequest } from '../toolchain/index.js';
 import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
 /** What to run and how to supervise it; the argument of `sup.spawn`. */
 export interface ChildSpec {
   /** Unique within the supervisor; letters, digits, `.`, `_`, `-`, `:`, `/`, `@`. */
   id: string;
-  /** The executable: a path or a name looked up in PATH. */
+  /**
+   * The executable: a path, or a name looked up as `npm run` does (`node_modules/.bin` from the
+   * cwd upward, then PATH). With `runtime`, `node` (or `python`, `python3`) is the runtime's binary.
+   */
   command: string;
   args?: string[];
   /** Added to (and overriding) the parent's environment. */
@@ -53,6 +57,12 @@ export interface ChildSpec {
   matchers?: MatcherSpec[];
   /** When a run is ready: 'connect' (default), 'spawn' (default for connect: 'none'), 'cycle', or { line }. */
   readyWhen?: ReadyWhen;
+  /**
+   * The pinned runtime: `{ node: '18' | '18.20.4' | '>=18 <21' | 'lts/*' | 'auto' }` or
+   * `{ python: '3.11' | 'auto' }`; `auto` reads the nearest pin file from the cwd upward.
+   * Resolved before each spawn; its bin dir goes first on the child's PATH. See `child.runtime`.
+   */
+  runtime?: { node: string } | { python: string };
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -77,6 +87,7 @@ export interface ResolvedSpec {
   limits: ResolvedLimits;
   matchers: ResolvedMatcher[];
   readyWhen: ReadyCondition;
+  runtime: RuntimeRequest | undefined;
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -100,6 +111,7 @@ export const SPEC_KEYS = [
   'limits',
   'matchers',
   'readyWhen',
+  'runtime',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -157,6 +169,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     limits: resolveLimits(field('limits'), spec.limits),
     matchers,
     readyWhen: inChild(() => resolveReadyWhen('spec.readyWhen', spec.readyWhen, { connect, hasCycles })),
+    runtime: spec.runtime === undefined ? undefined : parseRuntimeRequest(field('runtime'), spec.runtime),
   };
 }
 
