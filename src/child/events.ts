@@ -1,6 +1,7 @@
 import type { CycleEvent } from '../matchers/index.js';
 import type { Diagnostic, LogEntry, PortInfo, ProcwireError } from '../protocol/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
 import type { ChildState, RestartInfo } from './state.js';
 
 /** What the health checks of the current run say (`spec.health`); 'unknown' before the first and without any. */
@@ -10,6 +11,8 @@ export type ChildHealth = 'unknown' | 'healthy' | 'unhealthy';
 export interface ChildEvents {
   state: [state: ChildState, previous: ChildState];
   ready: [];
+  /** Before each spawn of a child with `spec.runtime`: the runtime it will run on, and why. */
+  runtime: [runtime: ResolvedRuntime];
   port: [port: PortInfo];
   /** A port went away with the process that bound it. */
   'port-removed': [port: PortInfo];

@@ -19,6 +19,7 @@ import { DRAIN_AFTER_EXIT_MS } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 import type { StartGate } from './start-gate.js';
 import type { ChildState } from './state.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
 
 /** Where live child processes are written down (stateDir), for orphan recovery. */
 export interface Journal {
@@ -66,6 +67,7 @@ export class Lifecycle {
   #restarts = 0;
   #startedAt: Date | undefined;
   #health: ChildHealth = 'unknown';
+  #runtime: ResolvedRuntime | undefined;
 
   constructor(spec: ResolvedSpec, deps: LifecycleDeps) {
     this.#spec = spec;
@@ -100,6 +102,11 @@ export class Lifecycle {
 
   get restarts(): number {
     return this.#restarts;
+  }
+
+  /** The runtime the current (or last) run was resolved to; undefined without `spec.runtime`. */
+  get runtime(): ResolvedRuntime | undefined {
+    return this.#runtime;
   }
 
   /** Stops requested so far: a start queued before a stop sees the count move and does not run. */
@@ -200,14 +207,21 @@ export class Lifecycle {
           changed: (health, detail) => this.#setHealth(health, detail),
           unhealthy: (unhealthyRun, detail) => this.#unhealthy(unhealthyRun, detail),
         });
-        this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready' });
+        const runtime = this.#runtime;
+        this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready', ...(runtime ? { runtime } : {}) });
         this.#deps.emit('ready');
       },
       watch: (run, aborted) => watchRun(run, aborted),
       ended: (outcome, error) => {
         const exit = outcome.exit ?? { exitCode: null, signal: null };
         const reason = error?.message ?? describeExit(outcome.exit);
-        if (error?.code === 'SPAWN_FAILED' || error?.code === 'DEPENDENCY_FAILED')
+        // A command or runtime that cannot be found will not be found on a retry either; nor will
+        // a dependency that failed for good come back.
+        if (
+          error?.code === 'SPAWN_FAILED' ||
+          error?.code === 'TOOLCHAIN_NOT_FOUND' ||
+          error?.code === 'DEPENDENCY_FAILED'
+        )
           this.#setState({ kind: 'failed', ...exit, error, reason });
         else this.#setState({ kind: 'exited', ...exit, ...(error ? { error } : {}), reason });
       },
@@ -249,6 +263,10 @@ export class Lifecycle {
       output: output.sinks,
       signals: output.signals,
       ports: this.#portFeed.signals,
+      resolved: (runtime: ResolvedRuntime | undefined) => {
+        this.#runtime = runtime;
+        if (runtime) emit('runtime', runtime);
+      },
       spawned: (run: Run) => {
         this.#spawned(run, aborted);
         output.started(run.handle.process);

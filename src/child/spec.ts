@@ -21,13 +21,17 @@ import {
   type ResolvedHealth,
 } from '../probe/index.js';
 import { parseDependsOn, type DependencyCondition } from '../depends/index.js';
+import { parseRuntimeRequest, type RuntimeRequest } from '../toolchain/index.js';
 import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
 /** What to run and how to supervise it; the argument of `sup.spawn`. */
 export interface ChildSpec {
   /** Unique within the supervisor; letters, digits, `.`, `_`, `-`, `:`, `/`, `@`. */
   id: string;
-  /** The executable: a path or a name looked up in PATH. */
+  /**
+   * The executable: a path, or a name looked up as `npm run` does (`node_modules/.bin` from the
+   * cwd upward, then PATH). With `runtime`, `node` (or `python`, `python3`) is the runtime's binary.
+   */
   command: string;
   args?: string[];
   /** Added to (and overriding) the parent's environment. */
@@ -69,6 +73,12 @@ export interface ChildSpec {
   dependsOn?: Record<string, DependencyCondition>;
   /** Checks after ready: { http | tcp | exec, interval, timeout, failures }; failing ones restart the child. */
   health?: HealthSpec;
+  /**
+   * The pinned runtime: `{ node: '18' | '18.20.4' | '>=18 <21' | 'lts/*' | 'auto' }` or
+   * `{ python: '3.11' | 'auto' }`; `auto` reads the nearest pin file from the cwd upward.
+   * Resolved before each spawn; its bin dir goes first on the child's PATH. See `child.runtime`.
+   */
+  runtime?: { node: string } | { python: string };
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -97,6 +107,7 @@ export interface ResolvedSpec {
   portNames: string[];
   dependsOn: Record<string, DependencyCondition>;
   health: ResolvedHealth | undefined;
+  runtime: RuntimeRequest | undefined;
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -124,6 +135,7 @@ export const SPEC_KEYS = [
   'portNames',
   'dependsOn',
   'health',
+  'runtime',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -196,6 +208,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     portNames,
     dependsOn: parseDependsOn(field('dependsOn'), spec.dependsOn, id),
     health: inChild(() => parseHealth('spec.health', spec.health, portContext)),
+    runtime: spec.runtime === undefined ? undefined : parseRuntimeRequest(field('runtime'), spec.runtime),
   };
 }
 

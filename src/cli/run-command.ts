@@ -6,6 +6,7 @@ import { makePaint, portAddress } from './format.js';
 import { lineReporter } from './line-reporter.js';
 import { probePort } from './probe.js';
 import { escapeControls } from './sanitize-text.js';
+import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
 import { settled, shownState, type RosterEntry } from './roster.js';
 import { recordBeforeShutdown, formatSummary } from './summary.js';
@@ -64,6 +65,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (startsDone && entries.every(settled)) finish('every child has ended');
   };
   let startsDone = false;
+  stopOnClosedOutput(options.stdout, (reason) => finish(reason));
 
   sup.on('child', (child) => {
     const entry = byId.get(child.id);

@@ -1,8 +1,8 @@
-import { escapeControls } from './sanitize-text.js';
 import { stripVTControlCharacters } from 'node:util';
 import { childLines } from './child-lines.js';
 import { countProblems, formatUptime, portAddress, type Paint } from './format.js';
 import type { Reporter } from './reporter.js';
+import { escapeControls } from './sanitize-text.js';
 import { shownState, type RosterEntry } from './roster.js';
 
 const REDRAW_MS = 100;
@@ -32,11 +32,19 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
   };
 
   const table = (): string[] => {
+    // A RUNTIME column only when some child pins one.
+    const runtimes = entries.map((entry) => {
+      const runtime = entry.child?.runtime;
+      return runtime ? escapeControls(`${runtime.name} ${runtime.version}`) : entry.child?.spec.runtime ? '-' : '';
+    });
+    const runtimeWidth = Math.max(...runtimes.map((text) => text.length));
+    const runtimeColumn = (text: string): string =>
+      runtimeWidth > 0 ? `${text.padEnd(Math.max(runtimeWidth, 7))}  ` : '';
     const header = paint.bold(
       `${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ` +
-        `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  PORTS`,
+        `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  ${runtimeColumn('RUNTIME')}PORTS`,
     );
-    const rows = entries.map((entry) => {
+    const rows = entries.map((entry, index) => {
       const child = entry.child;
       const state = shownState(entry);
       const colored =
@@ -61,10 +69,11 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
           return `${paint.cyan(portAddress(port))}${probe ? paint.dim(` (${probe})`) : ''}`;
         })
         .join(' ');
+      const runtime = runtimeColumn(runtimes[index] ?? '');
       // A child waiting for its dependencies says what for where its ports will be.
       const waiting = child?.state.kind === 'starting' && child.state.reason.startsWith('waiting: ');
       const last = waiting ? paint.dim(escapeControls(child.state.reason)) : ports;
-      return `${entry.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${last}`;
+      return `${entry.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${last}`;
     });
     return [header, ...rows].map(fit);
   };

@@ -29,7 +29,7 @@ apply(false);
 const timer = setTimeout(() => {
   console.log('editing greet.ts (fixing both errors) and main.ts (a new error)');
   apply(true);
-}, 1500);
+}, 800);
 process.on('SIGTERM', () => {
   clearTimeout(timer);
   apply(false);

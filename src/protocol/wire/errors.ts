@@ -16,6 +16,9 @@ export type ProcwireErrorCode =
   // A ready run failed spec.health's checks `failures` times in a row and is being stopped and
   // restarted under its policy (src/child/health-watch.ts); the cause of a GAVE_UP that follows.
   | 'UNHEALTHY'
+  // A child's pinned runtime (spec.runtime) could not be chosen (src/toolchain/resolve-runtime.ts,
+  // called by src/child/prepare-command.ts before the spawn): never retried.
+  | 'TOOLCHAIN_NOT_FOUND'
   // Options and ids refused up front (src/supervisor.ts, src/child/).
   | 'INVALID_SPEC'
   // The wire (src/protocol/wire/frame-parser.ts, frame-channel.ts) and the checks on reserved
