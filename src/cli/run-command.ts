@@ -8,6 +8,7 @@ import { probePort } from './probe.js';
 import { escapeControls } from './sanitize-text.js';
 import type { Reporter } from './reporter.js';
 import { settled, shownState, type RosterEntry } from './roster.js';
+import { serveControl, type ServedControl } from './serve-control.js';
 import { recordBeforeShutdown, formatSummary } from './summary.js';
 import { ttyReporter } from './tty-reporter.js';
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   probe: boolean;
   /** Probe ports whose host is not loopback too (by default they are shown as not probed). */
   probeAnyHost?: boolean;
+  /** Serve the dashboard on this 127.0.0.1 port (0: any free one); undefined: no dashboard. */
+  uiPort?: number;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
@@ -49,6 +52,16 @@ export async function runCommand(options: RunOptions): Promise<number> {
     probes: new Map(),
   }));
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const sup = await Supervisor.start();
+  let control: ServedControl;
+  try {
+    control = await serveControl(sup, { config: options.config, ids: [...byId.keys()], uiPort: options.uiPort });
+  } catch (error) {
+    // Another run of this config, or nowhere safe to listen: nothing was started.
+    await sup.shutdown();
+    options.stderr.write(`procwire: ${escapeControls((error as Error).message)}\n`);
+    return ExitCode.usage;
+  }
   const reporter: Reporter = options.stdout.isTTY
     ? ttyReporter(entries, paint, options.stdout)
     : lineReporter(
@@ -56,8 +69,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         paint,
         (text) => options.stdout.write(text),
       );
+  if (control.dashboardUrl !== undefined) reporter.note(`dashboard: ${control.dashboardUrl}`);
 
-  const sup = await Supervisor.start();
   let finish!: (reason: string) => void;
   const finished = new Promise<string>((resolve) => (finish = resolve));
   const checkSettled = (): void => {
@@ -125,6 +138,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const before = recordBeforeShutdown(entries);
   reporter.note(`shutting down (${reason})`);
   await sup.shutdown();
+  await control.close();
   reporter.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
