@@ -53,9 +53,30 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }));
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
   const sup = await Supervisor.start();
+  // Controls through the API in progress per child, and children stopped through it.
+  const acting = new Map<string, number>();
+  const stoppedOnRequest = new Set<string>();
+  const held = (id: string): boolean => (acting.get(id) ?? 0) > 0 || stoppedOnRequest.has(id);
   let control: ServedControl;
   try {
-    control = await serveControl(sup, { config: options.config, ids: [...byId.keys()], uiPort: options.uiPort });
+    control = await serveControl(sup, {
+      config: options.config,
+      ids: [...byId.keys()],
+      uiPort: options.uiPort,
+      onAction: (id, action, done) => {
+        // A child under a control, or stopped on request (procwire stop), has not ended: the
+        // run stays for the procwire start that may follow.
+        acting.set(id, (acting.get(id) ?? 0) + 1);
+        if (action === 'stop') stoppedOnRequest.add(id);
+        else stoppedOnRequest.delete(id);
+        void done
+          .catch(() => undefined)
+          .then(() => {
+            acting.set(id, (acting.get(id) ?? 1) - 1);
+            checkSettled();
+          });
+      },
+    });
   } catch (error) {
     // Another run of this config, or nowhere safe to listen: nothing was started.
     await sup.shutdown();
@@ -74,7 +95,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   let finish!: (reason: string) => void;
   const finished = new Promise<string>((resolve) => (finish = resolve));
   const checkSettled = (): void => {
-    if (startsDone && entries.every(settled)) finish('every child has ended');
+    if (startsDone && entries.every((entry) => settled(entry) && !held(entry.id))) {
+      finish('every child has ended');
+    }
   };
   let startsDone = false;
 

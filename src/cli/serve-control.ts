@@ -1,5 +1,10 @@
 import { realpath } from 'node:fs/promises';
-import { createControlHandler, serveControlSocket, serveDashboard } from '../control/index.js';
+import {
+  createControlHandler,
+  serveControlSocket,
+  serveDashboard,
+  type ControlHandlerOptions,
+} from '../control/index.js';
 import type { Supervisor } from '../supervisor.js';
 
 /** What `procwire run` serves besides its children: the control API, and the dashboard with `--ui`. */
@@ -19,9 +24,18 @@ export interface ServedControl {
  */
 export async function serveControl(
   sup: Supervisor,
-  options: { config: string; ids: readonly string[]; uiPort: number | undefined },
+  options: {
+    config: string;
+    ids: readonly string[];
+    uiPort: number | undefined;
+    onAction: ControlHandlerOptions['onAction'];
+  },
 ): Promise<ServedControl> {
-  const handler = createControlHandler(sup, { configured: options.ids, config: await realpath(options.config) });
+  const handler = createControlHandler(sup, {
+    configured: options.ids,
+    config: await realpath(options.config),
+    onAction: options.onAction,
+  });
   let socket: Awaited<ReturnType<typeof serveControlSocket>>;
   try {
     socket = await serveControlSocket(handler, { config: options.config });

@@ -27,6 +27,12 @@ export interface ControlHandlerOptions {
   maxStreamBuffer?: number;
   /** Interval of keep-alive comments on event streams. Default 15 s. */
   keepAlive?: Duration;
+  /**
+   * Called as a POST starts, stops or restarts a child, with the promise of its end: lets the
+   * embedder tell a child stopped on request (or between a restart's stop and start) from one
+   * that ended by itself. Its errors are ignored.
+   */
+  onAction?: (id: string, action: ChildAction, done: Promise<unknown>) => void;
 }
 
 /** Counters of a control handler. */
@@ -56,6 +62,7 @@ const OPTION_KEYS = [
   'linesPerChild',
   'maxStreamBuffer',
   'keepAlive',
+  'onAction',
 ] as const;
 
 /**
@@ -82,6 +89,10 @@ export function createControlHandler(sup: Supervisor, options: ControlHandlerOpt
     startedAt: new Date().toISOString(),
     config: options.config === undefined ? null : expectString('config', options.config),
   };
+  const onAction = options.onAction;
+  if (onAction !== undefined && typeof onAction !== 'function') {
+    throw new TypeError(`control handler options: onAction must be a function; got ${typeof onAction}`);
+  }
   const streams = new Set<SseStream>();
   const stats: ControlStats = { streams: 0, dropped: 0 };
   let closed = false;
@@ -146,6 +157,9 @@ export function createControlHandler(sup: Supervisor, options: ControlHandlerOpt
     only('POST');
     const child = controllable(sup, hub, id);
     const done = runAction(child, action as ChildAction);
+    try {
+      onAction?.(id, action as ChildAction, done);
+    } catch {}
     if (url.searchParams.get('wait') === 'false') {
       done.catch(() => undefined);
       return sendJson(res, 202, { child: hub.view(id) });

@@ -10,10 +10,10 @@ export interface SseLimits {
 
 /**
  * One client of `GET /api/events`: Server-Sent Events written to a response. Frames queued in
- * one turn of the event loop go out in one write. A client that does not read is dropped (its
- * connection destroyed) as soon as more than `maxBuffered` bytes wait for it, so it costs the
- * server a bounded amount of memory; an EventSource then reconnects and resumes with
- * `Last-Event-ID`.
+ * one turn of the event loop go out in one write. While the socket has not drained the last
+ * write, frames wait here; a client that does not read is dropped (its connection destroyed)
+ * as soon as more than `maxBuffered` bytes wait for it, so it costs the server a bounded
+ * amount of memory; an EventSource then reconnects and resumes with `Last-Event-ID`.
  */
 export class SseStream {
   readonly #res: ServerResponse;
@@ -21,7 +21,10 @@ export class SseStream {
   readonly #keepAlive: NodeJS.Timeout;
   readonly #onEnd: (dropped: boolean) => void;
   #queued: string[] = [];
+  #queuedBytes = 0;
   #flush: NodeJS.Immediate | undefined;
+  /** True while the socket holds a write it has not drained: frames wait in #queued. */
+  #blocked = false;
   #ended = false;
 
   constructor(res: ServerResponse, limits: SseLimits, onEnd: (dropped: boolean) => void) {
@@ -39,6 +42,10 @@ export class SseStream {
     this.#keepAlive = setInterval(() => this.push(': keep-alive\n\n'), limits.keepAliveMs);
     this.#keepAlive.unref();
     res.on('close', () => this.#end(false));
+    res.on('drain', () => {
+      this.#blocked = false;
+      if (this.#queued.length > 0) this.#flush ??= setImmediate(() => this.#write());
+    });
   }
 
   /** True until the stream has ended (closed by the client, dropped, or ended by the server). */
@@ -50,7 +57,13 @@ export class SseStream {
   push(frame: string): void {
     if (this.#ended) return;
     this.#queued.push(frame);
-    this.#flush ??= setImmediate(() => this.#write());
+    this.#queuedBytes += frame.length;
+    if (this.#blocked && this.#queuedBytes > this.#limits.maxBuffered) {
+      this.#end(true);
+      this.#res.destroy();
+      return;
+    }
+    if (!this.#blocked) this.#flush ??= setImmediate(() => this.#write());
   }
 
   /** Ends the stream from the server's side. */
@@ -65,17 +78,16 @@ export class SseStream {
     if (this.#ended) return;
     const text = this.#queued.join('');
     this.#queued = [];
-    this.#res.write(text);
-    if (this.#res.writableLength > this.#limits.maxBuffered) {
-      this.#end(true);
-      this.#res.destroy();
-    }
+    this.#queuedBytes = 0;
+    // A false return: the socket's buffer is full; what comes next waits here until 'drain'.
+    if (!this.#res.write(text)) this.#blocked = true;
   }
 
   #end(dropped: boolean): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#queued = [];
+    this.#queuedBytes = 0;
     clearInterval(this.#keepAlive);
     if (this.#flush) clearImmediate(this.#flush);
     this.#onEnd(dropped);
