@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
-import { ControlRequestError, controlSocketPath, requestJson, streamEvents } from '../control/index.js';
-import type { SseMessage } from '../control/index.js';
+// The client's own modules, not control/index.js: the server side (and the JSON-RPC library
+// it pulls in) would add to every verb's start.
+import { ControlRequestError, requestJson, streamEvents } from '../control/client.js';
+import { controlSocketPath } from '../control/runtime-dir.js';
+import type { SseMessage } from '../control/sse-parser.js';
 import { ExitCode } from './exit-code.js';
 import { escapeControls } from './sanitize-text.js';
 import type { CliIo, OptionSpec } from './verbs/verb.js';

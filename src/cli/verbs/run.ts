@@ -1,5 +1,4 @@
 import { toMs } from '../../options/duration.js';
-import { runCommand } from '../run-command.js';
 import { defineVerb, UsageError } from './verb.js';
 
 /** `procwire run [config]`: supervise the children of a config file until they end or Ctrl-C. */
@@ -48,6 +47,8 @@ strings like "5s"), or { "$schema": ..., "children": [...] }. A child may set
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    // Loaded only for run: the supervisor and everything it needs would slow every other verb's start.
+    const { runCommand } = await import('../run-command.js');
     return runCommand({
       config: positionals[0] ?? 'procwire.config.json',
       exitAfterMs,
