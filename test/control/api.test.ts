@@ -1,14 +1,37 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createControlHandler, serveControlSocket, type ControlHandlerOptions } from '../../src/index.js';
 import { fixture, nodeSpec, until } from '../helpers/index.js';
 import { call, data, openEvents, serveControl } from './control-helpers.js';
 
+// One supervisor and its children for the whole file (spawning is most of a test's time on a
+// loaded machine); the subtests run one after another, and each leaves web running.
+const shared = await serveControl(t, { configured: ['web', 'logs', 'tsc', 'later'] });
+const { sup } = shared;
+await Promise.all([
+  sup.spawn(nodeSpec('web', 'reports-http-port.cjs')),
+  sup.spawn(nodeSpec('logs', 'logs-and-prints.cjs')),
+  sup.spawn(nodeSpec('tsc', 'publishes-diagnostics.cjs')),
+]);
+
+/** Another handler over the shared supervisor, with its own options, on its own socket. */
+async function another(t: Test, options: ControlHandlerOptions): Promise<string> {
+  const handler = createControlHandler(sup, options);
+  const dir = mkdtempSync(join(tmpdir(), 'procwire-ctl-'));
+  const socket = await serveControlSocket(handler, { path: join(dir, 'c.sock') });
+  t.teardown(async () => {
+    handler.close();
+    await socket.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return socket.path;
+}
+
 t.test('GET /api/children lists spawned children and configured ones not spawned yet', async (t) => {
-  const { sup, path } = await serveControl(t, { configured: ['web', 'later'] });
-  await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  const { path } = shared;
   const { status, headers, body } = await call(path, 'GET', '/api/children');
   t.equal(status, 200);
   t.match(headers['content-type'], /^application\/json/);
@@ -16,6 +39,8 @@ t.test('GET /api/children lists spawned children and configured ones not spawned
     body.children.map((c: any) => [c.id, c.state]),
     [
       ['web', 'running'],
+      ['logs', 'running'],
+      ['tsc', 'running'],
       ['later', 'pending'],
     ],
   );
@@ -30,8 +55,8 @@ t.test('GET /api/children lists spawned children and configured ones not spawned
 });
 
 t.test('POST restart answers when the child is ready again, with a new pid', async (t) => {
-  const { sup, path } = await serveControl(t);
-  const web = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  const { path } = shared;
+  const web = sup.get('web')!;
   const before = web.pid;
   const { status, body } = await call(path, 'POST', '/api/children/web/restart');
   t.equal(status, 200);
@@ -47,8 +72,7 @@ t.test('POST restart answers when the child is ready again, with a new pid', asy
 });
 
 t.test('GET logs?tail=N gives the last lines of stdout, stderr and logs, oldest first', async (t) => {
-  const { sup, path } = await serveControl(t);
-  await sup.spawn(nodeSpec('logs', 'logs-and-prints.cjs'));
+  const { path } = shared;
   const all = await call(path, 'GET', '/api/children/logs/logs');
   t.same(
     all.body.lines.map((l: any) => [l.stream, l.level, l.text]),
@@ -76,8 +100,9 @@ t.test('GET logs?tail=N gives the last lines of stdout, stderr and logs, oldest 
 });
 
 t.test('the ring keeps only the last linesPerChild lines of a child', async (t) => {
-  const { sup, path } = await serveControl(t, { linesPerChild: 3 });
-  await sup.spawn(nodeSpec('logs', 'logs-and-prints.cjs'));
+  const path = await another(t, { linesPerChild: 3 });
+  // Lines from now on: the old run's last (unterminated) line, then the new run's five.
+  await sup.get('logs')?.restart();
   const { body } = await call(path, 'GET', '/api/children/logs/logs?tail=100');
   t.same(
     body.lines.map((l: any) => l.text),
@@ -86,9 +111,7 @@ t.test('the ring keeps only the last linesPerChild lines of a child', async (t) 
 });
 
 t.test('GET /api/diagnostics gives every file of every child, with totals; ?child= one', async (t) => {
-  const { sup, path } = await serveControl(t);
-  await sup.spawn(nodeSpec('tsc', 'publishes-diagnostics.cjs'));
-  await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  const { path } = shared;
   const { body } = await call(path, 'GET', '/api/diagnostics');
   t.equal(body.errors, 2);
   t.equal(body.warnings, 1);
@@ -104,9 +127,9 @@ t.test('GET /api/diagnostics gives every file of every child, with totals; ?chil
 });
 
 t.test('the event stream starts with a snapshot and delivers a state change within 50 ms', async (t) => {
-  const { sup, path } = await serveControl(t);
-  const web = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
-  const events = await openEvents(t, path);
+  const { path } = shared;
+  const web = sup.get('web')!;
+  const events = await openEvents(t, path, 'child=web');
   t.equal(events.status, 200);
   const snapshot = await events.next('the snapshot', (m) => m.event === 'snapshot');
   t.same(
@@ -131,13 +154,15 @@ t.test('the event stream starts with a snapshot and delivers a state change with
 });
 
 t.test('a stream resumed with Last-Event-ID gets exactly the events it missed, without a snapshot', async (t) => {
-  const { sup, path } = await serveControl(t);
-  const web = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
-  const first = await openEvents(t, path, 'types=snapshot,state');
+  const { path } = shared;
+  const web = sup.get('web')!;
+  const first = await openEvents(t, path, 'child=web&types=snapshot,state');
   const snapshot = await first.next('the snapshot', (m) => m.event === 'snapshot');
   first.close();
   await web.restart();
-  const resumed = await openEvents(t, path, 'types=snapshot,state', { 'last-event-id': snapshot.id as string });
+  const resumed = await openEvents(t, path, 'child=web&types=snapshot,state', {
+    'last-event-id': snapshot.id as string,
+  });
   await resumed.next('the last state', (m) => m.event === 'state' && data(m).child.state === 'running');
   t.same(
     resumed.messages.map((m) => [m.event, data(m).child?.state]),
@@ -161,8 +186,8 @@ t.test('a stream resumed with Last-Event-ID gets exactly the events it missed, w
 });
 
 t.test('a resume older than the backlog gets a snapshot instead of a gap', async (t) => {
-  const { sup, path } = await serveControl(t, { backlog: 3 });
-  const web = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  const path = await another(t, { backlog: 3 });
+  const web = sup.get('web')!;
   const first = await openEvents(t, path);
   const snapshot = await first.next('the snapshot', (m) => m.event === 'snapshot');
   first.close();
@@ -172,8 +197,7 @@ t.test('a resume older than the backlog gets a snapshot instead of a gap', async
 });
 
 t.test('bad requests: unknown child 404, unknown route 404, wrong method 405, all JSON with a code', async (t) => {
-  const { sup, path } = await serveControl(t);
-  await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  const { path } = shared;
   const cases: [string, string, number, string][] = [
     ['GET', '/api/children/nope', 404, 'UNKNOWN_CHILD'],
     ['GET', '/api/children/nope/logs', 404, 'UNKNOWN_CHILD'],
@@ -196,7 +220,7 @@ t.test('bad requests: unknown child 404, unknown route 404, wrong method 405, al
 });
 
 t.test('a control that fails answers with the ProcwireError code and a fitting status', async (t) => {
-  const { sup, path } = await serveControl(t);
+  const { path } = shared;
   const marker = join(mkdtempSync(join(tmpdir(), 'procwire-once-')), 'ran');
   t.teardown(() => rmSync(dirname(marker), { recursive: true, force: true }));
   await sup.spawn({
@@ -212,8 +236,8 @@ t.test('a control that fails answers with the ProcwireError code and a fitting s
 });
 
 t.test('a request body over the cap is refused with 413 before it is read', async (t) => {
-  const { sup, path } = await serveControl(t, { maxBodyBytes: 1024 });
-  await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  const path = await another(t, { maxBodyBytes: 1024 });
+  const pid = sup.get('web')?.pid;
   const declared = await call(path, 'POST', '/api/children/web/restart', {
     headers: { 'content-length': String(1024 ** 3) },
     body: 'x'.repeat(10),
@@ -226,5 +250,5 @@ t.test('a request body over the cap is refused with 413 before it is read', asyn
     body: Buffer.alloc(64 * 1024),
   });
   t.equal(chunked.status, 413, 'a body that turns out larger');
-  t.equal(sup.get('web')?.restarts, 0, 'nothing was done');
+  t.equal(sup.get('web')?.pid, pid, 'nothing was done');
 });
