@@ -84,7 +84,7 @@ export function createControlHandler(sup: Supervisor, options: ControlHandlerOpt
     maxBuffered: expectInteger('maxStreamBuffer', options.maxStreamBuffer ?? 1024 * 1024, 1024),
     keepAliveMs: toMs('keepAlive', options.keepAlive ?? '15s'),
   };
-  const run: RunInfo = {
+  const run: Omit<RunInfo, 'streams'> = {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     config: options.config === undefined ? null : expectString('config', options.config),
@@ -114,7 +114,7 @@ export function createControlHandler(sup: Supervisor, options: ControlHandlerOpt
     const [, resource, rawId, action, ...rest] = parts;
     if (resource === 'run' && rawId === undefined) {
       only('GET');
-      return sendJson(res, 200, run);
+      return sendJson(res, 200, { ...run, streams: streams.size });
     }
     if (resource === 'diagnostics' && rawId === undefined) {
       only('GET');

@@ -112,4 +112,6 @@ export interface RunInfo {
   startedAt: string;
   /** The config file's real path, when the run has one. */
   config: string | null;
+  /** Event streams open now (the dashboard's, procwire logs -f, procwire wait). */
+  streams: number;
 }

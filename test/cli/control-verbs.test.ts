@@ -3,6 +3,10 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EVENT_WAIT_MS, exitOf, fixture, until, within } from '../helpers/index.js';
+import { dispatch } from '../../src/cli/dispatch.js';
+import { requestJson } from '../../src/control/client.js';
+import type { RunInfo } from '../../src/control/index.js';
+import { procwire as procwireRoot } from '../../src/cli/verbs/index.js';
 import { cli, plainEnv, runCli, tempDir, writeConfig } from './run-cli.js';
 
 /** What one `procwire <verb>` printed and how it exited. */
@@ -42,6 +46,20 @@ function verb(t: Test, cwd: string, runtimeDir: string, args: string[]): VerbPro
   });
 }
 
+/**
+ * Runs `procwire <args>` in this process, through the same dispatcher and verbs as the command:
+ * most checks need the verb's work and output, not another Node start each.
+ */
+async function inProcess(args: string[]): Promise<VerbRun> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (text: string) => void) =>
+    ({ isTTY: false, columns: 120, write: (chunk: string) => (write(chunk), true) }) as unknown as NodeJS.WriteStream;
+  const io = { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) };
+  const code = await within(dispatch(args, procwireRoot, io, { version: () => '0' }), `procwire ${args.join(' ')}`);
+  return { code, stdout, stderr };
+}
+
 const web = { id: 'web', command: process.execPath, args: [fixture('reports-http-port.cjs')] };
 const tsc = { id: 'tsc', command: process.execPath, args: [fixture('publishes-diagnostics.cjs')] };
 const logs = { id: 'logs', command: process.execPath, args: [fixture('logs-and-prints.cjs')] };
@@ -54,6 +72,10 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   await run.waitFor(/^tsc\s+\| running/);
   await run.waitFor(/^logs\s+\| running/);
   const procwire = (...args: string[]) => verb(t, cwd, run.runtimeDir, args);
+  // The in-process verbs find the run as the command does: the runtime dir, the config, no colour.
+  process.env.XDG_RUNTIME_DIR = run.runtimeDir;
+  delete process.env.FORCE_COLOR;
+  const here = (...args: string[]) => inProcess([...args, '--config', config]);
 
   // The socket is 0600 in a directory of ours that is 0700.
   const dir = join(run.runtimeDir, 'procwire');
@@ -62,13 +84,14 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   t.equal(dirStats.uid, process.getuid?.(), 'and ours');
   const sockets = readdirSync(dir);
   t.match(sockets, [/^[0-9a-f]{16}\.sock$/], 'one socket, named by the config');
-  t.equal(statSync(join(dir, sockets[0] as string)).mode & 0o777, 0o600, 'the socket is 0600');
+  const socket = join(dir, sockets[0] as string);
+  t.equal(statSync(socket).mode & 0o777, 0o600, 'the socket is 0600');
 
   const ps = await procwire('ps');
   t.equal(ps.code, 0, ps.stderr);
   t.match(ps.stdout, new RegExp(`web\\s+running\\s+${webPid}\\s`), 'ps shows web with its pid');
   t.match(ps.stdout, /tsc\s+running\s+\d+\s+0\s.*\s2\s+1\s/, 'and tsc with 2 errors, 1 warning');
-  const psJson = await procwire('ps', '--json');
+  const psJson = await here('ps', '--json');
   t.same(
     JSON.parse(psJson.stdout).map((child: { id: string; state: string }) => [child.id, child.state]),
     [
@@ -78,18 +101,18 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
     ],
   );
 
-  const tail = await procwire('logs', 'logs', '-n', '2');
+  const tail = await here('logs', 'logs', '-n', '2');
   t.equal(tail.code, 0, tail.stderr);
   t.same(tail.stdout.split('\n').filter(Boolean).slice(-2), [
     'logs | info: compiling 3 files',
     'logs | warn: deprecated option',
   ]);
 
-  const diagnostics = await procwire('diagnostics');
+  const diagnostics = await here('diagnostics');
   t.equal(diagnostics.code, 0, diagnostics.stderr);
   t.match(diagnostics.stdout, '/src/tsc/a.ts:3:5 - error TS2322: tsc: type error');
   t.match(diagnostics.stdout, /2 error\(s\), 1 warning\(s\)\n$/);
-  t.match(JSON.parse((await procwire('diagnostics', 'tsc', '--json')).stdout), { errors: 2, warnings: 1 });
+  t.match(JSON.parse((await here('diagnostics', 'tsc', '--json')).stdout), { errors: 2, warnings: 1 });
 
   // logs -f prints the tail, then what the child prints after a restart, once each.
   const follow = verb(t, cwd, run.runtimeDir, ['logs', 'logs', '-f', '--json']);
@@ -106,7 +129,7 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
     until(() => followedTexts().length >= 5, EVENT_WAIT_MS, 'x'),
     'logs -f to print the tail',
   );
-  const restartedLogs = await procwire('restart', 'logs');
+  const restartedLogs = await here('restart', 'logs');
   t.equal(restartedLogs.code, 0, restartedLogs.stderr);
   await within(printedTwice('deprecated option'), 'logs -f to print the restarted child’s lines');
   // Every line as JSON: id, seq, at, stream, level, text.
@@ -132,33 +155,42 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   );
   follow.kill();
 
-  const restarted = await procwire('restart', 'web');
+  const restarted = await here('restart', 'web');
   t.equal(restarted.code, 0, restarted.stderr);
   const [, newPid] = restarted.stdout.match(/^web: restarted, running \(pid (\d+)\)$/m) ?? [];
   t.ok(newPid && newPid !== webPid, `a new pid (${webPid} -> ${newPid})`);
 
-  const stopped = await procwire('stop', 'web');
+  const stopped = await here('stop', 'web');
   t.equal(stopped.code, 0, stopped.stderr);
   t.match(stopped.stdout, /^web: stopped, /);
   // A wait for a condition that holds only later: it exits when the start makes it true.
+  const streams = async (): Promise<number> => (await requestJson<RunInfo>(socket, 'GET', '/api/run')).streams;
+  const before = await streams();
   const waiting = procwire('wait', 'web', '--for', 'port', '--timeout', '30s');
-  const started = await procwire('start', 'web');
+  // Started only once the wait follows the run, so the condition comes true while it waits.
+  await within(
+    (async () => {
+      while ((await streams()) <= before) await new Promise((resolve) => setTimeout(resolve, 20));
+    })(),
+    'procwire wait to open its event stream',
+  );
+  const started = await here('start', 'web');
   t.equal(started.code, 0, started.stderr);
   const waited = await waiting;
   t.equal(waited.code, 0, waited.stderr);
   t.match(waited.stdout, /^web has port http http:\/\/127\.0\.0\.1:\d+$/m);
 
-  const timedOut = await procwire('wait', 'logs', '--for', 'port', '--timeout', '300ms');
+  const timedOut = await here('wait', 'logs', '--for', 'port', '--timeout', '300ms');
   t.equal(timedOut.code, 1, 'a wait that times out exits 1');
   t.match(
     timedOut.stderr,
     /timed out after 300ms waiting for logs to be port; logs is running: .*no port reported yet/,
   );
-  const unsupported = await procwire('wait', 'web', '--for', 'healthy', '--json');
+  const unsupported = await here('wait', 'web', '--for', 'healthy', '--json');
   t.equal(unsupported.code, 2, 'a condition the child cannot report exits 2');
   t.match(JSON.parse(unsupported.stdout), { id: 'web', ok: false, text: /no health check/ });
 
-  const unknown = await procwire('restart', 'nope');
+  const unknown = await here('restart', 'nope');
   t.equal(unknown.code, 2);
   t.match(unknown.stderr, /^procwire restart: no child with id "nope" in the run of .*; procwire ps lists them\n$/);
 
@@ -166,7 +198,7 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   const second = runCli(t, ['run', config], { env: { XDG_RUNTIME_DIR: run.runtimeDir } });
   t.same(await exitOf(second.proc), { code: 2, signal: null });
   t.match(second.stderr(), /another procwire run \(pid \d+, since .*\) is already serving .*procwire ps/);
-  t.equal((await procwire('ps')).code, 0, 'the first run still answers');
+  t.equal((await here('ps')).code, 0, 'the first run still answers');
 
   run.proc.kill('SIGINT');
   await exitOf(run.proc);
