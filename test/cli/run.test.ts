@@ -164,7 +164,11 @@ t.test('--help, --version and usage errors', async (t) => {
   t.same(v!.lines, [packageVersion], '-v is --version');
 
   const cases: [string[], string][] = [
-    [['launch'], 'procwire: unknown command "launch"; the commands are: run\nRun procwire --help for usage.\n'],
+    [
+      ['launch'],
+      'procwire: unknown command "launch"; the commands are: run, ps, logs, diagnostics, start, stop, restart, wait\n' +
+        'Run procwire --help for usage.\n',
+    ],
     [
       ['--fast', 'run'],
       'procwire: unknown option --fast; a command comes first: procwire <command> [options]\n' +
@@ -233,7 +237,7 @@ t.test(
     t.same(await exitOf(run.proc), { code: 0, signal: null });
     t.match(
       run.lines.join('\n'),
-      /\nUsage:\n {2}procwire run \[config\] \[--exit-after <duration>\] \[--no-probe\] \[--probe-any-host\]\n/,
+      /\nUsage:\n {2}procwire run \[config\] \[--exit-after <duration>\] \[--no-probe\] \[--probe-any-host\] \[--ui \[port\]\]\n/,
     );
     t.match(run.lines.join('\n'), /\nArguments:\n {2}config +the config file \(default: \.\/procwire\.config\.json\)/);
     t.match(run.lines.join('\n'), /Exit codes: 0 ok; 1 a critical child failed; 2 bad usage or config/);
