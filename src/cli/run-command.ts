@@ -6,6 +6,7 @@ import { makePaint, portAddress } from './format.js';
 import { lineReporter } from './line-reporter.js';
 import { probePort } from './probe.js';
 import { escapeControls } from './sanitize-text.js';
+import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
 import { settled, shownState, type RosterEntry } from './roster.js';
 import { serveControl, type ServedControl } from './serve-control.js';
@@ -100,6 +101,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     }
   };
   let startsDone = false;
+  stopOnClosedOutput(options.stdout, (reason) => finish(reason));
 
   sup.on('child', (child) => {
     const entry = byId.get(child.id);

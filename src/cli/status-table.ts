@@ -1,5 +1,6 @@
 import type { PortInfo } from '../protocol/index.js';
 import { formatUptime, portAddress, type Paint } from './format.js';
+import { escapeControls } from './sanitize-text.js';
 
 /** One child as the status table shows it, from a live handle or from the control API. */
 export interface StatusRow {
@@ -14,17 +15,23 @@ export interface StatusRow {
   ports: readonly PortInfo[];
   /** The http probe's answer by port name ('200 OK'), where one was made. */
   probes?: ReadonlyMap<string, string>;
+  /** `name version` of a pinned runtime, `-` when pinned but not resolved yet, '' or absent: none. */
+  runtime?: string;
 }
 
 /**
  * The status table of `procwire run`'s live view and of `procwire ps`: a header and one line
- * per child (id, state, pid, restarts, uptime, errors, warnings, ports), coloured by `paint`.
+ * per child (id, state, pid, restarts, uptime, errors, warnings, runtime when any, ports), coloured by `paint`.
  */
 export function statusTable(rows: readonly StatusRow[], paint: Paint): string[] {
   const width = Math.max(...rows.map((row) => row.id.length), 2);
+  // A RUNTIME column only when some child pins one.
+  const runtimeWidth = Math.max(...rows.map((row) => escapeControls(row.runtime ?? '').length), 0);
+  const runtimeColumn = (text: string): string =>
+    runtimeWidth > 0 ? `${text.padEnd(Math.max(runtimeWidth, 7))}  ` : '';
   const header = paint.bold(
     `${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ` +
-      `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  PORTS`,
+      `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  ${runtimeColumn('RUNTIME')}PORTS`,
   );
   const lines = rows.map((row) => {
     const state = row.state.padEnd(9);
@@ -47,7 +54,8 @@ export function statusTable(rows: readonly StatusRow[], paint: Paint): string[] 
         return `${paint.cyan(portAddress(port))}${probe ? paint.dim(` (${probe})`) : ''}`;
       })
       .join(' ');
-    return `${row.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${ports}`;
+    const runtime = runtimeColumn(escapeControls(row.runtime ?? ''));
+    return `${row.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${ports}`;
   });
   return [header, ...lines];
 }

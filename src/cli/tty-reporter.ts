@@ -47,6 +47,7 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
           warnings,
           ports: [...(child?.ports.values() ?? [])],
           probes: entry.probes,
+          runtime: child?.runtime ? `${child.runtime.name} ${child.runtime.version}` : child?.spec.runtime ? '-' : '',
         };
       }),
       paint,

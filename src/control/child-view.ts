@@ -54,7 +54,9 @@ export function childView(child: Child, { counts, cycle }: ChildExtras): ChildVi
   }
   const facts = child as unknown as OptionalFacts;
   if ('health' in child && typeof facts.health === 'string') view.health = facts.health;
-  if ('runtime' in child) view.runtime = runtimeView(facts.runtime) ?? null;
+  // Only for a child whose spec pins one: null until it is resolved.
+  const pinned = (child.spec as { runtime?: unknown }).runtime !== undefined;
+  if (pinned || facts.runtime !== undefined) view.runtime = runtimeView(facts.runtime) ?? null;
   if (cycle !== undefined) view.cycle = cycle;
   return view;
 }

@@ -1,6 +1,6 @@
 import type { Child } from '../child/child.js';
 import type { ChildSpec } from '../child/spec.js';
-import { isProcwireError, type ProcwireError } from '../protocol/index.js';
+import { isProcwireError, ProcwireError } from '../protocol/index.js';
 import { poolError } from './pool-error.js';
 import type { PoolHost } from './pool-types.js';
 
@@ -61,6 +61,20 @@ export class WorkerChildren {
       this.#children[index] = child;
       child.on('ready', hooks.ready);
       child.on('gave-up', hooks.dead);
+      // A worker whose own policy ('never', or 'on-failure' after a clean exit) does not
+      // restart it ends `exited` with no gave-up: without this its slot would wait for it forever.
+      child.on('state', (state) => {
+        if (state.kind !== 'exited') return;
+        const how = state.signal === null ? `with code ${state.exitCode}` : `by ${state.signal}`;
+        hooks.dead(
+          new ProcwireError(
+            'WORKER_DIED',
+            `child "${id}" exited ${how} and its restart policy ("${child.spec.restart}") does not restart it; ` +
+              "leave the pool's spec without `restart` (pool workers restart 'always') to keep it alive",
+            { workerId: id },
+          ),
+        );
+      });
     });
     try {
       await this.#host.spawn({ restart: 'always' as const, ...spec, id } as ChildSpec);

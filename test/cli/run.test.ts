@@ -166,8 +166,8 @@ t.test('--help, --version and usage errors', async (t) => {
   const cases: [string[], string][] = [
     [
       ['launch'],
-      'procwire: unknown command "launch"; the commands are: run, ps, logs, diagnostics, start, stop, restart, wait\n' +
-        'Run procwire --help for usage.\n',
+      'procwire: unknown command "launch"; the commands are: run, ps, logs, diagnostics, start, stop, restart, wait, ' +
+        'toolchain\nRun procwire --help for usage.\n',
     ],
     [
       ['--fast', 'run'],

@@ -8,6 +8,7 @@ import { restartVerb } from './restart.js';
 import { runVerb } from './run.js';
 import { startVerb } from './start.js';
 import { stopVerb } from './stop.js';
+import { toolchainGroup } from './toolchain.js';
 import type { VerbGroup } from './verb.js';
 import { waitVerb } from './wait.js';
 
@@ -15,5 +16,5 @@ import { waitVerb } from './wait.js';
 export const procwire: VerbGroup = {
   name: 'procwire',
   summary: 'supervise child processes over a duplex local socket',
-  commands: [runVerb, psVerb, logsVerb, diagnosticsVerb, startVerb, stopVerb, restartVerb, waitVerb],
+  commands: [runVerb, psVerb, logsVerb, diagnosticsVerb, startVerb, stopVerb, restartVerb, waitVerb, toolchainGroup],
 };

@@ -33,6 +33,7 @@ errors, warnings and ports. --json prints the API's JSON array instead.`,
         errors: child.errors,
         warnings: child.warnings,
         ports: child.ports,
+        runtime: child.runtime ? `${child.runtime.name} ${child.runtime.version}` : child.runtime === null ? '-' : '',
       }));
       io.stdout.write(`${statusTable(rows, makePaint(io.stdout)).join('\n')}\n`);
       return 0;
