@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import t from 'tap';
 import { exitOf, fixture } from '../helpers/index.js';
-import { runCli, writeConfig } from '../cli/run-cli.js';
+import { cli, runCli, writeConfig } from '../cli/run-cli.js';
 
 // procwire run with dependsOn: the config is checked whole, dependents wait, shutdown stops them first.
 
@@ -16,7 +17,10 @@ const plain = (id: string, extra: Record<string, unknown> = {}) => ({
 t.test('procwire run starts a chain in order, shows what a child waits for, and stops dependents first', async (t) => {
   const config = writeConfig(t, [
     plain('web', { dependsOn: { api: 'port' } }),
-    plain('api', { dependsOn: { migrate: 'exited' } }),
+    plain('api', {
+      dependsOn: { migrate: 'exited' },
+      health: { http: { port: 'port-1', path: '/health' }, interval: '200ms' },
+    }),
     {
       id: 'migrate',
       command: process.execPath,
@@ -29,6 +33,19 @@ t.test('procwire run starts a chain in order, shows what a child waits for, and 
   await run.waitFor(/^api\s+\| starting: waiting: migrate exited/);
   await run.waitFor(/^web\s+\| starting: waiting: api port/);
   await run.waitFor(/^web\s+\| running/);
+  // The control API shows health: procwire wait --for healthy, from another process.
+  const wait = spawn(
+    process.execPath,
+    [cli, 'wait', 'api', '--for', 'healthy', '--timeout', '20s', '--config', config],
+    {
+      env: { ...process.env, XDG_RUNTIME_DIR: run.runtimeDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let waited = '';
+  wait.stdout.on('data', (chunk) => (waited += chunk));
+  t.equal((await exitOf(wait)).code, 0, 'procwire wait --for healthy');
+  t.match(waited, /^api is healthy/m);
   run.proc.kill('SIGINT');
   await run.waitFor(/all critical children ok/);
   const index = (pattern: RegExp): number => run.lines.findIndex((line) => pattern.test(line));
