@@ -106,7 +106,7 @@ async function discoveryCpu(ports) {
   if (ports === 'auto') {
     while (children.some((child) => child.ports.size === 0)) await sleep(100);
   }
-  // Past the fast window: discovery now scans every second.
+  // Past the fast window: discovery now scans every 2 s.
   await sleep(5500);
   const before = process.cpuUsage();
   await sleep(CPU_WINDOW_MS);

@@ -35,8 +35,22 @@ export function scanLinux(groups: ReadonlySet<number>): Map<number, ListenSocket
   }
   for (const pid of outside.keys()) if (!alive.has(pid)) outside.delete(pid);
   const result = new Map<number, ListenSocket[]>();
-  if ([...inodes.values()].every((set) => set.size === 0)) return result;
-  const listening = new Map([...readTable('/proc/net/tcp'), ...readTable('/proc/net/tcp6')]);
+  const all = [...inodes.values()].flatMap((set) => [...set]);
+  if (all.length === 0) return result;
+  // The tables list every TCP socket of the machine; they are read only when some socket is
+  // not known to listen already (a new one, or one that is not a listener). A listener stays
+  // one until its last fd closes, and then its inode is gone from the fds.
+  let listening = lastListening;
+  if (!all.every((inode) => lastListening.has(inode))) {
+    const tables = new Map([...readTable('/proc/net/tcp'), ...readTable('/proc/net/tcp6')]);
+    listening = new Map();
+    // Other scans' listeners are kept while they still listen: scans of different watches alternate.
+    for (const inode of [...all, ...lastListening.keys()]) {
+      const socket = tables.get(inode);
+      if (socket !== undefined) listening.set(inode, socket);
+    }
+    lastListening = listening;
+  }
   for (const [group, set] of inodes) {
     const sockets: ListenSocket[] = [];
     for (const inode of set) {
@@ -47,6 +61,9 @@ export function scanLinux(groups: ReadonlySet<number>): Map<number, ListenSocket
   }
   return result;
 }
+
+/** The listeners found by the last read of the tables, by inode. */
+let lastListening = new Map<string, ListenSocket>();
 
 /** The groups of processes seen outside every watched group, by pid; a pid that is gone is dropped. */
 const outside = new Map<string, number>();

@@ -5,7 +5,7 @@ import { scanLsof } from './lsof-scan.js';
 /** How often a group is scanned while its run starts (and for FAST_WINDOW_MS after its spawn). */
 export const FAST_INTERVAL_MS = 100;
 /** How often a group is scanned once its run is ready and older than FAST_WINDOW_MS. */
-export const SLOW_INTERVAL_MS = 1000;
+export const SLOW_INTERVAL_MS = 2000;
 /** A run is scanned fast for at least this long after its spawn, whatever its readiness. */
 export const FAST_WINDOW_MS = 5000;
 
@@ -37,7 +37,7 @@ export function discoveryUnsupported(): string | undefined {
 /**
  * One timer for every watched process group: at each tick the groups that are due are
  * scanned together (one pass over /proc, or one lsof), so fifty idle children cost one
- * scan a second, not fifty. The timer is unref'd and stops when nothing is watched.
+ * scan every 2 s, not fifty. The timer is unref'd and stops when nothing is watched.
  */
 export class PortScanner {
   readonly #watches = new Set<Watch>();
