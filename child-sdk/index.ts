@@ -1,5 +1,6 @@
-// The child side of procwire. Bundled into one dependency-free file (dist/child.cjs).
-// Specific protocol modules, not the index: vscode-jsonrpc loads only after ready.
+// The child side of procwire, bundled dependency-free (scripts/build.mjs) into a small entry,
+// dist/child.cjs and dist/child.mjs, that loads the wire layer beside it and the JSON-RPC part
+// (rpc-link.ts with vscode-jsonrpc) only after ready. Specific protocol modules, not the index.
 export { connect, type ConnectOptions } from './connect.js';
 export { ParentConnection, type ShutdownHandler } from './parent-connection.js';
 export { ProcwireError, isProcwireError, type ProcwireErrorCode } from '../src/protocol/wire/errors.js';

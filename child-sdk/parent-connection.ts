@@ -55,7 +55,7 @@ export class ParentConnection {
     // JSON-RPC starts after the caller's first turn: `ready()` called right after connect()
     // goes out as a plain frame before vscode-jsonrpc is even loaded. Until then incoming
     // messages wait in the channel, in order.
-    setImmediate(() => void this.#link().catch(() => undefined));
+    setImmediate(() => void this.#link().catch((error: unknown) => this.#linkFailed(error)));
   }
 
   /** The parent's process id, from the handshake. */
@@ -186,6 +186,19 @@ export class ParentConnection {
         }),
     );
     return this.#rpc;
+  }
+
+  /**
+   * The deferred part is a file beside the entry (dist/child-rpc.*); one missing from a broken
+   * install or a copied entry would leave the parent's requests unanswered without a word.
+   */
+  #linkFailed(error: unknown): void {
+    const message =
+      `procwire/child "${this.id}": cannot load the SDK's JSON-RPC part, so requests go unanswered: ` +
+      `${error instanceof Error ? error.message : String(error)}. Reinstall procwire, and load its dist/child.cjs ` +
+      'or dist/child.mjs where it is installed (it loads dist/child-wire.* and dist/child-rpc.* from beside itself).';
+    process.stderr.write(`${message}\n`);
+    void this.#report(Methods.log, { level: 'error', message });
   }
 
   /** Notifications need no JSON-RPC machinery: one frame each, in call order. */

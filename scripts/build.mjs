@@ -36,8 +36,32 @@ const lazyCrypto = {
   },
 };
 
+// The child SDK ships in three parts per format, so that a child's start parses only what it
+// runs before ready (a child's start is on the clock):
+//   child.{cjs,mjs}       the entry: connect, hello, ready, reports (register.cjs: the preload's);
+//   child-wire.{cjs,mjs}  the wire layer, loaded with the entry and shared by it and child-rpc;
+//   child-rpc.{cjs,mjs}   vscode-jsonrpc and request handling, loaded after ready.
+// The parts require each other by static relative paths: Node resolves them beside the requiring
+// file, wherever the package is installed or whichever path (childSdkPath) a child is given.
+// One wire part, not a copy in each, so that classes keep one identity (`instanceof
+// ProcwireError`, NoHandlerError across the handler table and the JSON-RPC layer).
+const wireDir = join(root, 'src', 'protocol', 'wire');
+const rpcLink = join(root, 'child-sdk', 'rpc-link.ts');
+
+/** Resolves imports of the wire layer and of rpc-link.ts to the sibling parts, as externals. */
+const splitParts = (ext, { inWire }) => ({
+  name: 'split-parts',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      const target = join(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      if (target === rpcLink && args.importer !== rpcLink) return { path: `./child-rpc.${ext}`, external: true };
+      if (!inWire && target.startsWith(wireDir)) return { path: `./child-wire.${ext}`, external: true };
+      return undefined;
+    });
+  },
+});
+
 const common = {
-  entryPoints: [`${root}/child-sdk/index.ts`],
   plugins: [lazyCrypto],
   bundle: true,
   platform: 'node',
@@ -45,19 +69,47 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
 };
-await build({ ...common, format: 'cjs', outfile: `${root}/dist/child.cjs` });
+// vscode-jsonrpc is CommonJS and requires Node built-ins; give the ESM part that carries it a require.
+const esmRequire =
+  "import { createRequire as __procwireCreateRequire } from 'node:module';\nconst require = __procwireCreateRequire(import.meta.url);";
+const parts = [
+  { name: 'child-wire', entry: join(wireDir, 'index.ts'), inWire: true },
+  { name: 'child', entry: join(root, 'child-sdk', 'index.ts') },
+  { name: 'child-rpc', entry: rpcLink, needsRequire: true },
+];
+for (const [format, ext] of [
+  ['cjs', 'cjs'],
+  ['esm', 'mjs'],
+]) {
+  for (const part of parts) {
+    await build({
+      ...common,
+      plugins: [splitParts(ext, { inWire: part.inWire === true }), lazyCrypto],
+      entryPoints: [part.entry],
+      format,
+      outfile: join(root, 'dist', `${part.name}.${ext}`),
+      // CommonJS loads the deferred part with require() inside a promise, not import(): no trip
+      // through the ESM loader, and a bundler that takes in dist/child.cjs can follow it.
+      supported: format === 'cjs' ? { 'dynamic-import': false } : {},
+      banner: format === 'esm' && part.needsRequire ? { js: esmRequire } : {},
+    });
+  }
+}
+// The same SDK as one self-contained CommonJS file, for a toolchain that can take only one file
+// (copied into a container, vendored into a project): it parses vscode-jsonrpc at start, so
+// spawn-to-ready is a little slower than with the entry above, and it needs nothing beside it.
 await build({
   ...common,
-  entryPoints: [`${root}/child-sdk/register.ts`],
+  entryPoints: [join(root, 'child-sdk', 'index.ts')],
   format: 'cjs',
-  outfile: `${root}/dist/register.cjs`,
+  outfile: join(root, 'dist', 'child-standalone.cjs'),
+  supported: { 'dynamic-import': false },
 });
 await build({
   ...common,
-  format: 'esm',
-  outfile: `${root}/dist/child.mjs`,
-  // vscode-jsonrpc is CommonJS and requires Node built-ins; give the ESM bundle a require.
-  banner: {
-    js: "import { createRequire as __procwireCreateRequire } from 'node:module';\nconst require = __procwireCreateRequire(import.meta.url);",
-  },
+  plugins: [splitParts('cjs', { inWire: false }), lazyCrypto],
+  entryPoints: [join(root, 'child-sdk', 'register.ts')],
+  format: 'cjs',
+  outfile: join(root, 'dist', 'register.cjs'),
+  supported: { 'dynamic-import': false },
 });

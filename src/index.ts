@@ -1,4 +1,4 @@
-export { childSdkPath, registerPath } from './paths.js';
+export { childSdkPath, childSdkStandalonePath, registerPath } from './paths.js';
 export { Supervisor, type SupervisorOptions, type SupervisorStats, type SupervisorEvents } from './supervisor.js';
 export { Child, type ChildEvents } from './child/child.js';
 export { Pool, type PoolStats, type TaskOptions } from './pool/pool.js';

@@ -26,10 +26,19 @@ function isOurManifest(file: string): boolean {
 }
 
 /**
- * Absolute path of the child SDK as one dependency-free CommonJS file that any Node >= 16
- * can `require`, for children that run on another Node and cannot see this package.
+ * Absolute path of the child SDK's CommonJS entry, dependency-free, that any Node >= 16 can
+ * `require`, for children that run on another Node and cannot see this package. It loads its
+ * parts (child-wire.cjs, and after ready child-rpc.cjs) from beside itself: require it where it
+ * is, do not copy it alone.
  */
 export const childSdkPath: string = bundle('child.cjs');
+
+/**
+ * Absolute path of the child SDK as one self-contained CommonJS file (the same API as
+ * childSdkPath), for a child that can take only one file: copy it anywhere, any Node >= 16
+ * can `require` it. It loads all of the SDK at start, so it reaches ready a little later.
+ */
+export const childSdkStandalonePath: string = bundle('child-standalone.cjs');
 
 /**
  * Absolute path of the preload: `node --require <registerPath> app.js` supervises an app

@@ -15,6 +15,9 @@ a handler may call the parent back). Writes take a lock, one `sendall` per frame
 `procwire/shutdown` the shutdown handlers run, the request is answered and the process exits
 (1 if a handler raised); when the parent goes away they get 0.8 s and the process exits 0.
 Exits flush stdout and stderr, then `os._exit`: clean up in shutdown handlers, not `atexit`.
+
+It is one file of over 300 lines on purpose: a child in Python copies or vendors this one file
+next to its code, with nothing to install, so framing, handshake and dispatch live together.
 """
 import contextlib
 import itertools

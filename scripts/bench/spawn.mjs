@@ -1,48 +1,82 @@
-// Spawn-to-ready of a minimal SDK child against the floor, a bare `node -e 0` spawn-to-exit,
-// measured alternately in one run so both see the same machine state; and restart latency
-// (kill -> ready again, zero backoff).
+// Spawn-to-ready of a minimal SDK child, CommonJS and ESM, against the floor, a bare `node -e 0`
+// spawn-to-exit; beside them, what merely loading each entry costs (spawn to exit). The children
+// load 'procwire/child' from a copy of the package laid out as npm installs it (package.json and
+// dist/), so the exports map picks dist/child.cjs or dist/child.mjs as it would for a user.
+// All rows are measured in one run, interleaved round by round in a rotating order, so they see
+// the same machine state. Then restart latency (SIGKILL -> ready again, zero backoff).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Supervisor } from '../../dist/src/index.js';
 import { now, quantile, report, root } from './common.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 40);
-const child = `${root}/test/fixtures/only-ready.cjs`;
+const loadBefore = loadavg();
 
-async function bareNode() {
+const project = mkdtempSync(join(tmpdir(), 'procwire-bench-spawn-'));
+process.on('exit', () => rmSync(project, { recursive: true, force: true }));
+const installed = join(project, 'node_modules', 'procwire');
+mkdirSync(installed, { recursive: true });
+cpSync(join(root, 'package.json'), join(installed, 'package.json'));
+cpSync(join(root, 'dist'), join(installed, 'dist'), { recursive: true });
+const write = (name, text) => {
+  writeFileSync(join(project, name), text);
+  return join(project, name);
+};
+const files = {
+  cjsReady: write('ready.cjs', "require('procwire/child').connect().then((parent) => parent.ready());\n"),
+  esmReady: write('ready.mjs', "import { connect } from 'procwire/child';\n(await connect()).ready();\n"),
+  standaloneReady: write(
+    'ready-standalone.cjs',
+    "require('procwire/child/standalone').connect().then((parent) => parent.ready());\n",
+  ),
+  cjsLoad: write('load.cjs', "require('procwire/child');\n"),
+  esmLoad: write('load.mjs', "import 'procwire/child';\n"),
+};
+
+async function toExit(args) {
   const started = now();
-  const proc = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  const proc = spawn(process.execPath, args, { stdio: 'ignore', cwd: project });
   await once(proc, 'exit');
   return now() - started;
 }
 
 const sup = await Supervisor.start();
 let n = 0;
-async function sdkChild() {
-  const id = `c${n++}`;
+async function toReady(file) {
   const started = now();
-  const c = await sup.spawn({ id, command: process.execPath, args: [child], stdio: 'ignore' });
+  const c = await sup.spawn({ id: `c${n++}`, command: process.execPath, args: [file], cwd: project, stdio: 'ignore' });
   const took = now() - started;
   await c.stop();
   return took;
 }
 
-// Warm up the disk cache and the JIT for both paths.
-for (let i = 0; i < 5; i++) {
-  await bareNode();
-  await sdkChild();
-}
-const bare = [];
-const ready = [];
+const peers = {
+  bare: () => toExit(['-e', '0']),
+  cjsReady: () => toReady(files.cjsReady),
+  esmReady: () => toReady(files.esmReady),
+  standaloneReady: () => toReady(files.standaloneReady),
+  cjsLoad: () => toExit([files.cjsLoad]),
+  esmLoad: () => toExit([files.esmLoad]),
+};
+const times = Object.fromEntries(Object.keys(peers).map((name) => [name, []]));
+const order = Object.keys(peers);
+// Warm up the disk cache and the JIT for every path.
+for (let i = 0; i < 5; i++) for (const name of order) await peers[name]();
 for (let i = 0; i < runs; i++) {
-  bare.push(await bareNode());
-  ready.push(await sdkChild());
+  for (let j = 0; j < order.length; j++) {
+    const name = order[(i + j) % order.length];
+    times[name].push(await peers[name]());
+  }
 }
 
 const restarter = await sup.spawn({
   id: 'restarter',
   command: process.execPath,
-  args: [child],
+  args: [files.cjsReady],
+  cwd: project,
   stdio: 'ignore',
   restart: 'always',
   maxRestarts: 1000,
@@ -64,16 +98,22 @@ const row = (name, values, base) => ({
   p90_ms: +quantile(values, 0.9).toFixed(1),
   ratio_p50: +(quantile(values, 0.5) / quantile(base, 0.5)).toFixed(2),
 });
+const { bare } = times;
 report(
   'spawn',
   [
     row('bare node -e 0, spawn to exit (floor)', bare, bare),
-    row('procwire SDK child, spawn to ready', ready, bare),
-    row('restart: SIGKILL to ready again, 0 backoff', restart, ready),
+    row("CJS SDK child (require('procwire/child')), spawn to ready", times.cjsReady, bare),
+    row("ESM SDK child (import from 'procwire/child'), spawn to ready", times.esmReady, bare),
+    row("reference: one-file SDK (require('procwire/child/standalone')), spawn to ready", times.standaloneReady, bare),
+    row('reference: node load.cjs (require only), spawn to exit', times.cjsLoad, bare),
+    row('reference: node load.mjs (import only), spawn to exit', times.esmLoad, bare),
+    row('restart: SIGKILL to ready again, 0 backoff', restart, times.cjsReady),
   ],
   {
     runs,
-    targets: { 'spawn to ready / bare': 1.15, 'restart / spawn to ready': 1.2 },
-    notes: 'restart ratio is against spawn-to-ready',
+    loadavg: { before: loadBefore.map((l) => +l.toFixed(2)), after: loadavg().map((l) => +l.toFixed(2)) },
+    targets: { 'CJS and ESM spawn to ready / bare': 1.1, 'restart / CJS spawn to ready': 1.2 },
+    notes: 'restart ratio is against CJS spawn-to-ready',
   },
 );

@@ -31,13 +31,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** What the connection tells its child about. */
+/**
+ * What the connection tells its child about: the child's reports and requests. Readiness and
+ * heartbeats are the connection's own facts (`ready`, `onHeartbeat`), for whoever starts the run.
+ */
 export interface ConnectionHooks {
-  ready(): void;
   port(params: PortParams): void;
   diagnostics(params: DiagnosticsParams): void;
   log(entry: LogEntry): void;
-  heartbeat(): void;
   request(method: string, params: unknown, context: HandlerContext): unknown;
   /** `procwire/spawn` and `procwire/stop` from the child. */
   control(method: string, params: unknown): Promise<unknown>;
@@ -61,6 +62,9 @@ export class ChildConnection {
   readonly #settled: () => Promise<void>;
   readonly #channelConnection: ChannelConnection;
   #peerContext: PeerContext | undefined;
+  #heartbeat: (() => void) | undefined;
+  /** Resolves when the child sends `procwire/ready`. */
+  readonly ready: Promise<void>;
   readonly #writeBacklog: number;
   readonly #backlogFull: () => ProcwireError;
 
@@ -88,11 +92,15 @@ export class ChildConnection {
     this.#channelConnection = channelConnection;
     this.#settled = settled;
     this.#connection = connection;
-    this.#onChecked(Methods.ready, () => hooks.ready());
+    let ready!: () => void;
+    this.ready = new Promise((resolve) => {
+      ready = resolve;
+    });
+    this.#onChecked(Methods.ready, () => ready());
     this.#onChecked(Methods.port, (params) => hooks.port(parsePortParams(params)));
     this.#onChecked(Methods.diagnostics, (params) => hooks.diagnostics(parseDiagnosticsParams(params)));
     this.#onChecked(Methods.log, (params) => hooks.log(parseLogParams(params)));
-    this.#onChecked(Methods.heartbeat, () => hooks.heartbeat());
+    this.#onChecked(Methods.heartbeat, () => this.#heartbeat?.());
     connection.onNotification((method, params) => {
       if (isReservedMethod(method)) {
         this.#violation(new ProcwireError('PROTOCOL_ERROR', `unknown reserved notification "${method}"`));
@@ -105,6 +113,11 @@ export class ChildConnection {
     connection.onClose(() => this.#onClose());
     accepted.channel.socket.once('close', () => this.#onClose());
     connection.listen();
+  }
+
+  /** Calls `listener` on each `procwire/heartbeat` (one listener: the run's watch). */
+  onHeartbeat(listener: () => void): void {
+    this.#heartbeat = listener;
   }
 
   /** Aborted when the connection has closed. */

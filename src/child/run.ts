@@ -1,4 +1,5 @@
 import type { ProcwireError } from '../protocol/index.js';
+import type { RunOutcome } from '../restart/policy.js';
 import { escalate } from '../terminate/escalate.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection } from './child-connection.js';
@@ -6,21 +7,58 @@ import type { HeartbeatWatch } from './heartbeat.js';
 import type { ProcessHandle } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 
-/** One process of a child and what belongs to it alone: its connection and its end. */
-export interface Run {
+/** Why the parent judged a live process broken. */
+export interface RunFailure {
+  reason: 'protocol' | 'hung';
+  error: ProcwireError;
+}
+
+/**
+ * One process of a child and what belongs to it alone: its connection, its heartbeat watch,
+ * the one escalation that ends it, and the parent's verdict on it. A verdict is given once
+ * (the first stands) and is read through `outcomeOf` and `condemned`, never as a flag that
+ * other code sets and clears.
+ */
+export class Run {
   readonly handle: ProcessHandle;
+  /** Set once, when its connection is accepted. */
   connection: ChildConnection | undefined;
   heartbeat: HeartbeatWatch | undefined;
   /** The one escalation that ends this process; whoever asks first starts it. */
   termination: Promise<StopResult> | undefined;
-  /** Set when the parent judged the running process broken: it broke the protocol or hung. */
-  failure: { reason: 'protocol' | 'hung'; error: ProcwireError } | undefined;
-}
+  /** Resolves with the parent's verdict, if it ever gives one. */
+  readonly condemned: Promise<RunFailure>;
+  #verdict: RunFailure | undefined;
+  readonly #condemn: (failure: RunFailure) => void;
 
-/** How the process exited, or undefined while it runs. */
-export function exitOf(run: Run): ExitInfo | undefined {
-  const { exitCode, signalCode } = run.handle.process;
-  return exitCode === null && signalCode === null ? undefined : { exitCode, signal: signalCode };
+  constructor(handle: ProcessHandle) {
+    this.handle = handle;
+    let condemn!: (failure: RunFailure) => void;
+    this.condemned = new Promise((resolve) => {
+      condemn = resolve;
+    });
+    this.#condemn = condemn;
+  }
+
+  /** Judges the live process broken (it broke the protocol, or hung). The first verdict stands. */
+  condemn(failure: RunFailure): void {
+    if (this.#verdict !== undefined) return;
+    this.#verdict = failure;
+    this.#condemn(failure);
+  }
+
+  /** How the process exited, or undefined while it runs. */
+  get exit(): ExitInfo | undefined {
+    const { exitCode, signalCode } = this.handle.process;
+    return exitCode === null && signalCode === null ? undefined : { exitCode, signal: signalCode };
+  }
+
+  /** How a run that was ready ended, for the restart policy: its exit, judged by the verdict. */
+  outcomeOf(exit: ExitInfo): RunOutcome {
+    if (this.#verdict?.reason === 'hung') return { kind: 'hung', exit };
+    if (this.#verdict?.reason === 'protocol') return { kind: 'protocol-error', exit };
+    return { kind: 'exit', exit };
+  }
 }
 
 /**
@@ -44,4 +82,30 @@ export function terminateRun(run: Run, spec: ResolvedSpec, first: 'shutdown' | '
 export function describeExit(exit: ExitInfo | undefined): string {
   if (exit === undefined) return 'no exit was observed';
   return exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+}
+
+/** Resolves with how a ready run ended, judged by its verdict; undefined when a stop came first. */
+export function watchRun(run: Run, aborted: AbortSignal): Promise<RunOutcome | undefined> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(undefined);
+    aborted.addEventListener('abort', onAbort, { once: true });
+    void run.handle.exited.then((exit) => {
+      aborted.removeEventListener('abort', onAbort);
+      resolve(run.outcomeOf(exit));
+    });
+  });
+}
+
+/** Why a run that ended is restarted, in words, for the `restart` event and the state's reason. */
+export function failureReason(outcome: RunOutcome): string {
+  switch (outcome.kind) {
+    case 'exit':
+      return describeExit(outcome.exit);
+    case 'hung':
+      return 'it stopped sending heartbeats';
+    case 'protocol-error':
+      return 'it broke the protocol';
+    case 'start-failed':
+      return 'it failed to start';
+  }
 }

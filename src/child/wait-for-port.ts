@@ -1,6 +1,6 @@
 import { ProcwireError, type PortInfo } from '../protocol/index.js';
 import { toMs, type Duration } from '../options/duration.js';
-import type { Child } from './child.js';
+import type { ChildState } from './state.js';
 
 /** Limits of a wait. */
 export interface WaitOptions {
@@ -8,8 +8,19 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
+/** What a wait for a port watches: a child's ports, its state, and its port and exit events. */
+export interface PortSource {
+  readonly id: string;
+  readonly ports: ReadonlyMap<string, PortInfo>;
+  readonly state: ChildState;
+  on(event: 'port', listener: (port: PortInfo) => void): unknown;
+  on(event: 'exit', listener: () => void): unknown;
+  off(event: 'port', listener: (port: PortInfo) => void): unknown;
+  off(event: 'exit', listener: () => void): unknown;
+}
+
 /** See Child.waitForPort. */
-export function waitForPort(child: Child, name: string, options: WaitOptions): Promise<PortInfo> {
+export function waitForPort(child: PortSource, name: string, options: WaitOptions): Promise<PortInfo> {
   const known = child.ports.get(name);
   if (known) return Promise.resolve(known);
   const timeoutMs = options.timeout === undefined ? undefined : toMs('timeout', options.timeout);

@@ -26,7 +26,7 @@ export async function loadConfig(file: string): Promise<ConfigChild[]> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(
       code === 'ENOENT'
-        ? `${file}: no such file. Create it (see procwire --help) or pass the config's path: procwire run <config>`
+        ? `${file}: no such file. Create it (see procwire run --help) or pass the config's path: procwire run <config>`
         : `${file}: cannot read it: ${(error as Error).message}`,
     );
   }

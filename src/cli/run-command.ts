@@ -1,12 +1,15 @@
 import { Supervisor } from '../supervisor.js';
 import { isProcwireError } from '../protocol/index.js';
 import { loadConfig, ConfigError } from './config.js';
-import { countProblems, makePaint, portAddress } from './format.js';
+import { ExitCode } from './exit-code.js';
+import { makePaint, portAddress } from './format.js';
 import { lineReporter } from './line-reporter.js';
 import { probePort } from './probe.js';
 import { escapeControls } from './sanitize-text.js';
+import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
 import { settled, shownState, type RosterEntry } from './roster.js';
+import { recordBeforeShutdown, formatSummary } from './summary.js';
 import { ttyReporter } from './tty-reporter.js';
 
 /** Options of `procwire run`. */
@@ -21,9 +24,6 @@ export interface RunOptions {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
-
-/** Exit codes of `procwire run`. */
-export const ExitCode = { ok: 0, childFailed: 1, usage: 2, forced: 130 } as const;
 
 /**
  * Runs the children of a config until they have all ended, a signal arrives, or
@@ -65,6 +65,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (startsDone && entries.every(settled)) finish('every child has ended');
   };
   let startsDone = false;
+  stopOnClosedOutput(options.stdout, (reason) => finish(reason));
 
   sup.on('child', (child) => {
     const entry = byId.get(child.id);
@@ -123,28 +124,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
   clearTimeout(timer);
   // Judged before the shutdown, which leaves every child 'stopped'.
   const failed = entries.filter((entry) => shownState(entry) === 'failed');
-  const finalStates = new Map(entries.map((entry) => [entry.id, shownState(entry)]));
-  const finalPorts = new Map(
-    entries.map((entry) => [entry.id, [...(entry.child?.ports.values() ?? [])].map(portAddress).join(' ')]),
-  );
+  const before = recordBeforeShutdown(entries);
   reporter.note(`shutting down (${reason})`);
   await sup.shutdown();
   reporter.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
-  options.stdout.write(`\n${paint.bold('summary')}\n`);
-  for (const entry of entries) {
-    const { errors, warnings } = entry.child ? countProblems(entry.child.diagnostics) : { errors: 0, warnings: 0 };
-    const state = finalStates.get(entry.id) ?? 'pending';
-    const shown = state === 'failed' ? paint.red(state) : state;
-    const note = entry.critical ? '' : paint.dim(' (not critical)');
-    const ports = finalPorts.get(entry.id);
-    options.stdout.write(
-      `  ${entry.id}: ${shown}${note}, ${entry.child?.restarts ?? 0} restarts, ` +
-        `${errors} errors, ${warnings} warnings${ports ? `, ${ports}` : ''}\n`,
-    );
-  }
+  options.stdout.write(formatSummary(entries, before, paint));
   const critical = failed.filter((entry) => entry.critical);
   options.stdout.write(
     critical.length > 0

@@ -1,58 +1,18 @@
 import type { Child } from '../child/child.js';
-import type { ChildSpec } from '../child/spec.js';
-import { toMs, type Duration } from '../options/duration.js';
-import { ProcwireError, isProcwireError } from '../protocol/index.js';
+import { toMs } from '../options/duration.js';
+import { isProcwireError, type ProcwireError } from '../protocol/index.js';
+import { planDispatch, strandedError } from './dispatch.js';
+import { openJob, type Job } from './job.js';
 import type { ResolvedPoolOptions } from './options.js';
+import { poolError } from './pool-error.js';
+import type { PoolHost, PoolStats, TaskOptions } from './pool-types.js';
+import { beginRecycling, endRecycling, isDueForRecycling } from './recycle.js';
+import { decideRetry } from './retry.js';
+import { finishTask, killSlot, observeSlot, startingSlot, takeTask, type RecycleCause, type Slot } from './slot.js';
+import { WorkerChildren } from './worker-children.js';
+import { abortTask, requeueTask, startAttempt } from './task.js';
 
-/** Counters of a pool. */
-export interface PoolStats {
-  queued: number;
-  running: number;
-  done: number;
-  failed: number;
-  retried: number;
-  recycled: number;
-}
-
-/** Limits of one task. */
-export interface TaskOptions {
-  /** Aborting cancels a queued task, or sends `$/cancelRequest` to the worker running it. */
-  signal?: AbortSignal;
-  /** Overrides the pool's taskTimeout for this task. */
-  timeout?: Duration;
-}
-
-interface Task {
-  method: string;
-  params: unknown;
-  timeoutMs: number | undefined;
-  attempts: number;
-  settled: boolean;
-  /** Aborts the attempt in progress (the user's signal, or close({ cancel })). */
-  attempt: AbortController | undefined;
-  abortReason: ProcwireError | undefined;
-  resolve(value: unknown): void;
-  reject(error: ProcwireError | Error): void;
-  cleanup(): void;
-}
-
-interface Worker {
-  readonly id: string;
-  child: Child | undefined;
-  readonly running: Set<Task>;
-  served: number;
-  recycling: boolean;
-  /** It could not be started, or gave up; it serves nothing more. */
-  dead: ProcwireError | undefined;
-}
-
-/** What a pool needs from its supervisor. */
-export interface PoolHost {
-  spawn(spec: ChildSpec): Promise<Child>;
-  /** A handle to the child as soon as it exists (before it is ready). */
-  onChild(id: string, listener: (child: Child) => void): void;
-  forget(id: string): void;
-}
+export type { PoolHost, PoolStats, TaskOptions } from './pool-types.js';
 
 /**
  * A task pool over identical workers, for proof checkers, compile workers, linters. Tasks
@@ -61,33 +21,37 @@ export interface PoolHost {
  * elsewhere up to `retries` times; a task is answered once, and never run again once it
  * has succeeded. Workers that served `maxTasksPerWorker` tasks are replaced by fresh
  * processes, which frees what a long-lived toolchain leaks.
+ *
+ * This class only carries decisions out: which task goes where (dispatch.ts), what a failed
+ * attempt leads to (retry.ts) and when a worker is recycled (recycle.ts) are pure functions
+ * of the slot and task states (slot.ts, task.ts). The worker processes, one per slot, are
+ * started and stopped by worker-children.ts.
  */
 export class Pool {
   readonly id: string;
   /** Resolves once every worker has started (or failed to). */
   readonly ready: Promise<void>;
   readonly #options: ResolvedPoolOptions;
-  readonly #host: PoolHost;
-  readonly #workers: Worker[];
-  #queue: Task[] = [];
+  readonly #slots: Slot[];
+  readonly #children: WorkerChildren;
+  #queue: Job[] = [];
+  readonly #running = new Set<Job>();
   readonly #stats = { done: 0, failed: 0, retried: 0, recycled: 0 };
-  readonly #drained = new Set<() => void>();
+  /** Resolves the wait of close() once no task is queued or running. */
+  #drained: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  #deaths = 0;
 
   /** @internal Made by `sup.pool()`. */
   constructor(options: ResolvedPoolOptions, host: PoolHost) {
     this.id = options.id;
     this.#options = options;
-    this.#host = host;
-    this.#workers = Array.from({ length: options.size }, (_, i) => ({
-      id: `${options.id}/${i + 1}`,
-      child: undefined,
-      running: new Set<Task>(),
-      served: 0,
-      recycling: false,
-      dead: undefined,
-    }));
-    this.ready = Promise.all(this.#workers.map((worker) => this.#start(worker))).then(() => undefined);
+    this.#slots = Array.from({ length: options.size }, () => startingSlot);
+    this.#children = new WorkerChildren(options.id, options.size, host);
+    const started = this.#slots.map((_, index) =>
+      this.#children.start(index, options.spec, { ready: () => this.#dispatch(), dead: (e) => this.#bury(index, e) }),
+    );
+    this.ready = Promise.all(started).then(() => undefined);
   }
 
   /** True once close() was called. */
@@ -97,13 +61,12 @@ export class Pool {
 
   /** The workers' Child handles, in slot order (a slot whose worker never started is absent). */
   get workers(): readonly Child[] {
-    return this.#workers.flatMap((worker) => (worker.child ? [worker.child] : []));
+    return this.#children.all;
   }
 
   /** Counters: queued and running now; done, failed, retried and recycled so far. */
   stats(): PoolStats {
-    const running = this.#workers.reduce((sum, worker) => sum + worker.running.size, 0);
-    return { queued: this.#queue.length, running, ...this.#stats };
+    return { queued: this.#queue.length, running: this.#running.size, ...this.#stats };
   }
 
   /**
@@ -118,34 +81,23 @@ export class Pool {
     const { signal } = options;
     if (signal?.aborted)
       return Promise.reject(this.#error('ABORTED', `task "${method}" was aborted before it was queued`));
-    return new Promise<R>((resolve, reject) => {
-      const task: Task = {
-        method,
-        params,
-        timeoutMs,
-        attempts: 0,
-        settled: false,
-        attempt: undefined,
-        abortReason: undefined,
-        resolve: (value) => resolve(value as R),
-        reject,
-        cleanup: () => signal?.removeEventListener('abort', onAbort),
-      };
-      const onAbort = (): void =>
-        this.#abort(task, this.#error('ABORTED', `task "${method}" was aborted`, { cause: signal?.reason }));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(task);
-      this.#dispatch();
-    });
+    const { job, answer } = openJob<R>(
+      { method, params, timeoutMs, signal },
+      {
+        aborted: (job) =>
+          this.#abort(job, this.#error('ABORTED', `task "${method}" was aborted`, { cause: signal?.reason })),
+        settled: (error) => void (error ? this.#stats.failed++ : this.#stats.done++),
+      },
+    );
+    this.#queue.push(job);
+    this.#dispatch();
+    return answer;
   }
 
   /** Sends a notification to every connected worker; resolves with how many it reached. */
   async broadcast(method: string, params?: unknown): Promise<number> {
-    const sent = await Promise.allSettled(
-      this.#workers
-        .flatMap((worker) => (worker.child?.connected ? [worker.child] : []))
-        .map((child) => child.sendNotification(method, params)),
-    );
+    const connected = this.workers.filter((child) => child.connected);
+    const sent = await Promise.allSettled(connected.map((child) => child.sendNotification(method, params)));
     return sent.filter((result) => result.status === 'fulfilled').length;
   }
 
@@ -161,194 +113,113 @@ export class Pool {
 
   async #close(cancel: boolean): Promise<void> {
     if (cancel) {
-      const stopped = (task: Task): ProcwireError =>
-        this.#error('STOPPED', `the pool closed before task "${task.method}" finished`);
-      for (const task of [...this.#queue]) this.#abort(task, stopped(task));
-      for (const worker of this.#workers) for (const task of [...worker.running]) this.#abort(task, stopped(task));
+      for (const job of [...this.#queue, ...this.#running])
+        this.#abort(job, this.#error('STOPPED', `the pool closed before task "${job.method}" finished`));
     }
-    await this.#idle();
+    if (this.#queue.length > 0 || this.#running.size > 0) await new Promise<void>((r) => (this.#drained = r));
     await this.ready.catch(() => undefined);
-    await Promise.all(this.#workers.map((worker) => worker.child?.stop()));
-    for (const worker of this.#workers) this.#host.forget(worker.id);
+    await this.#children.stopAll();
   }
 
-  #idle(): Promise<void> {
-    if (this.#queue.length === 0 && this.stats().running === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#drained.add(resolve));
-  }
-
-  async #start(worker: Worker): Promise<void> {
-    this.#host.onChild(worker.id, (child) => {
-      worker.child = child;
-      child.on('ready', () => this.#dispatch());
-      child.on('gave-up', (error) => this.#bury(worker, error));
-    });
-    const spec = { restart: 'always' as const, ...this.#options.spec, id: worker.id } as ChildSpec;
-    try {
-      await this.#host.spawn(spec);
-    } catch (error) {
-      this.#bury(
-        worker,
-        isProcwireError(error)
-          ? error
-          : this.#error('SPAWN_FAILED', `worker ${worker.id} could not start: ${String(error)}`),
-      );
-    }
-  }
-
-  /** A worker that will serve nothing more; if none is left, queued tasks cannot run. */
-  #bury(worker: Worker, error: ProcwireError): void {
-    worker.dead = error;
-    if (this.#workers.every((w) => w.dead)) {
-      for (const task of [...this.#queue]) {
-        this.#settle(
-          task,
-          this.#error('WORKER_DIED', `no live worker is left to run "${task.method}": ${error.message}`, {
-            cause: error,
-            workerId: worker.id,
-          }),
-        );
-      }
-    }
+  #bury(index: number, error: ProcwireError): void {
+    this.#slots[index] = killSlot(this.#slot(index), error, ++this.#deaths);
     this.#dispatch();
   }
 
-  #dispatch(): void {
-    while (this.#queue.length > 0) {
-      const worker = this.#workers.find(
-        (w) =>
-          !w.dead &&
-          !w.recycling &&
-          w.child?.state.kind === 'running' &&
-          w.child.connected &&
-          w.running.size < this.#options.concurrency,
-      );
-      if (!worker) break;
-      this.#run(worker, this.#queue.shift() as Task);
-    }
-    if (this.#queue.length === 0 && this.stats().running === 0) {
-      for (const resolve of [...this.#drained]) resolve();
-      this.#drained.clear();
-    }
+  /** Brings each slot up to date with its worker. */
+  #observe(): void {
+    for (const [index, slot] of this.#slots.entries())
+      this.#slots[index] = observeSlot(slot, this.#children.isUp(index));
   }
 
-  #run(worker: Worker, task: Task): void {
-    const child = worker.child as Child;
+  #dispatch(): void {
+    this.#observe();
+    const plan = planDispatch(this.#slots, this.#queue.length, this.#limits());
+    if (plan.kind === 'send') for (const index of plan.slots) this.#run(index, this.#queue.shift() as Job);
+    else {
+      const stranded = { workerId: this.#children.idOf(plan.by), error: plan.error };
+      for (const job of this.#queue.splice(0)) job.settle(strandedError(this.id, job.method, stranded));
+    }
+    if (this.#queue.length === 0 && this.#running.size === 0) this.#drained?.();
+  }
+
+  #run(index: number, job: Job): void {
     const attempt = new AbortController();
-    task.attempts++;
-    task.attempt = attempt;
-    worker.running.add(task);
-    child
-      .sendRequest(task.method, task.params, {
-        signal: attempt.signal,
-        ...(task.timeoutMs === undefined ? {} : { timeout: task.timeoutMs }),
-      })
+    job.state = startAttempt(job.state, index);
+    job.attempt = attempt;
+    this.#slots[index] = takeTask(this.#slot(index));
+    this.#running.add(job);
+    const timeout = job.timeoutMs === undefined ? {} : { timeout: job.timeoutMs };
+    (this.#children.at(index) as Child)
+      .sendRequest(job.method, job.params, { signal: attempt.signal, ...timeout })
       .then(
-        (result) => this.#settle(task, undefined, result),
-        (error: unknown) => this.#attemptFailed(worker, task, error),
+        (result) => job.settle(undefined, result),
+        (error: unknown) => this.#attemptFailed(index, job, error),
       )
       .finally(() => {
-        worker.running.delete(task);
-        worker.served++;
-        this.#maybeRecycle(worker);
+        this.#running.delete(job);
+        this.#observe();
+        this.#slots[index] = finishTask(this.#slot(index));
+        if (isDueForRecycling(this.#slot(index), this.#limits())) this.#recycle(index, 'served');
         this.#dispatch();
       });
   }
 
-  #attemptFailed(worker: Worker, task: Task, error: unknown): void {
-    if (task.settled) return;
-    if (task.abortReason) {
-      this.#settle(task, task.abortReason);
+  #attemptFailed(index: number, job: Job, error: unknown): void {
+    const { state, method, timeoutMs } = job;
+    if (state.kind !== 'running') return;
+    const { attempt, aborted } = state;
+    const worker = { poolId: this.id, ...this.#children.describe(index) };
+    const decision = decideRetry({ ...worker, method, timeoutMs, attempt, aborted, error }, this.#limits());
+    if (decision.replaceWorker) this.#recycle(index, 'stuck');
+    if (decision.action === 'settle') {
+      job.settle(decision.error);
       return;
     }
-    const timedOut = isProcwireError(error, 'TIMEOUT');
-    const died = isProcwireError(error, 'CONNECTION_CLOSED') || isProcwireError(error, 'NOT_CONNECTED');
-    if (!timedOut && !died) {
-      this.#settle(task, error as Error); // the worker's own answer
-      return;
-    }
-    if (timedOut) this.#replace(worker, false); // a stuck worker is replaced
-    if (task.attempts <= this.#options.retries && !this.#closing) {
-      this.#stats.retried++;
-      this.#queue.unshift(task); // it already waited its turn
-      return;
-    }
-    const state = worker.child?.state;
-    const how = state && 'reason' in state ? `; worker state: ${state.kind} (${state.reason})` : '';
-    this.#settle(
-      task,
-      timedOut
-        ? this.#error(
-            'TASK_TIMEOUT',
-            `task "${task.method}" got no answer from worker ${worker.id} within ${task.timeoutMs} ms ` +
-              `(attempt ${task.attempts}); the worker was restarted`,
-            { cause: error, workerId: worker.id },
-          )
-        : this.#error(
-            'WORKER_DIED',
-            `worker ${worker.id} died while running "${task.method}" (attempt ${task.attempts})${how}`,
-            { cause: error, workerId: worker.id },
-          ),
-    );
-  }
-
-  #maybeRecycle(worker: Worker): void {
-    const max = this.#options.maxTasksPerWorker;
-    if (max === 0 || worker.served < max || worker.running.size > 0 || this.#closing) return;
-    this.#replace(worker, true);
+    this.#stats.retried++;
+    job.state = requeueTask(state);
+    this.#queue.unshift(job); // it already waited its turn
   }
 
   /** Takes the worker out of dispatch and restarts it as a fresh process. */
-  #replace(worker: Worker, recycle: boolean): void {
-    if (worker.recycling || !worker.child) return;
-    worker.recycling = true;
-    worker.child.restart().then(
+  #recycle(index: number, cause: RecycleCause): void {
+    const child = this.#children.at(index);
+    const recycling = beginRecycling(this.#slot(index), cause);
+    if (!child || !recycling) return;
+    this.#slots[index] = recycling;
+    child.restart().then(
       () => {
-        if (recycle) this.#stats.recycled++;
-        worker.served = 0;
-        worker.recycling = false;
+        const slot = this.#slot(index);
+        if (slot.kind === 'recycling' && slot.cause === 'served') this.#stats.recycled++;
+        this.#slots[index] = endRecycling(slot);
         this.#dispatch();
       },
-      (error: unknown) => {
-        worker.recycling = false;
-        this.#bury(worker, isProcwireError(error) ? error : this.#error('WORKER_DIED', String(error)));
-      },
+      (error: unknown) => this.#bury(index, isProcwireError(error) ? error : this.#error('WORKER_DIED', String(error))),
     );
   }
 
-  #abort(task: Task, reason: ProcwireError): void {
-    if (task.settled) return;
-    const queued = this.#queue.indexOf(task);
-    if (queued >= 0) {
-      this.#queue.splice(queued, 1);
-      this.#settle(task, reason);
+  #abort(job: Job, reason: ProcwireError): void {
+    const step = abortTask(job.state, reason);
+    if (step.action === 'cancel-attempt') {
+      job.state = step.task;
+      job.attempt?.abort(reason); // the request sends $/cancelRequest and rejects; #attemptFailed settles
+    } else if (step.action === 'settle') {
+      this.#queue = this.#queue.filter((queued) => queued !== job);
+      job.settle(reason);
       this.#dispatch();
-      return;
-    }
-    task.abortReason = reason;
-    task.attempt?.abort(reason); // the request sends $/cancelRequest and rejects; #attemptFailed settles
-  }
-
-  #settle(task: Task, error: ProcwireError | Error | undefined, result?: unknown): void {
-    if (task.settled) return;
-    task.settled = true;
-    task.cleanup();
-    const queued = this.#queue.indexOf(task);
-    if (queued >= 0) this.#queue.splice(queued, 1);
-    if (error) {
-      this.#stats.failed++;
-      task.reject(error);
-    } else {
-      this.#stats.done++;
-      task.resolve(result);
     }
   }
 
-  #error(
-    code: ProcwireError['code'],
-    what: string,
-    details: { cause?: unknown; workerId?: string } = {},
-  ): ProcwireError {
-    return new ProcwireError(code, `pool "${this.id}": ${what}`, details);
+  /** What the decisions weigh besides slots and tasks. */
+  #limits(): ResolvedPoolOptions & { closing: boolean } {
+    return { ...this.#options, closing: this.closed };
+  }
+
+  #slot(index: number): Slot {
+    return this.#slots[index] as Slot;
+  }
+
+  #error(code: ProcwireError['code'], what: string, details?: { cause?: unknown; workerId?: string }): ProcwireError {
+    return poolError(this.id, code, what, details);
   }
 }

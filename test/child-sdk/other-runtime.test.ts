@@ -1,9 +1,11 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childSdkPath, registerPath } from '../../src/index.js';
+import { childSdkPath, childSdkStandalonePath, registerPath } from '../../src/index.js';
 import { fixture, startSupervisor } from '../helpers/index.js';
 
 // A second Node major from the npm registry (test/runtimes, an optional dependency that
@@ -67,3 +69,24 @@ t.test('the preload works on another Node major too', { skip }, async (t) => {
   const port = await child.waitForPort('port-1', { timeout: '5s' });
   t.match(await (await fetch(`http://${port.host}:${port.port}/`)).text(), /^plain server on v18\./);
 });
+
+t.test(
+  'the standalone SDK, copied alone into an empty directory, serves requests on another Node major',
+  { skip },
+  async (t) => {
+    // What a user does with a one-file SDK: vendor it somewhere with nothing beside it.
+    const dir = await mkdtemp(join(tmpdir(), 'procwire-standalone-sdk-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const copied = join(dir, 'procwire-child.cjs');
+    await copyFile(childSdkStandalonePath, copied);
+    const sup = await startSupervisor(t);
+    const child = await sup.spawn({
+      id: 'standalone',
+      ...pinned([fixture('toolchain-child.cjs')]),
+      env: { PROCWIRE_SDK: copied },
+    });
+    const answer = await child.sendRequest<{ version: string }>('version');
+    t.match(answer.version, /^v18\./, 'a request answered through the JSON-RPC part inside the one file');
+    t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
+  },
+);

@@ -95,7 +95,7 @@ t.test(
     await run.waitFor(/^only\s+\| running \(pid \d+\): ready$/);
     run.proc.kill('SIGINT');
     t.same(await exitOf(run.proc), { code: 0, signal: null });
-    t.match(run.lines.join('\n'), /summary\n {2}only: running, 0 restarts/);
+    t.match(run.lines.join('\n'), /summary\n {2}only: stopped \(clean\), 0 restarts/);
 
     t.same(await exitOf(refused.proc), { code: 2, signal: null });
     t.equal(
@@ -253,7 +253,7 @@ t.test(
     t.same(await exitOf(missing.proc), { code: 2, signal: null });
     t.equal(
       missing.stderr(),
-      "procwire: procwire.config.json: no such file. Create it (see procwire --help) or pass the config's path: procwire run <config>\n",
+      "procwire: procwire.config.json: no such file. Create it (see procwire run --help) or pass the config's path: procwire run <config>\n",
     );
     t.same(missing.lines, [], 'nothing printed on stdout');
     t.same(readdirSync(missing.runtimeDir), [], 'no supervisor was started (no socket dir)');

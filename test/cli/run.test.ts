@@ -1,10 +1,11 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SPEC_KEYS } from '../../src/child/spec.js';
+import { procwire } from '../../src/cli/verbs/index.js';
 import { exitOf, fixture, pidAlive, spawnTracked, until } from '../helpers/index.js';
 import { cli, runCli, writeConfig } from './run-cli.js';
 
@@ -32,7 +33,7 @@ t.test(
     t.ok(run.lines.includes('procwire | shutting down (SIGINT)'));
     t.match(
       run.lines.join('\n'),
-      /summary\n {2}web: running, 0 restarts, 0 errors, 0 warnings, http:\/\/127\.0\.0\.1:\d+\n {2}echo: running/,
+      /summary\n {2}web: stopped \(clean\), 0 restarts, 0 errors, 0 warnings, http:\/\/127\.0\.0\.1:\d+\n {2}echo: stopped \(clean\), /,
     );
     t.notOk(
       run.lines.some((line) => line.includes('\x1b')),
@@ -51,7 +52,7 @@ t.test('diagnostics print the way compilers do, unprefixed and 1-based', async (
   t.same(await exitOf(run.proc), { code: 0, signal: null }, 'SIGTERM is graceful too');
   t.ok(run.lines.includes('/src/tsc/a.ts:3:5 - error TS2322: tsc: type error'), run.lines.join('\n'));
   t.ok(run.lines.includes('/src/tsc/a.ts:6:5 - warning TS2322: tsc: unused'));
-  t.match(run.lines.join('\n'), /tsc: running, 0 restarts, 2 errors, 1 warnings/);
+  t.match(run.lines.join('\n'), /tsc: stopped \(clean\), 0 restarts, 2 errors, 1 warnings/);
 });
 
 t.test('a bad config exits 2, names the file, the child and the field, and starts nothing', async (t) => {
@@ -120,7 +121,10 @@ t.test(
     t.match(critical.lines.join('\n'), /1 critical child\(ren\) failed: crasher/);
     const relaxed = runCli(t, ['run', writeConfig(t, [crashing(false)])]);
     t.same(await exitOf(relaxed.proc), { code: 0, signal: null });
-    t.match(relaxed.lines.join('\n'), /crasher: failed \(not critical\)/);
+    t.match(
+      relaxed.lines.join('\n'),
+      /crasher \(not critical\): failed \(restart limit reached; last failure: exited with code 1\), 1 restarts/,
+    );
   },
 );
 
@@ -141,20 +145,101 @@ t.test('a second Ctrl-C kills at once', async (t) => {
 });
 
 t.test('--help, --version and usage errors', async (t) => {
-  const help = runCli(t, ['--help']);
-  t.same(await exitOf(help.proc), { code: 0, signal: null });
-  t.match(help.lines.join('\n'), /Usage:\n {2}procwire run \[config\]/);
-  const version = runCli(t, ['--version']);
-  t.same(await exitOf(version.proc), { code: 0, signal: null });
-  t.same(version.lines, [
-    (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version,
-  ]);
-  for (const args of [['start'], ['run', '--fast'], ['run', 'a.json', 'b.json'], ['run', '--exit-after', 'later']]) {
-    const bad = runCli(t, args);
+  const [help, short, bare, version, v] = [['--help'], ['-h'], [], ['--version'], ['-v']].map((args) =>
+    runCli(t, args),
+  );
+  t.same(await exitOf(help!.proc), { code: 0, signal: null });
+  const text = help!.lines.join('\n');
+  t.match(text, /^procwire - supervise child processes over a duplex local socket\n/);
+  t.match(text, /\nCommands:\n {2}run +start the children of a config file/, 'the verbs are listed');
+  t.match(text, /Run procwire <command> --help/, 'it points at the per-verb help');
+  t.same(await exitOf(short!.proc), { code: 0, signal: null });
+  t.equal(short!.lines.join('\n'), text, '-h is --help');
+  t.same(await exitOf(bare!.proc), { code: 2, signal: null }, 'no command: the help, and exit 2');
+  t.equal(bare!.lines.join('\n'), text);
+  const packageVersion = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
+  t.same(await exitOf(version!.proc), { code: 0, signal: null });
+  t.same(version!.lines, [packageVersion]);
+  t.same(await exitOf(v!.proc), { code: 0, signal: null });
+  t.same(v!.lines, [packageVersion], '-v is --version');
+
+  const cases: [string[], string][] = [
+    [['launch'], 'procwire: unknown command "launch"; the commands are: run\nRun procwire --help for usage.\n'],
+    [
+      ['--fast', 'run'],
+      'procwire: unknown option --fast; a command comes first: procwire <command> [options]\n' +
+        'Run procwire --help for usage.\n',
+    ],
+    [['run', '--fast'], 'procwire run: unknown option --fast\nRun procwire run --help for usage.\n'],
+    [['run', '-x'], 'procwire run: unknown option -x\nRun procwire run --help for usage.\n'],
+    [
+      ['run', 'b.json'],
+      'procwire run: unexpected argument "b.json" (it takes [config])\nRun procwire run --help for usage.\n',
+    ],
+    [
+      ['run', '--exit-after'],
+      'procwire run: --exit-after needs a value: --exit-after <duration>\nRun procwire run --help for usage.\n',
+    ],
+    [
+      ['run', '--exit-after', '--no-probe'],
+      'procwire run: --exit-after needs a value: --exit-after <duration>; got the option --no-probe ' +
+        '(for a value that starts with "-", write --exit-after=--no-probe)\nRun procwire run --help for usage.\n',
+    ],
+    [
+      ['run', '--no-probe=yes'],
+      'procwire run: --no-probe takes no value; got yes\nRun procwire run --help for usage.\n',
+    ],
+    [
+      ['run', '--exit-after', 'later'],
+      "procwire run: --exit-after must be a non-negative duration (milliseconds or a string like '100ms', '5s', '2m'); " +
+        'got "later"\nRun procwire run --help for usage.\n',
+    ],
+  ];
+  // A config that would run: a usage error must stop before it is read.
+  const config = writeConfig(t, [{ id: 'never', command: process.execPath, args: ['-e', '0'], connect: 'none' }]);
+  // Each valid config at the front of the verb's arguments, where no option can take it as its value.
+  const refused = cases.map(([args]) => runCli(t, args[0] === 'run' ? ['run', config, ...args.slice(1)] : args));
+  for (const [index, [args, message]] of cases.entries()) {
+    const bad = refused[index]!;
     t.same(await exitOf(bad.proc), { code: 2, signal: null }, args.join(' '));
-    t.match(bad.stderr(), /procwire: .*\nRun procwire --help for usage\./);
+    t.equal(bad.stderr(), message, `${args.join(' ')}: the problem, and where the help is`);
+    t.same(bad.lines, [], `${args.join(' ')}: nothing on stdout, nothing started`);
+    t.same(readdirSync(bad.runtimeDir), [], `${args.join(' ')}: no supervisor was started`);
   }
 });
+
+t.test(
+  'every verb has its own --help: usage, arguments and each declared option; -h and a bad option too',
+  async (t) => {
+    for (const verb of procwire.commands) {
+      const [help, short, despiteBad] = [['--help'], ['-h'], ['--no-such-option', '--help']].map((args) =>
+        runCli(t, [verb.name, ...args]),
+      );
+      t.same(await exitOf(help!.proc), { code: 0, signal: null }, `${verb.name} --help`);
+      const text = help!.lines.join('\n');
+      t.ok(text.startsWith(`procwire ${verb.name} - ${verb.summary}\n`), `${verb.name}: its own title`, { text });
+      t.match(text, new RegExp(`\nUsage:\n {2}procwire ${verb.name} `), `${verb.name}: its usage line`);
+      if ('options' in verb) {
+        for (const [name, option] of Object.entries(verb.options)) {
+          t.ok(text.includes(`--${name}`) && text.includes(option.description), `${verb.name}: --${name} is explained`);
+        }
+      }
+      t.same(await exitOf(short!.proc), { code: 0, signal: null });
+      t.equal(short!.lines.join('\n'), text, `${verb.name} -h is --help`);
+      t.same(await exitOf(despiteBad!.proc), { code: 0, signal: null }, '--help wins over a bad option before it');
+      t.equal(despiteBad!.lines.join('\n'), text);
+    }
+    const run = runCli(t, ['run', '--help']);
+    t.same(await exitOf(run.proc), { code: 0, signal: null });
+    t.match(
+      run.lines.join('\n'),
+      /\nUsage:\n {2}procwire run \[config\] \[--exit-after <duration>\] \[--no-probe\] \[--probe-any-host\]\n/,
+    );
+    t.match(run.lines.join('\n'), /\nArguments:\n {2}config +the config file \(default: \.\/procwire\.config\.json\)/);
+    t.match(run.lines.join('\n'), /Exit codes: 0 ok; 1 a critical child failed; 2 bad usage or config/);
+    t.match(run.lines.join('\n'), /"critical": false/, 'the config format is explained where the config is used');
+  },
+);
 
 t.test(
   'on a real terminal the status table is redrawn in place',

@@ -1,10 +1,12 @@
 // Proves procwire installs and works as a package: `npm pack` builds the tarball through the
 // package's own prepack/prepare scripts, `npm install <tarball>` puts it in a fresh project
 // (its dependencies come from the registry), and a parent there imports 'procwire' and
-// supervises one CommonJS and one ESM child that import 'procwire/child'.
+// supervises one CommonJS and one ESM child that import 'procwire/child', and an app with no
+// procwire code under the preload. Each entry of the SDK loads its deferred JSON-RPC part from
+// beside itself to serve requests and the shutdown, so every part must ship.
 import t, { type Test } from 'tap';
 import { execFile } from 'node:child_process';
-import { cp, lstat, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,7 +106,7 @@ const notSources = new Set(['node_modules', 'dist', '.git', '.tap', 'coverage'])
  * own build scripts, and so the rebuild cannot delete the repo's dist/ under tests running
  * alongside this one.
  */
-async function pack(t: Test): Promise<{ tarball: string; files: string[] }> {
+async function pack(t: Test): Promise<{ tarball: string; files: string[]; built: string[] }> {
   const stage = await tempDir(t, 'procwire-stage-');
   await cp(repoRoot, stage, {
     recursive: true,
@@ -124,7 +126,21 @@ async function pack(t: Test): Promise<{ tarball: string; files: string[] }> {
   }
   const result = packed[0];
   if (packed.length !== 1 || result === undefined) throw new Error(`expected one packed package, got ${stdout}`);
-  return { tarball: join(out, basename(result.filename)), files: result.files.map((f) => f.path).sort() };
+  // What the package's build wrote, whatever the names: all of it must ship.
+  const built = (await readdir(join(stage, 'dist'), { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) =>
+      join(entry.parentPath, entry.name)
+        .slice(stage.length + 1)
+        .split('\\')
+        .join('/'),
+    )
+    .sort();
+  return {
+    tarball: join(out, basename(result.filename)),
+    files: result.files.map((f) => f.path).sort(),
+    built,
+  };
 }
 
 const cjsChild = `// A CommonJS child, as a user would write it.
@@ -133,7 +149,13 @@ const { connect } = require('procwire/child');
 connect().then(
   (parent) => {
     parent.onRequest('echo', (params) => params);
-    parent.onRequest('where', () => ({ format: 'cjs', sdk: require.resolve('procwire/child'), pid: process.pid }));
+    parent.onRequest('where', () => ({
+      format: 'cjs',
+      sdk: require.resolve('procwire/child'),
+      pid: process.pid,
+      // The SDK's files this process has loaded by now, from the installed package.
+      parts: Object.keys(require.cache).filter((file) => file.includes('procwire/dist/')).sort(),
+    }));
     parent.ready();
   },
   (error) => {
@@ -153,33 +175,40 @@ parent.onRequest('where', () => ({ format: 'esm', sdk: fileURLToPath(import.meta
 parent.ready();
 `;
 
+const plainApp = `// An app with no procwire code; the preload supervises it.
+setInterval(() => undefined, 1000);
+`;
+
 const parentScript = `// The parent, as a user would write it: spawn both children, talk to them, shut down.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Supervisor, childSdkPath, registerPath } from 'procwire';
+import { Supervisor, childSdkPath, childSdkStandalonePath, registerPath } from 'procwire';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const sup = await Supervisor.start();
 const report = {
   library: fileURLToPath(import.meta.resolve('procwire')),
-  bundles: { childSdkPath, registerPath, exist: existsSync(childSdkPath) && existsSync(registerPath), register: createRequire(import.meta.url).resolve('procwire/child/register') },
+  bundles: { childSdkPath, registerPath, exist: existsSync(childSdkPath) && existsSync(registerPath), register: createRequire(import.meta.url).resolve('procwire/child/register'), childSdkStandalonePath, standalone: createRequire(import.meta.url).resolve('procwire/child/standalone'), standaloneConnects: typeof createRequire(import.meta.url)('procwire/child/standalone').connect },
   children: {},
 };
 try {
+  const preloaded = await sup.spawn({ id: 'preload', command: process.execPath, args: ['--require', registerPath, here('plain.cjs')] });
+  report.preload = { stateAfterSpawn: preloaded.state.kind };
   for (const [id, file] of [['cjs', 'child.cjs'], ['esm', 'child.mjs']]) {
     const child = await sup.spawn({ id, command: process.execPath, args: [here(file)] });
     report.children[id] = {
       stateAfterSpawn: child.state.kind,
       pid: child.pid,
-      echo: await child.sendRequest('echo', { from: id, n: 42, nested: { list: [1, 'two', null] } }),
-      where: await child.sendRequest('where'),
+      // A timeout, so that a child that cannot serve requests fails this in seconds.
+      echo: await child.sendRequest('echo', { from: id, n: 42, nested: { list: [1, 'two', null] } }, { timeout: '10s' }),
+      where: await child.sendRequest('where', undefined, { timeout: '10s' }),
     };
   }
 } finally {
   await sup.shutdown();
 }
-for (const [id, child] of sup.children) report.children[id].afterShutdown = child.state;
+for (const [id, child] of sup.children) (id === 'preload' ? report.preload : report.children[id]).afterShutdown = child.state;
 console.log(JSON.stringify(report));
 `;
 
@@ -187,18 +216,32 @@ interface ChildReport {
   stateAfterSpawn: string;
   pid: number;
   echo: unknown;
-  where: { format: string; sdk: string; pid: number };
-  afterShutdown: { kind: string; result?: { exitCode: number | null; signal: string | null; termination: string } };
+  where: { format: string; sdk: string; pid: number; parts?: string[] };
+  afterShutdown: AfterShutdown;
 }
+
+type AfterShutdown = {
+  kind: string;
+  result?: { exitCode: number | null; signal: string | null; termination: string };
+};
 
 interface ParentReport {
   library: string;
-  bundles: { childSdkPath: string; registerPath: string; exist: boolean; register: string };
+  bundles: {
+    childSdkPath: string;
+    registerPath: string;
+    exist: boolean;
+    register: string;
+    childSdkStandalonePath: string;
+    standalone: string;
+    standaloneConnects: string;
+  };
   children: Record<string, ChildReport>;
+  preload: { stateAfterSpawn: string; afterShutdown: AfterShutdown };
 }
 
 t.test('procwire packs, installs from the tarball, and runs CJS and ESM children', async (t) => {
-  const { tarball, files } = await pack(t);
+  const { tarball, files, built } = await pack(t);
 
   await t.test('the tarball ships the built package and no sources or tests', async (t) => {
     for (const shipped of [
@@ -207,7 +250,12 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
       'dist/src/cli/main.js',
       'dist/child.cjs',
       'dist/child.mjs',
+      'dist/child-wire.cjs',
+      'dist/child-wire.mjs',
+      'dist/child-rpc.cjs',
+      'dist/child-rpc.mjs',
       'dist/register.cjs',
+      'dist/child-standalone.cjs',
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/child-sdk/index.d.ts',
@@ -215,6 +263,11 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
     ]) {
       t.ok(files.includes(shipped), `ships ${shipped}`);
     }
+    t.same(
+      built.filter((f) => !files.includes(f)),
+      [],
+      `ships every file the build wrote to dist/ (${built.length})`,
+    );
     t.same(
       files.filter((f) => f.startsWith('test/')),
       [],
@@ -252,6 +305,7 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
 
   await writeFile(join(project, 'child.cjs'), cjsChild);
   await writeFile(join(project, 'child.mjs'), esmChild);
+  await writeFile(join(project, 'plain.cjs'), plainApp);
   await writeFile(join(project, 'parent.mjs'), parentScript);
   const { stdout } = await run(process.execPath, ['parent.mjs'], project, 60_000);
 
@@ -274,8 +328,11 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
       registerPath: join(installed, 'dist', 'register.cjs'),
       exist: true,
       register: join(installed, 'dist', 'register.cjs'),
+      childSdkStandalonePath: join(installed, 'dist', 'child-standalone.cjs'),
+      standalone: join(installed, 'dist', 'child-standalone.cjs'),
+      standaloneConnects: 'function',
     },
-    'childSdkPath and registerPath point into the installed package, and procwire/child/register resolves',
+    'the SDK paths point into the installed package; procwire/child/register and procwire/child/standalone resolve',
   );
   t.same(Object.keys(report.children), ['cjs', 'esm'], 'both children reported');
   for (const [id, bundle] of [
@@ -296,4 +353,15 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
       `${id} child exited cleanly on shutdown`,
     );
   }
+  t.same(
+    report.children.cjs?.where.parts,
+    ['child-rpc.cjs', 'child-wire.cjs', 'child.cjs'].map((file) => join(installed, 'dist', file)),
+    'the CJS child loaded the entry, the wire part and, to serve requests, the JSON-RPC part, all installed',
+  );
+  t.equal(report.preload.stateAfterSpawn, 'running', 'the app under the installed preload reached running');
+  t.match(
+    report.preload.afterShutdown,
+    { kind: 'stopped', result: { exitCode: 0, signal: null, termination: 'clean' } },
+    "the preload's deferred part served the shutdown request: a clean exit",
+  );
 });

@@ -26,7 +26,7 @@ export type ProcwireErrorCode =
   // The child SDKs (child-sdk/connect.ts, procwire_child.py).
   | 'AUTH_FAILED'
   | 'NOT_SUPERVISED'
-  // Pools (src/pool/pool.ts).
+  // Pools: a task's retries used up (src/pool/retry.ts), no live worker left (src/pool/dispatch.ts).
   | 'WORKER_DIED'
   | 'TASK_TIMEOUT';
 

@@ -1,0 +1,31 @@
+import type { Diagnostic, LogEntry, PortInfo, ProcwireError } from '../protocol/index.js';
+import type { ExitInfo } from '../terminate/stop-result.js';
+import type { ChildState, RestartInfo } from './state.js';
+
+/** Events of a Child, with their arguments. */
+export interface ChildEvents {
+  state: [state: ChildState, previous: ChildState];
+  ready: [];
+  port: [port: PortInfo];
+  /** A port went away with the process that bound it. */
+  'port-removed': [port: PortInfo];
+  /** One file's diagnostics changed; an empty list means the file has none now. */
+  diagnostics: [file: string, diagnostics: readonly Diagnostic[]];
+  log: [entry: LogEntry];
+  stdout: [line: string];
+  stderr: [line: string];
+  exit: [exit: ExitInfo];
+  /** The child ended by itself and its policy starts it again after a delay. */
+  restart: [info: RestartInfo];
+  /** The restart limit was reached; the child is `failed`. */
+  'gave-up': [error: ProcwireError];
+  /**
+   * The child broke the protocol (a garbage or oversize frame, wrong params on a reserved
+   * method) and its connection was closed. Not named 'error' so that an unheard event
+   * cannot crash the parent.
+   */
+  'protocol-error': [error: ProcwireError];
+}
+
+/** Announces one of a child's events (the Child's own `emit`). */
+export type EmitChildEvent = <K extends keyof ChildEvents>(event: K, ...args: ChildEvents[K]) => void;

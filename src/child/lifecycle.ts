@@ -1,0 +1,279 @@
+import { ProcwireError, type HandlerTable } from '../protocol/index.js';
+import type { Endpoint } from '../endpoint/index.js';
+import { RestartWindow } from '../restart/restart-window.js';
+import { supervise, type SupervisionHost } from '../restart/supervise.js';
+import { signalGroup } from '../terminate/kill-group.js';
+import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
+import type { ChildConnection } from './child-connection.js';
+import { connectionHooks } from './connection-hooks.js';
+import type { EmitChildEvent } from './events.js';
+import { launch } from './launch.js';
+import { Reports } from './reports.js';
+import { describeExit, failureReason, terminateRun, watchRun, type Run } from './run.js';
+import type { ControlTarget } from './sibling-control.js';
+import { DRAIN_AFTER_EXIT_MS } from './spawn-process.js';
+import type { ResolvedSpec } from './spec.js';
+import type { StartGate } from './start-gate.js';
+import type { ChildState } from './state.js';
+
+/** Where live child processes are written down (stateDir), for orphan recovery. */
+export interface Journal {
+  record(id: string, pid: number, command: string): void;
+  forget(pid: number): void;
+}
+
+/** What a child's lifecycle works with, from its supervisor and its handle. */
+export interface LifecycleDeps {
+  endpoint: Endpoint;
+  gate: StartGate;
+  journal: Journal | undefined;
+  /** What `allowControl` grants; undefined when the spec does not allow it. */
+  control: ControlTarget | undefined;
+  handlers: HandlerTable;
+  emit: EmitChildEvent;
+}
+
+interface Supervision {
+  done: Promise<void>;
+  ready: Promise<void>;
+  abort: AbortController;
+}
+
+/**
+ * The one owner of a child's runs: it starts them under the restart policy (the supervise
+ * loop), watches each to its end, stops them, and keeps the state and what they reported.
+ * The Child handle orders the calls (one control at a time); this module does them.
+ */
+export class Lifecycle {
+  readonly reports: Reports;
+  readonly #spec: ResolvedSpec;
+  readonly #deps: LifecycleDeps;
+  readonly #window: RestartWindow;
+  #state: ChildState = { kind: 'starting', pid: undefined, reason: 'created' };
+  #run: Run | undefined;
+  #supervision: Supervision | undefined;
+  #stops = 0;
+  #restarts = 0;
+  #startedAt: Date | undefined;
+
+  constructor(spec: ResolvedSpec, deps: LifecycleDeps) {
+    this.#spec = spec;
+    this.#deps = deps;
+    this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
+    this.reports = new Reports(spec.limits, {
+      port: (port) => deps.emit('port', port),
+      portRemoved: (port) => deps.emit('port-removed', port),
+      diagnostics: (file, list) => deps.emit('diagnostics', file, list),
+    });
+  }
+
+  get state(): ChildState {
+    return this.#state;
+  }
+
+  /** The current process's pid while it runs. */
+  get pid(): number | undefined {
+    return this.#run && this.#run.exit === undefined ? this.#run.handle.pid : undefined;
+  }
+
+  get startedAt(): Date | undefined {
+    return this.#startedAt;
+  }
+
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  /** Stops requested so far: a start queued before a stop sees the count move and does not run. */
+  get stops(): number {
+    return this.#stops;
+  }
+
+  /** The current run's connection while it is open. */
+  get connection(): ChildConnection | undefined {
+    const connection = this.#run?.connection;
+    return connection !== undefined && !connection.closedSignal.aborted ? connection : undefined;
+  }
+
+  /** A stop cancels whatever start or backoff is in progress, and any start queued before it. */
+  overtake(): void {
+    this.#stops++;
+    this.#supervision?.abort.abort();
+  }
+
+  /** Starts supervising (unless a start or run is under way); resolves at the first ready. */
+  start(stopsWhenCalled: number): Promise<void> {
+    if (this.#stops !== stopsWhenCalled) {
+      return Promise.reject(this.#error('STOPPED', ': a stop was requested after this start, so it did not run'));
+    }
+    const current = this.#supervision;
+    const kind = this.#state.kind;
+    if (current && !current.abort.signal.aborted && (kind === 'starting' || kind === 'running' || kind === 'backoff')) {
+      return current.ready;
+    }
+    this.#window.reset();
+    const abort = new AbortController();
+    let settle!: { resolve(): void; reject(error: ProcwireError): void };
+    const ready = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const done = supervise(this.#host(), abort.signal, settle).catch((error: unknown) => {
+      // Only a throwing event listener of the application's can land here; do not let it
+      // take the parent down, and do not leave the child looking alive.
+      const failure = this.#error('GAVE_UP', `: supervision stopped by an error: ${String(error)}`, error);
+      settle.reject(failure);
+      this.#setState({ kind: 'failed', exitCode: null, signal: null, error: failure, reason: failure.message });
+    });
+    this.#supervision = { done, ready, abort };
+    return ready;
+  }
+
+  /** Ends supervision and the current process (escalating); resolves with how it ended. */
+  async stop(reason: string): Promise<StopResult> {
+    const supervision = this.#supervision;
+    if (supervision) {
+      const { kind } = this.#state;
+      if (kind === 'starting' || kind === 'backoff') {
+        this.#setState({ kind: 'stopping', pid: this.pid, reason: `${reason} during ${kind}` });
+      }
+      supervision.abort.abort();
+      await supervision.done;
+    }
+    const run = this.#run;
+    let result: StopResult;
+    if (run === undefined) {
+      result = { exitCode: null, signal: null, termination: 'indeterminate' };
+    } else if (run.termination === undefined && run.exit === undefined) {
+      this.#setState({ kind: 'stopping', pid: run.handle.pid, reason });
+      result = await terminateRun(run, this.#spec, this.connection ? 'shutdown' : 'signal');
+    } else if (run.termination !== undefined) {
+      result = await run.termination;
+    } else {
+      result = { ...(run.exit as ExitInfo), termination: 'clean' };
+    }
+    this.#setState({ kind: 'stopped', result, reason });
+    return result;
+  }
+
+  /** Sends `signal` to the current process's group; NOT_RUNNING when none runs. */
+  signal(signal: NodeJS.Signals): void {
+    const pid = this.pid;
+    if (pid === undefined) {
+      throw this.#error('NOT_RUNNING', `has no running process to send ${signal} to (state: ${this.#state.kind})`);
+    }
+    signalGroup(pid, signal);
+  }
+
+  /** The restart loop's view of this child. */
+  #host(): SupervisionHost<Run> {
+    const spec = this.#spec;
+    return {
+      id: spec.id,
+      restart: spec.restart,
+      maxRestarts: spec.maxRestarts,
+      restartWindowMs: spec.restartWindowMs,
+      backoff: spec.backoff,
+      window: this.#window,
+      launch: (aborted) => this.#launch(aborted),
+      ready: (run) => {
+        this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready' });
+        this.#deps.emit('ready');
+      },
+      watch: (run, aborted) => watchRun(run, aborted),
+      ended: (outcome, error) => {
+        const exit = outcome.exit ?? { exitCode: null, signal: null };
+        const reason = error?.message ?? describeExit(outcome.exit);
+        if (error?.code === 'SPAWN_FAILED') this.#setState({ kind: 'failed', ...exit, error, reason });
+        else this.#setState({ kind: 'exited', ...exit, ...(error ? { error } : {}), reason });
+      },
+      backingOff: (delayMs, outcome, error) => {
+        this.#restarts++;
+        const reason = error?.message ?? failureReason(outcome);
+        this.#deps.emit('restart', { restarts: this.#restarts, delayMs, reason });
+        const until = new Date(Date.now() + delayMs);
+        this.#setState({ kind: 'backoff', delayMs, until, lastExit: outcome.exit, reason });
+      },
+      gaveUp: (error) => {
+        const { exitCode = null, signal = null } = error;
+        this.#setState({ kind: 'failed', exitCode, signal, error, reason: error.message });
+        this.#deps.emit('gave-up', error);
+      },
+    };
+  }
+
+  #launch(aborted: AbortSignal): Promise<Run> {
+    this.reports.clearDiagnostics();
+    const { gate, endpoint, emit } = this.#deps;
+    const why = this.#state.kind === 'backoff' ? 'restarting after backoff' : 'start requested';
+    // Said here because the state stays `starting` while queued: a UI can show why nothing runs yet.
+    const queued = gate.full ? `; waiting for a start slot (maxConcurrentStarts is ${gate.limit})` : '';
+    this.#setState({ kind: 'starting', pid: undefined, reason: why + queued });
+    const hooks = {
+      output: { stdout: (line: string) => emit('stdout', line), stderr: (line: string) => emit('stderr', line) },
+      spawned: (run: Run) => this.#spawned(run, aborted),
+      connection: (run: Run) =>
+        connectionHooks(run, {
+          childId: this.#spec.id,
+          reports: this.reports,
+          handlers: this.#deps.handlers,
+          control: this.#deps.control,
+          isCurrent: (candidate) => this.#run === candidate,
+          log: (entry) => emit('log', entry),
+          protocolError: (error) => emit('protocol-error', error),
+          closed: (closedRun) => {
+            // A running child without its connection cannot be supervised as a connected
+            // child. The SDK exits by itself when its socket closes: wait for that, then escalate.
+            if (this.#run === closedRun && this.#state.kind === 'running')
+              void terminateRun(closedRun, this.#spec, 'wait');
+          },
+        }),
+      hung: (run: Run) => this.#hung(run),
+    };
+    return launch({ spec: this.#spec, endpoint, gate, hooks }, aborted);
+  }
+
+  #spawned(run: Run, aborted: AbortSignal): void {
+    this.#run = run;
+    this.#deps.journal?.record(this.#spec.id, run.handle.pid, this.#spec.command);
+    this.#startedAt = new Date();
+    void run.handle.exited.then((exit) => this.#exited(run, exit));
+    this.#setState(
+      aborted.aborted
+        ? { kind: 'stopping', pid: run.handle.pid, reason: 'spawned while a stop was waiting' }
+        : { kind: 'starting', pid: run.handle.pid, reason: 'spawned' },
+    );
+  }
+
+  #hung(run: Run): void {
+    const seconds = (2 * this.#spec.heartbeatMs) / 1000;
+    const error = this.#error(
+      'TIMEOUT',
+      `sent no heartbeat for ${seconds} s and is taken to be hung; it is being stopped`,
+    );
+    run.condemn({ reason: 'hung', error });
+    void terminateRun(run, this.#spec, 'signal');
+  }
+
+  #exited(run: Run, exit: ExitInfo): void {
+    this.#deps.journal?.forget(run.handle.pid);
+    run.heartbeat?.stop();
+    run.connection?.closeWhenDrained(DRAIN_AFTER_EXIT_MS);
+    this.#deps.emit('exit', exit);
+    // The ports died with the process; a wait for one must not resolve with a dead port.
+    if (this.#run === run) this.reports.removeAllPorts();
+  }
+
+  #setState(next: ChildState): void {
+    const previous = this.#state;
+    this.#state = next;
+    this.#deps.emit('state', next, previous);
+  }
+
+  #error(code: ProcwireError['code'], what: string, cause?: unknown): ProcwireError {
+    const childId = this.#spec.id;
+    return new ProcwireError(code, `child "${childId}" ${what}`, {
+      childId,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+}

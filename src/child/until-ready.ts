@@ -1,0 +1,120 @@
+import { Env, ProcwireError } from '../protocol/index.js';
+import type { Expectation } from '../endpoint/index.js';
+import type { ExitInfo } from '../terminate/stop-result.js';
+import { ChildConnection } from './child-connection.js';
+import { HeartbeatWatch } from './heartbeat.js';
+import type { RunHooks } from './launch.js';
+import type { Run } from './run.js';
+import type { ResolvedSpec } from './spec.js';
+
+/** What the wait for one run's readiness works with. */
+export interface ReadyWait {
+  spec: ResolvedSpec;
+  hooks: Pick<RunHooks, 'connection' | 'hung'>;
+  run: Run;
+  /** The endpoint's wait for this run's hello; undefined for `connect: 'none'`. */
+  expectation: Expectation | undefined;
+}
+
+/**
+ * Resolves when the run is ready: at once for `connect: 'none'`, else when its connection
+ * is accepted and says `procwire/ready`. Rejects with READY_TIMEOUT after `readyTimeout`,
+ * EXITED_BEFORE_READY (with the exit and the stderr tail), STOPPED when `aborted` fires, or
+ * the run's verdict (PROTOCOL_ERROR, MESSAGE_TOO_LARGE, a missed heartbeat's TIMEOUT).
+ * Gives the accepted connection its hooks and the run its heartbeat watch.
+ */
+export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise<void> {
+  const { spec, run, expectation, hooks } = wait;
+  const fail = (code: ProcwireError['code'], what: string, extra: Partial<ProcwireError> = {}): ProcwireError =>
+    new ProcwireError(code, `child "${spec.id}" ${what}`, { childId: spec.id, ...extra });
+  const cleanups: (() => void)[] = [];
+  let settled = false;
+  cleanups.push(() => {
+    settled = true;
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(readyTimeout(spec, run, expectation, fail)), spec.readyTimeoutMs);
+      cleanups.push(() => clearTimeout(timer));
+      const onAbort = (): void => reject(fail('STOPPED', 'was stopped before it became ready'));
+      if (aborted.aborted) onAbort();
+      aborted.addEventListener('abort', onAbort, { once: true });
+      cleanups.push(() => aborted.removeEventListener('abort', onAbort));
+      // A run judged broken before ready (it broke the protocol, or hung) ends this start with
+      // the verdict; a connection merely lost ends it with the exit that follows.
+      void run.condemned.then((failure) => reject(failure.error));
+      void run.handle.exited.then(async (exit) => {
+        await run.handle.drained;
+        if (!settled) reject(exitedBeforeReady(spec, run, exit, expectation, fail));
+      });
+      if (expectation === undefined) {
+        resolve();
+        return;
+      }
+      void expectation.connected.then((accepted) => {
+        if (settled) {
+          accepted.channel.socket.destroy();
+          return;
+        }
+        const connection = new ChildConnection(spec.id, accepted, hooks.connection(run), {
+          writeBacklog: spec.limits.writeBacklog,
+        });
+        run.connection = connection;
+        void connection.ready.then(() => resolve());
+        if (spec.heartbeatMs > 0) {
+          const watch = new HeartbeatWatch(
+            spec.heartbeatMs,
+            () => hooks.hung(run),
+            () => connection.settled(),
+          );
+          run.heartbeat = watch;
+          connection.onHeartbeat(() => watch.beat());
+        }
+        connection.closedSignal.addEventListener('abort', () => run.heartbeat?.stop());
+      });
+    });
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+}
+
+type Fail = (code: ProcwireError['code'], what: string, extra?: Partial<ProcwireError>) => ProcwireError;
+
+function readyTimeout(spec: ResolvedSpec, run: Run, expectation: Expectation | undefined, fail: Fail): ProcwireError {
+  const connected = run.connection !== undefined;
+  const why =
+    expectation?.lastRejection !== undefined
+      ? ` (${expectation.lastRejection})`
+      : connected
+        ? ': it connected but never sent procwire/ready; call ready() in the child'
+        : spec.connect === 'required'
+          ? `: it never connected; check that it uses procwire/child and reads ${Env.socket}`
+          : '';
+  return fail(
+    'READY_TIMEOUT',
+    `was not ready within ${spec.readyTimeoutMs / 1000} s${why}. Raise readyTimeout if it needs longer`,
+  );
+}
+
+function exitedBeforeReady(
+  spec: ResolvedSpec,
+  run: Run,
+  exit: ExitInfo,
+  expectation: Expectation | undefined,
+  fail: Fail,
+): ProcwireError {
+  const tail = run.handle.stderrTail.lines;
+  const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+  const rejection = expectation?.lastRejection !== undefined ? ` (${expectation.lastRejection})` : '';
+  const stderr =
+    tail.length > 0
+      ? `; last stderr lines:\n  ${tail.join('\n  ')}`
+      : spec.stdio === 'pipe'
+        ? '; it wrote nothing to stderr'
+        : `; its stderr is not captured with stdio '${spec.stdio}'`;
+  return fail('EXITED_BEFORE_READY', `${how} before it was ready${rejection}${stderr}`, {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    stderrTail: tail,
+  });
+}

@@ -1,0 +1,79 @@
+import { describeExit } from '../child/run.js';
+import type { ChildState } from '../child/state.js';
+import type { ProcwireError } from '../protocol/index.js';
+import type { StopResult } from '../terminate/stop-result.js';
+import { escapeControls } from './sanitize-text.js';
+
+/** How one configured child's part in a run ended, as the closing summary says it. */
+export interface Ending {
+  /** `failed` exactly when the run counts the child as failed (see shownState). */
+  kind: 'stopped' | 'exited' | 'failed' | 'not started';
+  /** e.g. `stopped (clean)`, `exited with code 3`, `failed (restart limit reached; …)`; control characters escaped. */
+  text: string;
+}
+
+/**
+ * How a child ended, from its state just before the run's shutdown (`before`, with the error
+ * of a start that was refused by then) and its state after it (`after`). A child that had
+ * ended by itself is judged by `before`, since the shutdown's stop leaves every child
+ * `stopped`; one that was still running is `stopped`, with how the stop went.
+ */
+export function describeEnding(
+  before: ChildState | undefined,
+  startError: ProcwireError | undefined,
+  after: ChildState | undefined,
+): Ending {
+  if (startError) return failed(`did not start: ${reasonOf(startError)}`);
+  if (before === undefined) return { kind: 'not started', text: 'not started (the run ended first)' };
+  switch (before.kind) {
+    case 'failed':
+      return failed(reasonOf(before.error));
+    case 'exited': {
+      const code = before.error ? ` (${escapeControls(before.error.code)})` : '';
+      return { kind: 'exited', text: `${describeExit(before)}${code}` };
+    }
+    case 'stopped':
+      return stopped('stopped', before.result);
+    case 'backoff':
+      // No process ran: the result of the stop would be the crash that caused the backoff.
+      return { kind: 'stopped', text: `stopped during backoff (its last run ${describeExit(before.lastExit)})` };
+    case 'starting':
+      if (before.pid === undefined) return { kind: 'stopped', text: 'stopped before its process started' };
+      return stoppedBy('stopped while starting', after);
+    default:
+      return stoppedBy('stopped', after);
+  }
+}
+
+function stoppedBy(words: string, after: ChildState | undefined): Ending {
+  // Only a shutdown that threw part-way leaves a child in another state; say where it was left.
+  if (after?.kind !== 'stopped') return { kind: 'stopped', text: `${words}: left ${after?.kind ?? 'unknown'}` };
+  return stopped(words, after.result);
+}
+
+function stopped(words: string, result: StopResult): Ending {
+  return { kind: 'stopped', text: `${words} (${describeStop(result)})` };
+}
+
+/** `clean` (it exited 0 without a signal from us), or how the stop ended otherwise. */
+export function describeStop(result: StopResult): string {
+  if (result.termination === 'indeterminate') return 'no exit was observed';
+  if (result.termination === 'clean') {
+    return result.exitCode === 0 && result.signal === null ? 'clean' : `clean, ${describeExit(result)}`;
+  }
+  return `escalated, ${describeExit(result)}`;
+}
+
+function failed(reason: string): Ending {
+  return { kind: 'failed', text: `failed (${reason})` };
+}
+
+/** A failure in a few words: GAVE_UP's advice is for the library's caller, not for the CLI's reader. */
+function reasonOf(error: ProcwireError): string {
+  if (error.code !== 'GAVE_UP') return escapeControls(error.message);
+  const last =
+    error.cause instanceof Error
+      ? error.cause.message
+      : describeExit({ exitCode: error.exitCode ?? null, signal: error.signal ?? null });
+  return `restart limit reached; last failure: ${escapeControls(last)}`;
+}

@@ -1,0 +1,51 @@
+import type { ChildState } from '../child/state.js';
+import type { ProcwireError } from '../protocol/index.js';
+import { describeEnding } from './ending.js';
+import { countProblems, portAddress, type Paint } from './format.js';
+import type { RosterEntry } from './roster.js';
+
+/** What is known of a child just before the shutdown, which stops every child and clears its ports. */
+export interface BeforeShutdown {
+  state: ChildState | undefined;
+  startError: ProcwireError | undefined;
+  ports: string;
+}
+
+/** Records each entry's state, start error and ports; call it before the shutdown. */
+export function recordBeforeShutdown(entries: readonly RosterEntry[]): Map<string, BeforeShutdown> {
+  return new Map(
+    entries.map((entry) => [
+      entry.id,
+      {
+        state: entry.child?.state,
+        startError: entry.startError,
+        ports: [...(entry.child?.ports.values() ?? [])].map(portAddress).join(' '),
+      },
+    ]),
+  );
+}
+
+/**
+ * The closing summary, one line per child after the shutdown: how it ended (see
+ * describeEnding), whether it is critical, its restarts, errors, warnings and ports.
+ */
+export function formatSummary(
+  entries: readonly RosterEntry[],
+  before: ReadonlyMap<string, BeforeShutdown>,
+  paint: Paint,
+): string {
+  const lines = entries.map((entry) => {
+    const was = before.get(entry.id);
+    const ending = describeEnding(was?.state, was?.startError, entry.child?.state);
+    const shown =
+      ending.kind === 'failed' ? `${paint.red('failed')}${ending.text.slice('failed'.length)}` : ending.text;
+    const note = entry.critical ? '' : paint.dim(' (not critical)');
+    const { errors, warnings } = entry.child ? countProblems(entry.child.diagnostics) : { errors: 0, warnings: 0 };
+    const ports = was?.ports ? `, ${was.ports}` : '';
+    return (
+      `  ${entry.id}${note}: ${shown}, ${entry.child?.restarts ?? 0} restarts, ` +
+      `${errors} errors, ${warnings} warnings${ports}\n`
+    );
+  });
+  return `\n${paint.bold('summary')}\n${lines.join('')}`;
+}

@@ -1,0 +1,46 @@
+import { toMs } from '../../options/duration.js';
+import { runCommand } from '../run-command.js';
+import { defineVerb, UsageError } from './verb.js';
+
+/** `procwire run [config]`: supervise the children of a config file until they end or Ctrl-C. */
+export const runVerb = defineVerb({
+  name: 'run',
+  summary: 'start the children of a config file and show them until they end or Ctrl-C',
+  positionals: [{ name: 'config', description: 'the config file (default: ./procwire.config.json)' }],
+  options: {
+    'exit-after': { type: 'string', value: '<duration>', description: 'shut down by itself after this long, e.g. 30s' },
+    'no-probe': { type: 'boolean', description: 'do not GET the http ports children report' },
+    'probe-any-host': { type: 'boolean', description: 'GET them even when the reported host is not loopback' },
+  },
+  description: `Starts the children of a config file in order and shows them: a live status table on a
+terminal, one line per event otherwise. Child output is prefixed with the child's id;
+diagnostics print as compilers print them. Ctrl-C or SIGTERM stops everything gracefully;
+a second Ctrl-C kills at once. At the end a summary says how each child ended.
+
+The config is a JSON array of child specs (every option of sup.spawn; durations as
+strings like "5s"), or { "$schema": ..., "children": [...] }. A child may set
+"critical": false so that its failure does not fail the run.
+
+  [
+    { "id": "web", "command": "node", "args": ["server.js"], "restart": "always" },
+    { "id": "tsc", "command": "./node_modules/.bin/tsc-server", "critical": false }
+  ]`,
+  epilogue: `Exit codes: 0 ok; 1 a critical child failed; 2 bad usage or config (nothing started);
+130 killed by a second Ctrl-C.`,
+  async run({ values, positionals }, io) {
+    let exitAfterMs: number | undefined;
+    try {
+      exitAfterMs = values['exit-after'] === undefined ? undefined : toMs('--exit-after', values['exit-after']);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    return runCommand({
+      config: positionals[0] ?? 'procwire.config.json',
+      exitAfterMs,
+      probe: values['no-probe'] !== true,
+      probeAnyHost: values['probe-any-host'] === true,
+      stdout: io.stdout,
+      stderr: io.stderr,
+    });
+  },
+});
