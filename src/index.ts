@@ -5,6 +5,7 @@ export { Pool, type PoolStats, type TaskOptions } from './pool/pool.js';
 export type { PoolOptions } from './pool/options.js';
 export { ControlErrorCodes } from './child/sibling-control.js';
 export type { ChildSpec } from './child/spec.js';
+export type { ResolvedRuntime, RuntimeName } from './toolchain/index.js';
 export type { ChildState, ChildStateKind } from './child/state.js';
 export type { RequestOptions } from './child/child-connection.js';
 export type { WaitOptions } from './child/wait-for-port.js';

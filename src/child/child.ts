@@ -10,6 +10,7 @@ import {
 } from '../protocol/index.js';
 import type { Endpoint } from '../endpoint/index.js';
 import type { StopResult } from '../terminate/stop-result.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
 import type { ChildConnection, RequestOptions } from './child-connection.js';
 import type { ChildEvents } from './events.js';
 import { Lifecycle, type Journal } from './lifecycle.js';
@@ -77,6 +78,14 @@ export class Child extends EventEmitter<ChildEvents> {
   /** Automatic restarts so far (restarts you ask for with `restart()` are not counted). */
   get restarts(): number {
     return this.#lifecycle.restarts;
+  }
+
+  /**
+   * The runtime the current (or last) run uses: `{ name, version, path, source, pin, manager }`,
+   * `source` being the pin file's path, `'spec'` or `'PATH'`. Undefined without `spec.runtime`.
+   */
+  get runtime(): ResolvedRuntime | undefined {
+    return this.#lifecycle.runtime;
   }
 
   /** True while the child's connection is open. */

@@ -1,11 +1,14 @@
 import type { Diagnostic, LogEntry, PortInfo, ProcwireError } from '../protocol/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
 import type { ChildState, RestartInfo } from './state.js';
 
 /** Events of a Child, with their arguments. */
 export interface ChildEvents {
   state: [state: ChildState, previous: ChildState];
   ready: [];
+  /** Before each spawn of a child with `spec.runtime`: the runtime it will run on, and why. */
+  runtime: [runtime: ResolvedRuntime];
   port: [port: PortInfo];
   /** A port went away with the process that bound it. */
   'port-removed': [port: PortInfo];

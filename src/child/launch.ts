@@ -1,6 +1,8 @@
 import { Env, ProcwireError } from '../protocol/index.js';
 import { makeToken, type Endpoint } from '../endpoint/index.js';
 import type { ConnectionHooks } from './child-connection.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
+import { prepareCommand, type PreparedCommand } from './prepare-command.js';
 import { Run, terminateRun } from './run.js';
 import { spawnProcess, type OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
@@ -11,6 +13,8 @@ import { untilReady } from './until-ready.js';
 export interface RunHooks {
   /** The run's stdout and stderr lines. */
   output: OutputSinks;
+  /** The runtime this run will use was resolved (undefined: the spec pins none); nothing is spawned yet. */
+  resolved(runtime: ResolvedRuntime | undefined): void;
   /** The process exists (it is not ready yet). */
   spawned(run: Run): void;
   /** What the run's connection reports, once it is accepted. */
@@ -29,18 +33,22 @@ export interface LaunchContext {
 }
 
 /**
- * Takes a start slot from the gate, then spawns one process of the child and resolves with
- * its Run once it is ready (connected, hello, `procwire/ready`; for `connect: 'none'`,
- * spawned). `readyTimeout` counts from the spawn, so time spent queued for a slot is not
- * held against the child. The slot is given back at ready, or as soon as the start has
- * failed. Rejects with a ProcwireError — SPAWN_FAILED, EXITED_BEFORE_READY, READY_TIMEOUT,
- * PROTOCOL_ERROR, MESSAGE_TOO_LARGE, or STOPPED when `aborted` fires (while queued: nothing
- * was spawned) — and only after the process is gone.
+ * Resolves the spec's runtime and command (prepare-command.ts), takes a start slot from the
+ * gate, then spawns one process of the child and resolves with its Run once it is ready
+ * (connected, hello, `procwire/ready`; for `connect: 'none'`, spawned). `readyTimeout` counts
+ * from the spawn, so time spent queued for a slot is not held against the child. The slot is
+ * given back at ready, or as soon as the start has failed. Rejects with a ProcwireError —
+ * TOOLCHAIN_NOT_FOUND or SPAWN_FAILED for a command not found (before taking a slot),
+ * SPAWN_FAILED, EXITED_BEFORE_READY, READY_TIMEOUT, PROTOCOL_ERROR, MESSAGE_TOO_LARGE, or
+ * STOPPED when `aborted` fires (while queued: nothing was spawned) — and only after the
+ * process is gone.
  */
 export async function launch(context: LaunchContext, aborted: AbortSignal): Promise<Run> {
+  const prepared = prepareCommand(context.spec);
+  context.hooks.resolved(prepared.runtime);
   const release = await takeSlot(context, aborted);
   try {
-    return await spawnUntilReady(context, aborted, release);
+    return await spawnUntilReady(context, prepared, aborted, release);
   } finally {
     release();
   }
@@ -70,7 +78,12 @@ async function takeSlot(context: LaunchContext, aborted: AbortSignal): Promise<R
   return release;
 }
 
-async function spawnUntilReady(context: LaunchContext, aborted: AbortSignal, release: ReleaseSlot): Promise<Run> {
+async function spawnUntilReady(
+  context: LaunchContext,
+  prepared: PreparedCommand,
+  aborted: AbortSignal,
+  release: ReleaseSlot,
+): Promise<Run> {
   const { spec, endpoint } = context;
   const token = makeToken();
   const expectation = spec.connect === 'required' ? endpoint.expect(spec.id, token, spec.heartbeatMs) : undefined;
@@ -78,9 +91,9 @@ async function spawnUntilReady(context: LaunchContext, aborted: AbortSignal, rel
   let run: Run;
   try {
     const env: Record<string, string> = expectation
-      ? { [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token }
-      : {};
-    run = new Run(await spawnProcess(spec, env, context.hooks.output));
+      ? { ...prepared.env, [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token }
+      : prepared.env;
+    run = new Run(await spawnProcess(spec, env, context.hooks.output, prepared.command));
   } catch (error) {
     expectation?.cancel();
     throw error;

@@ -15,6 +15,7 @@ import { DRAIN_AFTER_EXIT_MS } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 import type { StartGate } from './start-gate.js';
 import type { ChildState } from './state.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
 
 /** Where live child processes are written down (stateDir), for orphan recovery. */
 export interface Journal {
@@ -55,6 +56,7 @@ export class Lifecycle {
   #stops = 0;
   #restarts = 0;
   #startedAt: Date | undefined;
+  #runtime: ResolvedRuntime | undefined;
 
   constructor(spec: ResolvedSpec, deps: LifecycleDeps) {
     this.#spec = spec;
@@ -82,6 +84,11 @@ export class Lifecycle {
 
   get restarts(): number {
     return this.#restarts;
+  }
+
+  /** The runtime the current (or last) run was resolved to; undefined without `spec.runtime`. */
+  get runtime(): ResolvedRuntime | undefined {
+    return this.#runtime;
   }
 
   /** Stops requested so far: a start queued before a stop sees the count move and does not run. */
@@ -176,14 +183,17 @@ export class Lifecycle {
       window: this.#window,
       launch: (aborted) => this.#launch(aborted),
       ready: (run) => {
-        this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready' });
+        const runtime = this.#runtime;
+        this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready', ...(runtime ? { runtime } : {}) });
         this.#deps.emit('ready');
       },
       watch: (run, aborted) => watchRun(run, aborted),
       ended: (outcome, error) => {
         const exit = outcome.exit ?? { exitCode: null, signal: null };
         const reason = error?.message ?? describeExit(outcome.exit);
-        if (error?.code === 'SPAWN_FAILED') this.#setState({ kind: 'failed', ...exit, error, reason });
+        // A command or runtime that cannot be found will not be found on a retry either.
+        if (error?.code === 'SPAWN_FAILED' || error?.code === 'TOOLCHAIN_NOT_FOUND')
+          this.#setState({ kind: 'failed', ...exit, error, reason });
         else this.#setState({ kind: 'exited', ...exit, ...(error ? { error } : {}), reason });
       },
       backingOff: (delayMs, outcome, error) => {
@@ -210,6 +220,10 @@ export class Lifecycle {
     this.#setState({ kind: 'starting', pid: undefined, reason: why + queued });
     const hooks = {
       output: { stdout: (line: string) => emit('stdout', line), stderr: (line: string) => emit('stderr', line) },
+      resolved: (runtime: ResolvedRuntime | undefined) => {
+        this.#runtime = runtime;
+        if (runtime) emit('runtime', runtime);
+      },
       spawned: (run: Run) => this.#spawned(run, aborted),
       connection: (run: Run) =>
         connectionHooks(run, {

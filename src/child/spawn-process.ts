@@ -27,19 +27,21 @@ export const DRAIN_AFTER_EXIT_MS = 250;
 const STDERR_TAIL_LINES = 20;
 
 /**
- * Spawns the spec's command as a process-group leader (so a stop reaches its whole tree)
- * with `extraEnv` over the parent's environment. Resolves once the OS has started it;
- * rejects with SPAWN_FAILED (the command and the OS error in the message) otherwise.
+ * Spawns `command` (the spec's, as prepare-command.ts resolved it) as a process-group leader
+ * (so a stop reaches its whole tree) with `extraEnv` over the parent's environment and
+ * `spec.env`. Resolves once the OS has started it; rejects with SPAWN_FAILED (the command and
+ * the OS error in the message) otherwise.
  */
 export function spawnProcess(
   spec: ResolvedSpec,
   extraEnv: Record<string, string>,
   sinks: OutputSinks,
+  command: string = spec.command,
 ): Promise<ProcessHandle> {
   const out = spec.stdio === 'pipe' ? 'pipe' : spec.stdio;
   let child: ChildProcess;
   try {
-    child = spawn(spec.command, spec.args, {
+    child = spawn(command, spec.args, {
       cwd: spec.cwd,
       env: { ...inheritedEnv(), ...spec.env, ...extraEnv },
       // A separate group (and session) per child: signals to the group reach the child's
@@ -51,7 +53,7 @@ export function spawnProcess(
       windowsHide: true,
     });
   } catch (cause) {
-    return Promise.reject(spawnFailed(spec, cause));
+    return Promise.reject(spawnFailed(spec, command, cause));
   }
   const stderrTail = new LineTail(STDERR_TAIL_LINES);
   if (child.stdout) readLines(child.stdout, sinks.stdout);
@@ -79,7 +81,7 @@ export function spawnProcess(
     child.once('error', (cause) => {
       // 'error' without 'spawn' means the OS never started it; later errors (a failed
       // kill) do not change how the run ends and are ignored.
-      if (child.pid === undefined) reject(spawnFailed(spec, cause));
+      if (child.pid === undefined) reject(spawnFailed(spec, command, cause));
     });
     child.once('spawn', () => {
       resolve({ pid: child.pid as number, process: child, exited, drained, stderrTail });
@@ -97,7 +99,7 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnFailed(spec: ResolvedSpec, cause: unknown): ProcwireError {
+function spawnFailed(spec: ResolvedSpec, command: string, cause: unknown): ProcwireError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   const hint =
     code === 'ENOENT'
@@ -109,7 +111,8 @@ function spawnFailed(spec: ResolvedSpec, cause: unknown): ProcwireError {
         : 'check the command and its arguments';
   return new ProcwireError(
     'SPAWN_FAILED',
-    `child "${spec.id}": could not spawn ${JSON.stringify(spec.command)}: ` +
+    `child "${spec.id}": could not spawn ${JSON.stringify(spec.command)}` +
+      `${command === spec.command ? '' : ` (${command})`}: ` +
       `${(cause as Error | undefined)?.message ?? cause} (${hint})`,
     { childId: spec.id, cause },
   );

@@ -11,13 +11,17 @@ import {
   expectStringRecord,
   rejectUnknownKeys,
 } from '../options/fields.js';
+import { parseRuntimeRequest, type RuntimeRequest } from '../toolchain/index.js';
 import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
 /** What to run and how to supervise it; the argument of `sup.spawn`. */
 export interface ChildSpec {
   /** Unique within the supervisor; letters, digits, `.`, `_`, `-`, `:`, `/`, `@`. */
   id: string;
-  /** The executable: a path or a name looked up in PATH. */
+  /**
+   * The executable: a path, or a name looked up as `npm run` does (`node_modules/.bin` from the
+   * cwd upward, then PATH). With `runtime`, `node` (or `python`, `python3`) is the runtime's binary.
+   */
   command: string;
   args?: string[];
   /** Added to (and overriding) the parent's environment. */
@@ -47,6 +51,12 @@ export interface ChildSpec {
   allowControl?: boolean;
   /** Caps on what the child can make the parent hold; see ChildLimits for the defaults. */
   limits?: ChildLimits;
+  /**
+   * The pinned runtime: `{ node: '18' | '18.20.4' | '>=18 <21' | 'lts/*' | 'auto' }` or
+   * `{ python: '3.11' | 'auto' }`; `auto` reads the nearest pin file from the cwd upward.
+   * Resolved before each spawn; its bin dir goes first on the child's PATH. See `child.runtime`.
+   */
+  runtime?: { node: string } | { python: string };
 }
 
 /** A ChildSpec after validation, with defaults applied and durations in ms. */
@@ -69,6 +79,7 @@ export interface ResolvedSpec {
   heartbeatMs: number;
   allowControl: boolean;
   limits: ResolvedLimits;
+  runtime: RuntimeRequest | undefined;
 }
 
 /** Every option a ChildSpec may have; the config schema must list the same. */
@@ -90,6 +101,7 @@ export const SPEC_KEYS = [
   'heartbeat',
   'allowControl',
   'limits',
+  'runtime',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
 
@@ -134,6 +146,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
         : positive(field('heartbeat'), toMs(field('heartbeat'), spec.heartbeat as Duration)),
     allowControl: expectBoolean(field('allowControl'), spec.allowControl ?? false),
     limits: resolveLimits(field('limits'), spec.limits),
+    runtime: spec.runtime === undefined ? undefined : parseRuntimeRequest(field('runtime'), spec.runtime),
   };
 }
 

@@ -1,12 +1,13 @@
 import type { ProcwireError } from '../protocol/index.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
 
 /**
  * Where a child is in its life. Each variant carries what is true in it, and the reason
  * for the transition into it.
  *
  * - `starting`: not yet ready: waiting for a start slot (`pid` undefined), spawning, or spawned
- * - `running`: ready
+ * - `running`: ready; `runtime` says what the child runs on when its spec pins one
  * - `backoff`: ended by itself; waiting `delayMs` before its policy restarts it
  * - `stopping`: a stop is under way
  * - `stopped`: stopped by request
@@ -15,7 +16,7 @@ import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
  */
 export type ChildState =
   | { kind: 'starting'; pid: number | undefined; reason: string }
-  | { kind: 'running'; pid: number; reason: string }
+  | { kind: 'running'; pid: number; reason: string; runtime?: ResolvedRuntime }
   | { kind: 'backoff'; delayMs: number; until: Date; lastExit: ExitInfo | undefined; reason: string }
   | { kind: 'stopping'; pid: number | undefined; reason: string }
   | { kind: 'stopped'; result: StopResult; reason: string }

@@ -1,6 +1,6 @@
 import type { Child, ChildEvents } from '../child/child.js';
 import { describeExit } from '../child/run.js';
-import { formatDiagnostic, portAddress, type Paint } from './format.js';
+import { formatDiagnostic, portAddress, runtimeLabel, type Paint } from './format.js';
 import { escapeControls, sanitizeOutput } from './sanitize-text.js';
 
 /** A line about a child, and whether it is output (kept in the TTY view's scrollback) or status. */
@@ -28,6 +28,13 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     // A give-up has its own line (the gave-up event) with the same words.
     const reason = state.kind === 'failed' && state.error.code === 'GAVE_UP' ? 'restart limit reached' : state.reason;
     emit({ kind: 'status', text: `${state.kind}${pid}: ${escapeControls(reason)}` });
+  });
+  // Said before each spawn, so also before a failed start; repeated only when a restart picks another.
+  let lastRuntime: string | undefined;
+  on('runtime', (runtime) => {
+    const label = runtimeLabel(runtime);
+    if (label !== lastRuntime) emit({ kind: 'status', text: escapeControls(label) });
+    lastRuntime = label;
   });
   on('port', (port) =>
     emit({ kind: 'status', text: `port ${escapeControls(port.name)} ${paint.cyan(portAddress(port))}` }),

@@ -1,3 +1,4 @@
+import { shortSource, type ResolvedRuntime } from '../toolchain/index.js';
 import { relative, isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
 import type { Diagnostic, PortInfo } from '../protocol/index.js';
@@ -90,4 +91,9 @@ export function countProblems(diagnostics: ReadonlyMap<string, readonly Diagnost
     }
   }
   return { errors, warnings };
+}
+
+/** A child's runtime as `procwire run` shows it: `node 18.20.4 (.nvmrc)`, `(spec)`, `(PATH)`. */
+export function runtimeLabel(runtime: ResolvedRuntime): string {
+  return `${runtime.name} ${runtime.version} (${shortSource(runtime.source)})`;
 }

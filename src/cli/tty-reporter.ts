@@ -2,6 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { childLines } from './child-lines.js';
 import { countProblems, formatUptime, portAddress, type Paint } from './format.js';
 import type { Reporter } from './reporter.js';
+import { escapeControls } from './sanitize-text.js';
 import { shownState, type RosterEntry } from './roster.js';
 
 const REDRAW_MS = 100;
@@ -31,11 +32,19 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
   };
 
   const table = (): string[] => {
+    // A RUNTIME column only when some child pins one.
+    const runtimes = entries.map((entry) => {
+      const runtime = entry.child?.runtime;
+      return runtime ? escapeControls(`${runtime.name} ${runtime.version}`) : entry.child?.spec.runtime ? '-' : '';
+    });
+    const runtimeWidth = Math.max(...runtimes.map((text) => text.length));
+    const runtimeColumn = (text: string): string =>
+      runtimeWidth > 0 ? `${text.padEnd(Math.max(runtimeWidth, 7))}  ` : '';
     const header = paint.bold(
       `${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ` +
-        `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  PORTS`,
+        `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  ${runtimeColumn('RUNTIME')}PORTS`,
     );
-    const rows = entries.map((entry) => {
+    const rows = entries.map((entry, index) => {
       const child = entry.child;
       const state = shownState(entry);
       const colored =
@@ -60,7 +69,8 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
           return `${paint.cyan(portAddress(port))}${probe ? paint.dim(` (${probe})`) : ''}`;
         })
         .join(' ');
-      return `${entry.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${ports}`;
+      const runtime = runtimeColumn(runtimes[index] ?? '');
+      return `${entry.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${ports}`;
     });
     return [header, ...rows].map(fit);
   };

@@ -80,8 +80,9 @@ export async function supervise<R>(
   }
 }
 
-/** A command that cannot be started will not start on a retry either. */
+/** A command that cannot be started (or a pinned runtime that is not installed) will not start on a retry either. */
 function retryable(error: ProcwireError): boolean {
+  if (error.code === 'TOOLCHAIN_NOT_FOUND') return false;
   if (error.code !== 'SPAWN_FAILED') return true;
   const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
   return code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR' && code !== undefined;

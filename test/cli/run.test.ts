@@ -164,7 +164,10 @@ t.test('--help, --version and usage errors', async (t) => {
   t.same(v!.lines, [packageVersion], '-v is --version');
 
   const cases: [string[], string][] = [
-    [['launch'], 'procwire: unknown command "launch"; the commands are: run\nRun procwire --help for usage.\n'],
+    [
+      ['launch'],
+      'procwire: unknown command "launch"; the commands are: run, toolchain\nRun procwire --help for usage.\n',
+    ],
     [
       ['--fast', 'run'],
       'procwire: unknown option --fast; a command comes first: procwire <command> [options]\n' +

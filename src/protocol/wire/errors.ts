@@ -10,6 +10,9 @@ export type ProcwireErrorCode =
   | 'READY_TIMEOUT'
   | 'STOPPED'
   | 'GAVE_UP'
+  // A child's pinned runtime (spec.runtime) could not be chosen (src/toolchain/resolve-runtime.ts,
+  // called by src/child/prepare-command.ts before the spawn): never retried.
+  | 'TOOLCHAIN_NOT_FOUND'
   // Options and ids refused up front (src/supervisor.ts, src/child/).
   | 'INVALID_SPEC'
   // The wire (src/protocol/wire/frame-parser.ts, frame-channel.ts) and the checks on reserved

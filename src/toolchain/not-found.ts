@@ -1,0 +1,66 @@
+import { ProcwireError } from '../protocol/index.js';
+import { managerNamed, managersFor } from './managers/index.js';
+import { shortSource } from './pin-files.js';
+import type { RuntimeName, SearchedPlace } from './types.js';
+
+/** TOOLCHAIN_NOT_FOUND with `message`, after the child's name when it is about a child. */
+export function toolchainError(childId: string | undefined, message: string): ProcwireError {
+  return new ProcwireError('TOOLCHAIN_NOT_FOUND', `${childId === undefined ? '' : `child "${childId}": `}${message}`, {
+    ...(childId === undefined ? {} : { childId }),
+  });
+}
+
+/** Each place searched, what it held and what it ignored, in one line. */
+export function describePlaces(runtime: RuntimeName, places: readonly SearchedPlace[]): string {
+  return places
+    .map((place) => {
+      if (place.manager === 'PATH') {
+        const hit = place.installed[0];
+        return hit ? `PATH (${runtime} ${hit.version} at ${hit.path})` : `PATH (no ${runtime})`;
+      }
+      const what =
+        place.status === 'missing'
+          ? 'not there'
+          : place.status === 'unreadable'
+            ? `unreadable: ${place.problem}`
+            : place.installed.length === 0
+              ? 'no versions'
+              : place.installed.map((item) => item.version).join(', ');
+      const ignored = place.ignored.length > 0 ? `; ignored ${place.ignored.join(', ')}` : '';
+      return `${place.manager} ${place.dir} (${what}${ignored})`;
+    })
+    .join(', ');
+}
+
+// The manager a pin file belongs to, when it has one.
+const OWNERS: Record<string, readonly string[]> = {
+  '.nvmrc': ['nvm', 'fnm'],
+  '.node-version': ['fnm', 'nvm'],
+  'package.json': ['volta'],
+  '.tool-versions': ['mise', 'asdf'],
+  '.python-version': ['pyenv'],
+};
+
+/**
+ * The install command for the manager in use: the pin file's own manager if it is installed,
+ * else the first installed one in search order, else procwire's (Node) or pyenv (Python).
+ */
+export function installHint(
+  runtime: RuntimeName,
+  pin: string,
+  source: string,
+  places: readonly SearchedPlace[],
+): string {
+  const present = new Set(places.filter((place) => place.status !== 'missing').map((place) => place.manager));
+  const owners = (OWNERS[shortSource(source)] ?? []).filter((name) => present.has(name));
+  const inSearchOrder = managersFor(runtime)
+    .map((manager) => manager.name)
+    .filter((name) => present.has(name));
+  const name = owners[0] ?? inSearchOrder[0] ?? (runtime === 'node' ? 'procwire' : 'pyenv');
+  return managerNamed(name)?.installCommand(runtime, pin) ?? `install ${runtime} ${pin}`;
+}
+
+/** Where a pin came from, for a message: `from /p/.nvmrc` or `from the spec`. */
+export function fromWhere(source: string): string {
+  return source === 'spec' ? 'from the spec' : `from ${source}`;
+}
