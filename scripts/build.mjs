@@ -1,6 +1,6 @@
 // Builds what the package ships: the parent library and declarations with tsc, and the
 // child SDK as one dependency-free bundle (CommonJS for any Node >= 16, and ESM) with esbuild.
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -113,3 +113,22 @@ await build({
   outfile: join(root, 'dist', 'register.cjs'),
   supported: { 'dynamic-import': false },
 });
+
+// The dashboard page (src/ui), served by `procwire run --ui`: one script with Preact bundled in,
+// its stylesheet and its HTML, so nothing is fetched from anywhere else at run time.
+await build({
+  entryPoints: [`${root}/src/ui/main.tsx`],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  outfile: `${root}/dist/ui/app.js`,
+});
+mkdirSync(`${root}/dist/ui`, { recursive: true });
+copyFileSync(`${root}/src/ui/index.html`, `${root}/dist/ui/index.html`);
+copyFileSync(`${root}/src/ui/app.css`, `${root}/dist/ui/app.css`);

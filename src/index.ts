@@ -32,3 +32,20 @@ export {
   type RequestHandler,
   type NotificationHandler,
 } from './protocol/index.js';
+export {
+  createControlHandler,
+  serveControlSocket,
+  serveDashboard,
+  controlSocketPath,
+  ControlSocketInUse,
+  type ControlHandler,
+  type ControlHandlerOptions,
+  type ControlStats,
+  type ControlSocket,
+  type Dashboard,
+  type DashboardOptions,
+  type ChildView,
+  type LogLine,
+  type EventData,
+  type EventType,
+} from './control/index.js';

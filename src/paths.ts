@@ -45,3 +45,6 @@ export const childSdkStandalonePath: string = bundle('child-standalone.cjs');
  * with no procwire code (ports from its servers, crashes as diagnostics, readiness).
  */
 export const registerPath: string = bundle('register.cjs');
+
+/** @internal The dashboard's built page (index.html, app.js, app.css), served by `procwire run --ui`. */
+export const uiDir: string = bundle('ui');

@@ -16,7 +16,9 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): ParsedVerbAr
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, spec] of Object.entries(verb.options)) {
-    options[name] = spec.short === undefined ? { type: spec.type } : { type: spec.type, short: spec.short };
+    // An option with an optional value must not swallow the next word: parseArgs sees a flag.
+    const type = spec.optional ? 'boolean' : spec.type;
+    options[name] = spec.short === undefined ? { type } : { type, short: spec.short };
   }
   // Not strict: parseArgs' own errors would stop at the first unknown option before a `--help`
   // after it was seen, and their wording is not ours. The tokens carry all that is needed.
@@ -24,7 +26,8 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): ParsedVerbAr
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   let problem: string | undefined;
-  for (const token of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as (typeof tokens)[number];
     if (token.kind === 'positional') positionals.push(token.value);
     if (token.kind !== 'option') continue;
     // A string option takes the next word even when it is `--help` (`--tail --help`).
@@ -32,6 +35,17 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): ParsedVerbAr
       return { kind: 'help' };
     }
     const spec: OptionSpec | undefined = Object.hasOwn(verb.options, token.name) ? verb.options[token.name] : undefined;
+    if (spec?.optional) {
+      const next = tokens[i + 1];
+      const taken = next?.kind === 'positional' && next.index === token.index + 1 && spec.optional.test(next.value);
+      if (taken) i++;
+      const value = taken ? next.value : (token.value ?? '');
+      if (token.value !== undefined && !spec.optional.test(value)) {
+        problem ??= `${token.rawName} takes ${spec.value ?? 'a value'}; got ${JSON.stringify(value)}`;
+      }
+      values[token.name] = value;
+      continue;
+    }
     problem ??= optionProblem(token, spec);
     if (spec !== undefined) values[token.name] = token.value ?? true;
   }

@@ -9,6 +9,7 @@ import { escapeControls } from './sanitize-text.js';
 import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
 import { settled, shownState, type RosterEntry } from './roster.js';
+import { serveControl, type ServedControl } from './serve-control.js';
 import { recordBeforeShutdown, formatSummary } from './summary.js';
 import { ttyReporter } from './tty-reporter.js';
 
@@ -21,6 +22,8 @@ export interface RunOptions {
   probe: boolean;
   /** Probe ports whose host is not loopback too (by default they are shown as not probed). */
   probeAnyHost?: boolean;
+  /** Serve the dashboard on this 127.0.0.1 port (0: any free one); undefined: no dashboard. */
+  uiPort?: number;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
@@ -50,6 +53,37 @@ export async function runCommand(options: RunOptions): Promise<number> {
     probes: new Map(),
   }));
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const sup = await Supervisor.start();
+  // Controls through the API in progress per child, and children stopped through it.
+  const acting = new Map<string, number>();
+  const stoppedOnRequest = new Set<string>();
+  const held = (id: string): boolean => (acting.get(id) ?? 0) > 0 || stoppedOnRequest.has(id);
+  let control: ServedControl;
+  try {
+    control = await serveControl(sup, {
+      config: options.config,
+      ids: [...byId.keys()],
+      uiPort: options.uiPort,
+      onAction: (id, action, done) => {
+        // A child under a control, or stopped on request (procwire stop), has not ended: the
+        // run stays for the procwire start that may follow.
+        acting.set(id, (acting.get(id) ?? 0) + 1);
+        if (action === 'stop') stoppedOnRequest.add(id);
+        else stoppedOnRequest.delete(id);
+        void done
+          .catch(() => undefined)
+          .then(() => {
+            acting.set(id, (acting.get(id) ?? 1) - 1);
+            checkSettled();
+          });
+      },
+    });
+  } catch (error) {
+    // Another run of this config, or nowhere safe to listen: nothing was started.
+    await sup.shutdown();
+    options.stderr.write(`procwire: ${escapeControls((error as Error).message)}\n`);
+    return ExitCode.usage;
+  }
   const reporter: Reporter = options.stdout.isTTY
     ? ttyReporter(entries, paint, options.stdout)
     : lineReporter(
@@ -57,12 +91,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
         paint,
         (text) => options.stdout.write(text),
       );
+  if (control.dashboardUrl !== undefined) reporter.note(`dashboard: ${control.dashboardUrl}`);
 
-  const sup = await Supervisor.start();
   let finish!: (reason: string) => void;
   const finished = new Promise<string>((resolve) => (finish = resolve));
   const checkSettled = (): void => {
-    if (startsDone && entries.every(settled)) finish('every child has ended');
+    if (startsDone && entries.every((entry) => settled(entry) && !held(entry.id))) {
+      finish('every child has ended');
+    }
   };
   let startsDone = false;
   stopOnClosedOutput(options.stdout, (reason) => finish(reason));
@@ -127,6 +163,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const before = recordBeforeShutdown(entries);
   reporter.note(`shutting down (${reason})`);
   await sup.shutdown();
+  await control.close();
   reporter.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

@@ -1,9 +1,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import { childLines } from './child-lines.js';
-import { countProblems, formatUptime, portAddress, type Paint } from './format.js';
+import { countProblems, type Paint } from './format.js';
 import type { Reporter } from './reporter.js';
-import { escapeControls } from './sanitize-text.js';
 import { shownState, type RosterEntry } from './roster.js';
+import { statusTable } from './status-table.js';
 
 const REDRAW_MS = 100;
 const UP = (lines: number): string => (lines > 0 ? `\x1b[${lines}A` : '');
@@ -31,49 +31,27 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
       : line;
   };
 
-  const table = (): string[] => {
-    // A RUNTIME column only when some child pins one.
-    const runtimes = entries.map((entry) => {
-      const runtime = entry.child?.runtime;
-      return runtime ? escapeControls(`${runtime.name} ${runtime.version}`) : entry.child?.spec.runtime ? '-' : '';
-    });
-    const runtimeWidth = Math.max(...runtimes.map((text) => text.length));
-    const runtimeColumn = (text: string): string =>
-      runtimeWidth > 0 ? `${text.padEnd(Math.max(runtimeWidth, 7))}  ` : '';
-    const header = paint.bold(
-      `${'ID'.padEnd(width)}  ${'STATE'.padEnd(9)} ${'PID'.padStart(7)} ${'RESTARTS'.padStart(8)}  ` +
-        `${'UPTIME'.padStart(7)} ${'ERR'.padStart(4)} ${'WARN'.padStart(4)}  ${runtimeColumn('RUNTIME')}PORTS`,
-    );
-    const rows = entries.map((entry, index) => {
-      const child = entry.child;
-      const state = shownState(entry);
-      const colored =
-        state === 'running'
-          ? paint.green(state.padEnd(9))
-          : state === 'failed'
-            ? paint.red(state.padEnd(9))
-            : state === 'starting' || state === 'backoff' || state === 'stopping'
-              ? paint.yellow(state.padEnd(9))
-              : paint.dim(state.padEnd(9));
-      const pid = String(child?.pid ?? '-').padStart(7);
-      const restarts = String(child?.restarts ?? 0).padStart(8);
-      const uptime = (
-        state === 'running' && child?.startedAt ? formatUptime(Date.now() - child.startedAt.getTime()) : '-'
-      ).padStart(7);
-      const { errors, warnings } = child ? countProblems(child.diagnostics) : { errors: 0, warnings: 0 };
-      const err = errors > 0 ? paint.red(String(errors).padStart(4)) : String(errors).padStart(4);
-      const warn = warnings > 0 ? paint.yellow(String(warnings).padStart(4)) : String(warnings).padStart(4);
-      const ports = [...(child?.ports.values() ?? [])]
-        .map((port) => {
-          const probe = entry.probes.get(port.name);
-          return `${paint.cyan(portAddress(port))}${probe ? paint.dim(` (${probe})`) : ''}`;
-        })
-        .join(' ');
-      const runtime = runtimeColumn(runtimes[index] ?? '');
-      return `${entry.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${ports}`;
-    });
-    return [header, ...rows].map(fit);
-  };
+  const table = (): string[] =>
+    statusTable(
+      entries.map((entry) => {
+        const child = entry.child;
+        const state = shownState(entry);
+        const { errors, warnings } = child ? countProblems(child.diagnostics) : { errors: 0, warnings: 0 };
+        return {
+          id: entry.id,
+          state,
+          pid: child?.pid,
+          restarts: child?.restarts ?? 0,
+          uptimeMs: state === 'running' && child?.startedAt ? Date.now() - child.startedAt.getTime() : undefined,
+          errors,
+          warnings,
+          ports: [...(child?.ports.values() ?? [])],
+          probes: entry.probes,
+          runtime: child?.runtime ? `${child.runtime.name} ${child.runtime.version}` : child?.spec.runtime ? '-' : '',
+        };
+      }),
+      paint,
+    ).map(fit);
 
   const draw = (above: string[] = []): void => {
     const lines = table();

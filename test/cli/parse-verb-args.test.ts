@@ -78,3 +78,18 @@ t.test('the first problem is named: unknown option, missing or stray value, posi
     'an inherited property name is not a declared option',
   );
 });
+
+t.test('--ui takes an optional port and nothing else: the dashboard binds loopback only', async (t) => {
+  const { runVerb } = await import('../../src/cli/verbs/run.js');
+  const run = (...argv: string[]) => parseVerbArgs(runVerb, argv);
+  t.match(run('--ui'), { kind: 'args', args: { values: { ui: '' }, positionals: [] } }, 'alone: any free port');
+  t.match(run('--ui', '8080', 'c.json'), { kind: 'args', args: { values: { ui: '8080' }, positionals: ['c.json'] } });
+  t.match(
+    run('--ui', 'c.json'),
+    { kind: 'args', args: { values: { ui: '' }, positionals: ['c.json'] } },
+    'a config stays',
+  );
+  for (const address of ['0.0.0.0:8080', '[::]:8080', 'example.com']) {
+    t.match(run(`--ui=${address}`), { kind: 'problem', problem: /--ui takes \[port\]/ }, `--ui=${address} is refused`);
+  }
+});

@@ -166,7 +166,8 @@ t.test('--help, --version and usage errors', async (t) => {
   const cases: [string[], string][] = [
     [
       ['launch'],
-      'procwire: unknown command "launch"; the commands are: run, toolchain\nRun procwire --help for usage.\n',
+      'procwire: unknown command "launch"; the commands are: run, ps, logs, diagnostics, start, stop, restart, wait, ' +
+        'toolchain\nRun procwire --help for usage.\n',
     ],
     [
       ['--fast', 'run'],
@@ -236,7 +237,7 @@ t.test(
     t.same(await exitOf(run.proc), { code: 0, signal: null });
     t.match(
       run.lines.join('\n'),
-      /\nUsage:\n {2}procwire run \[config\] \[--exit-after <duration>\] \[--no-probe\] \[--probe-any-host\]\n/,
+      /\nUsage:\n {2}procwire run \[config\] \[--exit-after <duration>\] \[--no-probe\] \[--probe-any-host\] \[--ui \[port\]\]\n/,
     );
     t.match(run.lines.join('\n'), /\nArguments:\n {2}config +the config file \(default: \.\/procwire\.config\.json\)/);
     t.match(run.lines.join('\n'), /Exit codes: 0 ok; 1 a critical child failed; 2 bad usage or config/);

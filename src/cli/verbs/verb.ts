@@ -9,6 +9,12 @@ export interface OptionSpec {
   short?: string;
   /** A string option's value as the help shows it, e.g. `<duration>`. */
   value?: string;
+  /**
+   * A string option whose value may be left out: `--ui` alone gives `''`; `--ui=8080`, or
+   * `--ui 8080` when the next word matches this pattern, gives the value. A next word that
+   * does not match stays a positional.
+   */
+  optional?: RegExp;
   /** One line for the help. */
   description: string;
 }

@@ -1,0 +1,62 @@
+import { realpath } from 'node:fs/promises';
+import {
+  createControlHandler,
+  serveControlSocket,
+  serveDashboard,
+  type ControlHandlerOptions,
+} from '../control/index.js';
+import type { Supervisor } from '../supervisor.js';
+
+/** What `procwire run` serves besides its children: the control API, and the dashboard with `--ui`. */
+export interface ServedControl {
+  /** The control socket's path. */
+  socket: string;
+  /** The dashboard's URL with its token, with `--ui`. */
+  dashboardUrl: string | undefined;
+  /** Ends event streams and stops serving; removes the socket. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the control API of `sup` on the config's control socket and, when `uiPort` is a
+ * number (0: any free port), the dashboard on 127.0.0.1. Rejects with ControlSocketInUse when
+ * another run serves the same config, before anything of ours listens.
+ */
+export async function serveControl(
+  sup: Supervisor,
+  options: {
+    config: string;
+    ids: readonly string[];
+    uiPort: number | undefined;
+    onAction: ControlHandlerOptions['onAction'];
+  },
+): Promise<ServedControl> {
+  const handler = createControlHandler(sup, {
+    configured: options.ids,
+    config: await realpath(options.config),
+    onAction: options.onAction,
+  });
+  let socket: Awaited<ReturnType<typeof serveControlSocket>>;
+  try {
+    socket = await serveControlSocket(handler, { config: options.config });
+  } catch (error) {
+    handler.close();
+    throw error;
+  }
+  let dashboard: Awaited<ReturnType<typeof serveDashboard>> | undefined;
+  try {
+    dashboard = options.uiPort === undefined ? undefined : await serveDashboard(handler, { port: options.uiPort });
+  } catch (error) {
+    handler.close();
+    await socket.close();
+    throw error;
+  }
+  return {
+    socket: socket.path,
+    dashboardUrl: dashboard?.url,
+    close: async () => {
+      handler.close();
+      await Promise.all([socket.close(), dashboard?.close()]);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { EventType } from '../control/types.js';
+import type { Store } from './store.js';
+
+const TYPES: readonly EventType[] = [
+  'snapshot',
+  'child',
+  'state',
+  'ready',
+  'port',
+  'port-removed',
+  'diagnostics',
+  'cycle',
+  'health',
+  'runtime',
+  'output',
+  'exit',
+  'restart',
+  'gave-up',
+];
+
+/**
+ * Follows `GET /api/events` into the store, for good. While the stream is away the browser's
+ * EventSource reconnects by itself (sending Last-Event-ID, so the server replays what was
+ * missed or sends a fresh snapshot); when it gives up (the server answered with an error, or
+ * was restarted) a new one is opened a second later, resuming from the last id seen.
+ */
+export function follow(store: Store): void {
+  let lastId = '';
+  const open = (): void => {
+    const source = new EventSource(lastId ? `/api/events?lastEventId=${encodeURIComponent(lastId)}` : '/api/events');
+    source.onopen = () => store.setConnection('live');
+    source.onerror = () => {
+      store.setConnection('reconnecting');
+      if (source.readyState !== EventSource.CLOSED) return;
+      source.close();
+      setTimeout(open, 1000);
+    };
+    for (const type of TYPES) {
+      source.addEventListener(type, (event) => {
+        const message = event as MessageEvent<string>;
+        if (message.lastEventId) lastId = message.lastEventId;
+        store.receive(type, JSON.parse(message.data));
+      });
+    }
+  };
+  open();
+}

@@ -1,0 +1,9 @@
+// The dashboard page's entry: esbuild bundles it with Preact into dist/ui/app.js.
+import { render } from 'preact';
+import { App } from './app.js';
+import { follow } from './connection.js';
+import { Store } from './store.js';
+
+const store = new Store();
+follow(store);
+render(<App store={store} />, document.getElementById('app') as HTMLElement);

@@ -1,0 +1,215 @@
+import t, { type Test } from 'tap';
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EVENT_WAIT_MS, exitOf, fixture, until, within } from '../helpers/index.js';
+import { dispatch } from '../../src/cli/dispatch.js';
+import { requestJson } from '../../src/control/client.js';
+import type { RunInfo } from '../../src/control/index.js';
+import { procwire as procwireRoot } from '../../src/cli/verbs/index.js';
+import { cli, plainEnv, runCli, tempDir, writeConfig } from './run-cli.js';
+
+/** What one `procwire <verb>` printed and how it exited. */
+interface VerbRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A `procwire <verb>` running: its end, what it printed so far, and a way to stop it. */
+type VerbProcess = Promise<VerbRun> & { stdout(): string; kill(): void };
+
+/** Runs `procwire <args>` in `cwd` with the run's runtime dir, so it finds the run's socket. */
+function verb(t: Test, cwd: string, runtimeDir: string, args: string[]): VerbProcess {
+  const proc = spawn(process.execPath, [cli, ...args], {
+    cwd,
+    env: plainEnv({ XDG_RUNTIME_DIR: runtimeDir }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const done = within(exitOf(proc), `procwire ${args.join(' ')} to exit`).then(({ code }) => ({
+    code,
+    stdout,
+    stderr,
+  }));
+  // A verb the test leaves running (logs -f) must not outlive it, nor fail it after it passed.
+  done.catch(() => undefined);
+  t.teardown(() => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  });
+  return Object.assign(done, {
+    stdout: () => stdout,
+    kill: () => proc.kill(),
+  });
+}
+
+/**
+ * Runs `procwire <args>` in this process, through the same dispatcher and verbs as the command:
+ * most checks need the verb's work and output, not another Node start each.
+ */
+async function inProcess(args: string[]): Promise<VerbRun> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (text: string) => void) =>
+    ({ isTTY: false, columns: 120, write: (chunk: string) => (write(chunk), true) }) as unknown as NodeJS.WriteStream;
+  const io = { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) };
+  const code = await within(dispatch(args, procwireRoot, io, { version: () => '0' }), `procwire ${args.join(' ')}`);
+  return { code, stdout, stderr };
+}
+
+const web = { id: 'web', command: process.execPath, args: [fixture('reports-http-port.cjs')] };
+const tsc = { id: 'tsc', command: process.execPath, args: [fixture('publishes-diagnostics.cjs')] };
+const logs = { id: 'logs', command: process.execPath, args: [fixture('logs-and-prints.cjs')] };
+
+t.test('the verbs talk to a procwire run from another process, found by the config in the cwd', async (t) => {
+  const config = writeConfig(t, [web, tsc, logs]);
+  const cwd = dirname(config);
+  const run = runCli(t, ['run', config]);
+  const [, webPid] = await run.waitFor(/^web\s+\| running \(pid (\d+)\): ready$/);
+  await run.waitFor(/^tsc\s+\| running/);
+  await run.waitFor(/^logs\s+\| running/);
+  const procwire = (...args: string[]) => verb(t, cwd, run.runtimeDir, args);
+  // The in-process verbs find the run as the command does: the runtime dir, the config, no colour.
+  process.env.XDG_RUNTIME_DIR = run.runtimeDir;
+  delete process.env.FORCE_COLOR;
+  const here = (...args: string[]) => inProcess([...args, '--config', config]);
+
+  // The socket is 0600 in a directory of ours that is 0700.
+  const dir = join(run.runtimeDir, 'procwire');
+  const dirStats = statSync(dir);
+  t.equal(dirStats.mode & 0o777, 0o700, 'the socket directory is 0700');
+  t.equal(dirStats.uid, process.getuid?.(), 'and ours');
+  const sockets = readdirSync(dir);
+  t.match(sockets, [/^[0-9a-f]{16}\.sock$/], 'one socket, named by the config');
+  const socket = join(dir, sockets[0] as string);
+  t.equal(statSync(socket).mode & 0o777, 0o600, 'the socket is 0600');
+
+  const ps = await procwire('ps');
+  t.equal(ps.code, 0, ps.stderr);
+  t.match(ps.stdout, new RegExp(`web\\s+running\\s+${webPid}\\s`), 'ps shows web with its pid');
+  t.match(ps.stdout, /tsc\s+running\s+\d+\s+0\s.*\s2\s+1\s/, 'and tsc with 2 errors, 1 warning');
+  const psJson = await here('ps', '--json');
+  t.same(
+    JSON.parse(psJson.stdout).map((child: { id: string; state: string }) => [child.id, child.state]),
+    [
+      ['web', 'running'],
+      ['tsc', 'running'],
+      ['logs', 'running'],
+    ],
+  );
+
+  const tail = await here('logs', 'logs', '-n', '2');
+  t.equal(tail.code, 0, tail.stderr);
+  t.same(tail.stdout.split('\n').filter(Boolean).slice(-2), [
+    'logs | info: compiling 3 files',
+    'logs | warn: deprecated option',
+  ]);
+
+  const diagnostics = await here('diagnostics');
+  t.equal(diagnostics.code, 0, diagnostics.stderr);
+  t.match(diagnostics.stdout, '/src/tsc/a.ts:3:5 - error TS2322: tsc: type error');
+  t.match(diagnostics.stdout, /2 error\(s\), 1 warning\(s\)\n$/);
+  t.match(JSON.parse((await here('diagnostics', 'tsc', '--json')).stdout), { errors: 2, warnings: 1 });
+
+  // logs -f prints the tail, then what the child prints after a restart, once each.
+  const follow = verb(t, cwd, run.runtimeDir, ['logs', 'logs', '-f', '--json']);
+  const followedTexts = (): string[] =>
+    follow
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line).text);
+  const printedTwice = async (text: string): Promise<void> => {
+    while (followedTexts().filter((seen) => seen === text).length < 2) await new Promise((r) => setTimeout(r, 20));
+  };
+  await within(
+    until(() => followedTexts().length >= 5, EVENT_WAIT_MS, 'x'),
+    'logs -f to print the tail',
+  );
+  const restartedLogs = await here('restart', 'logs');
+  t.equal(restartedLogs.code, 0, restartedLogs.stderr);
+  await within(printedTwice('deprecated option'), 'logs -f to print the restarted child’s lines');
+  // Every line as JSON: id, seq, at, stream, level, text.
+  t.match(JSON.parse(follow.stdout().split('\n')[3] as string), {
+    id: 'logs',
+    stream: 'log',
+    level: 'info',
+    text: 'compiling 3 files',
+  });
+  const followed = follow
+    .stdout()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  t.same(
+    followed.map((line) => line.text).filter((text) => text === 'out one'),
+    ['out one', 'out one'],
+    'the first run’s line once, the second run’s once',
+  );
+  t.ok(
+    followed.every((line, i) => i === 0 || line.seq > followed[i - 1].seq),
+    'in order, none repeated',
+  );
+  follow.kill();
+
+  const restarted = await here('restart', 'web');
+  t.equal(restarted.code, 0, restarted.stderr);
+  const [, newPid] = restarted.stdout.match(/^web: restarted, running \(pid (\d+)\)$/m) ?? [];
+  t.ok(newPid && newPid !== webPid, `a new pid (${webPid} -> ${newPid})`);
+
+  const stopped = await here('stop', 'web');
+  t.equal(stopped.code, 0, stopped.stderr);
+  t.match(stopped.stdout, /^web: stopped, /);
+  // A wait for a condition that holds only later: it exits when the start makes it true.
+  const streams = async (): Promise<number> => (await requestJson<RunInfo>(socket, 'GET', '/api/run')).streams;
+  const before = await streams();
+  const waiting = procwire('wait', 'web', '--for', 'port', '--timeout', '30s');
+  // Started only once the wait follows the run, so the condition comes true while it waits.
+  await within(
+    (async () => {
+      while ((await streams()) <= before) await new Promise((resolve) => setTimeout(resolve, 20));
+    })(),
+    'procwire wait to open its event stream',
+  );
+  const started = await here('start', 'web');
+  t.equal(started.code, 0, started.stderr);
+  const waited = await waiting;
+  t.equal(waited.code, 0, waited.stderr);
+  t.match(waited.stdout, /^web has port http http:\/\/127\.0\.0\.1:\d+$/m);
+
+  const timedOut = await here('wait', 'logs', '--for', 'port', '--timeout', '300ms');
+  t.equal(timedOut.code, 1, 'a wait that times out exits 1');
+  t.match(
+    timedOut.stderr,
+    /timed out after 300ms waiting for logs to be port; logs is running: .*no port reported yet/,
+  );
+  const unsupported = await here('wait', 'web', '--for', 'healthy', '--json');
+  t.equal(unsupported.code, 2, 'a condition the child cannot report exits 2');
+  t.match(JSON.parse(unsupported.stdout), { id: 'web', ok: false, text: /no health check/ });
+
+  const unknown = await here('restart', 'nope');
+  t.equal(unknown.code, 2);
+  t.match(unknown.stderr, /^procwire restart: no child with id "nope" in the run of .*; procwire ps lists them\n$/);
+
+  // A second run of the same config is refused and leaves the first one's socket alone.
+  const second = runCli(t, ['run', config], { env: { XDG_RUNTIME_DIR: run.runtimeDir } });
+  t.same(await exitOf(second.proc), { code: 2, signal: null });
+  t.match(second.stderr(), /another procwire run \(pid \d+, since .*\) is already serving .*procwire ps/);
+  t.equal((await here('ps')).code, 0, 'the first run still answers');
+
+  run.proc.kill('SIGINT');
+  await exitOf(run.proc);
+  const gone = await procwire('ps');
+  t.equal(gone.code, 2, 'no run: exit 2');
+  t.match(gone.stderr, /^procwire ps: no procwire run is serving procwire\.config\.json \(nothing answers on .*\)/);
+});
+
+t.test('where there is no config, a verb says how a run is found and exits 2', async (t) => {
+  const empty = tempDir(t, 'procwire-no-config-');
+  const ps = await verb(t, empty, empty, ['ps']);
+  t.equal(ps.code, 2);
+  t.match(ps.stderr, /procwire ps: no procwire run found: procwire\.config\.json does not exist.*--config <file>/);
+});
