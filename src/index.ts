@@ -12,6 +12,8 @@ export type { WaitOptions } from './child/wait-for-port.js';
 export type { StopResult, ExitInfo } from './terminate/stop-result.js';
 export type { ReapedChild } from './terminate/state-dir.js';
 export type { Duration } from './options/duration.js';
+export type { CycleEvent, MatcherObject, MatcherSpec, PatternObject, WatchPatternSpec } from './matchers/index.js';
+export type { ReadyWhen } from './probe/index.js';
 export {
   ProcwireError,
   isProcwireError,

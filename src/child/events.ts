@@ -1,3 +1,4 @@
+import type { CycleEvent } from '../matchers/index.js';
 import type { Diagnostic, LogEntry, PortInfo, ProcwireError } from '../protocol/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
 import type { ResolvedRuntime } from '../toolchain/index.js';
@@ -14,6 +15,8 @@ export interface ChildEvents {
   'port-removed': [port: PortInfo];
   /** One file's diagnostics changed; an empty list means the file has none now. */
   diagnostics: [file: string, diagnostics: readonly Diagnostic[]];
+  /** A watch cycle of a `background` matcher started or ended (see CycleEvent). */
+  cycle: [event: CycleEvent];
   log: [entry: LogEntry];
   stdout: [line: string];
   stderr: [line: string];

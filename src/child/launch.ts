@@ -4,6 +4,7 @@ import type { ConnectionHooks } from './child-connection.js';
 import type { ResolvedRuntime } from '../toolchain/index.js';
 import { prepareCommand, type PreparedCommand } from './prepare-command.js';
 import { Run, terminateRun } from './run.js';
+import type { OutputSignals } from './run-output.js';
 import { spawnProcess, type OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 import type { ReleaseSlot, StartGate } from './start-gate.js';
@@ -13,6 +14,8 @@ import { untilReady } from './until-ready.js';
 export interface RunHooks {
   /** The run's stdout and stderr lines. */
   output: OutputSinks;
+  /** What readiness may wait on in the run's output: lines, watch cycles. */
+  signals: OutputSignals;
   /** The runtime this run will use was resolved (undefined: the spec pins none); nothing is spawned yet. */
   resolved(runtime: ResolvedRuntime | undefined): void;
   /** The process exists (it is not ready yet). */

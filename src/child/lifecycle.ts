@@ -10,6 +10,7 @@ import type { EmitChildEvent } from './events.js';
 import { launch } from './launch.js';
 import { Reports } from './reports.js';
 import { describeExit, failureReason, terminateRun, watchRun, type Run } from './run.js';
+import { RunOutput } from './run-output.js';
 import type { ControlTarget } from './sibling-control.js';
 import { DRAIN_AFTER_EXIT_MS } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
@@ -52,6 +53,7 @@ export class Lifecycle {
   readonly #window: RestartWindow;
   #state: ChildState = { kind: 'starting', pid: undefined, reason: 'created' };
   #run: Run | undefined;
+  #output: RunOutput | undefined;
   #supervision: Supervision | undefined;
   #stops = 0;
   #restarts = 0;
@@ -212,19 +214,27 @@ export class Lifecycle {
   }
 
   #launch(aborted: AbortSignal): Promise<Run> {
+    // The last run's output must not report into the new run's diagnostics.
+    this.#output?.retire();
     this.reports.clearDiagnostics();
     const { gate, endpoint, emit } = this.#deps;
+    const output = new RunOutput(this.#spec, this.reports, emit);
+    this.#output = output;
     const why = this.#state.kind === 'backoff' ? 'restarting after backoff' : 'start requested';
     // Said here because the state stays `starting` while queued: a UI can show why nothing runs yet.
     const queued = gate.full ? `; waiting for a start slot (maxConcurrentStarts is ${gate.limit})` : '';
     this.#setState({ kind: 'starting', pid: undefined, reason: why + queued });
     const hooks = {
-      output: { stdout: (line: string) => emit('stdout', line), stderr: (line: string) => emit('stderr', line) },
+      output: output.sinks,
+      signals: output.signals,
       resolved: (runtime: ResolvedRuntime | undefined) => {
         this.#runtime = runtime;
         if (runtime) emit('runtime', runtime);
       },
-      spawned: (run: Run) => this.#spawned(run, aborted),
+      spawned: (run: Run) => {
+        this.#spawned(run, aborted);
+        output.started(run.handle.process);
+      },
       connection: (run: Run) =>
         connectionHooks(run, {
           childId: this.#spec.id,

@@ -11,6 +11,8 @@ import {
   expectStringRecord,
   rejectUnknownKeys,
 } from '../options/fields.js';
+import { parseMatchers, type MatcherSpec, type ResolvedMatcher } from '../matchers/index.js';
+import { resolveReadyWhen, type ReadyCondition, type ReadyWhen } from '../probe/index.js';
 import { parseRuntimeRequest, type RuntimeRequest } from '../toolchain/index.js';
 import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
@@ -51,6 +53,10 @@ export interface ChildSpec {
   allowControl?: boolean;
   /** Caps on what the child can make the parent hold; see ChildLimits for the defaults. */
   limits?: ChildLimits;
+  /** Problem matchers over stdout and stderr lines: built-in names ('$tsc-watch') or VS Code-shaped objects. */
+  matchers?: MatcherSpec[];
+  /** When a run is ready: 'connect' (default), 'spawn' (default for connect: 'none'), 'cycle', or { line }. */
+  readyWhen?: ReadyWhen;
   /**
    * The pinned runtime: `{ node: '18' | '18.20.4' | '>=18 <21' | 'lts/*' | 'auto' }` or
    * `{ python: '3.11' | 'auto' }`; `auto` reads the nearest pin file from the cwd upward.
@@ -79,6 +85,8 @@ export interface ResolvedSpec {
   heartbeatMs: number;
   allowControl: boolean;
   limits: ResolvedLimits;
+  matchers: ResolvedMatcher[];
+  readyWhen: ReadyCondition;
   runtime: RuntimeRequest | undefined;
 }
 
@@ -101,6 +109,8 @@ export const SPEC_KEYS = [
   'heartbeat',
   'allowControl',
   'limits',
+  'matchers',
+  'readyWhen',
   'runtime',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
@@ -122,6 +132,17 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     );
   }
   const field = (name: string): string => `spec.${name} of child "${id}"`;
+  const connect = expectOneOf(field('connect'), spec.connect ?? 'required', ['required', 'none'] as const);
+  // Nested fields read better as a path: child "tsc": spec.matchers[0].pattern.regexp …
+  const inChild = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw error instanceof TypeError ? new TypeError(`child "${id}": ${error.message}`) : error;
+    }
+  };
+  const matchers = spec.matchers === undefined ? [] : inChild(() => parseMatchers('spec.matchers', spec.matchers));
+  const hasCycles = matchers.some((matcher) => matcher.background !== undefined);
   return {
     id,
     command: expectString(field('command'), spec.command),
@@ -131,7 +152,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     readyTimeoutMs: toMs(field('readyTimeout'), (spec.readyTimeout ?? '30s') as Duration),
     stopTimeoutMs: toMs(field('stopTimeout'), (spec.stopTimeout ?? '5s') as Duration),
     stopSignal: expectOneOf(field('stopSignal'), spec.stopSignal ?? 'SIGTERM', SIGNALS),
-    connect: expectOneOf(field('connect'), spec.connect ?? 'required', ['required', 'none'] as const),
+    connect,
     stdio: expectOneOf(field('stdio'), spec.stdio ?? 'pipe', ['pipe', 'inherit', 'ignore'] as const),
     restart: expectOneOf(field('restart'), spec.restart ?? 'on-failure', ['always', 'on-failure', 'never'] as const),
     maxRestarts: expectInteger(field('maxRestarts'), spec.maxRestarts ?? 5, 0),
@@ -146,6 +167,8 @@ export function resolveSpec(input: unknown): ResolvedSpec {
         : positive(field('heartbeat'), toMs(field('heartbeat'), spec.heartbeat as Duration)),
     allowControl: expectBoolean(field('allowControl'), spec.allowControl ?? false),
     limits: resolveLimits(field('limits'), spec.limits),
+    matchers,
+    readyWhen: inChild(() => resolveReadyWhen('spec.readyWhen', spec.readyWhen, { connect, hasCycles })),
     runtime: spec.runtime === undefined ? undefined : parseRuntimeRequest(field('runtime'), spec.runtime),
   };
 }

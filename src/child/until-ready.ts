@@ -1,5 +1,6 @@
 import { Env, ProcwireError } from '../protocol/index.js';
 import type { Expectation } from '../endpoint/index.js';
+import { describeReady, watchReady } from '../probe/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
 import { ChildConnection } from './child-connection.js';
 import { HeartbeatWatch } from './heartbeat.js';
@@ -10,17 +11,19 @@ import type { ResolvedSpec } from './spec.js';
 /** What the wait for one run's readiness works with. */
 export interface ReadyWait {
   spec: ResolvedSpec;
-  hooks: Pick<RunHooks, 'connection' | 'hung'>;
+  hooks: Pick<RunHooks, 'connection' | 'hung' | 'signals'>;
   run: Run;
   /** The endpoint's wait for this run's hello; undefined for `connect: 'none'`. */
   expectation: Expectation | undefined;
 }
 
 /**
- * Resolves when the run is ready: at once for `connect: 'none'`, else when its connection
- * is accepted and says `procwire/ready`. Rejects with READY_TIMEOUT after `readyTimeout`,
- * EXITED_BEFORE_READY (with the exit and the stderr tail), STOPPED when `aborted` fires, or
- * the run's verdict (PROTOCOL_ERROR, MESSAGE_TOO_LARGE, a missed heartbeat's TIMEOUT).
+ * Resolves when the run is ready as `spec.readyWhen` says (src/probe/): by default at once
+ * for `connect: 'none'`, else when its connection is accepted and says `procwire/ready`;
+ * or at the end of its first watch cycle, or when an output line matches. Rejects with
+ * READY_TIMEOUT after `readyTimeout` (naming what it waited for), EXITED_BEFORE_READY (with the
+ * exit and the stderr tail), STOPPED when `aborted` fires, or the run's verdict
+ * (PROTOCOL_ERROR, MESSAGE_TOO_LARGE, a missed heartbeat's TIMEOUT).
  * Gives the accepted connection its hooks and the run its heartbeat watch.
  */
 export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise<void> {
@@ -47,12 +50,24 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
         await run.handle.drained;
         if (!settled) reject(exitedBeforeReady(spec, run, exit, expectation, fail));
       });
-      if (expectation === undefined) {
-        resolve();
-        return;
-      }
-      void expectation.connected.then((accepted) => {
-        if (settled) {
+      let connectionReady!: () => void;
+      const signals = {
+        ...hooks.signals,
+        connectionReady: new Promise<void>((ready) => {
+          connectionReady = ready;
+        }),
+      };
+      let ready = false;
+      cleanups.push(
+        watchReady(spec.readyWhen, signals, () => {
+          ready = true;
+          resolve();
+        }),
+      );
+      // A child that connects is given its connection whatever its readiness waits for, even
+      // after it became ready another way; only a start that failed refuses it.
+      void expectation?.connected.then((accepted) => {
+        if (settled && !ready) {
           accepted.channel.socket.destroy();
           return;
         }
@@ -60,7 +75,7 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
           writeBacklog: spec.limits.writeBacklog,
         });
         run.connection = connection;
-        void connection.ready.then(() => resolve());
+        void connection.ready.then(() => connectionReady());
         if (spec.heartbeatMs > 0) {
           const watch = new HeartbeatWatch(
             spec.heartbeatMs,
@@ -82,6 +97,13 @@ type Fail = (code: ProcwireError['code'], what: string, extra?: Partial<Procwire
 
 function readyTimeout(spec: ResolvedSpec, run: Run, expectation: Expectation | undefined, fail: Fail): ProcwireError {
   const connected = run.connection !== undefined;
+  if (spec.readyWhen.kind !== 'connect') {
+    return fail(
+      'READY_TIMEOUT',
+      `was not ready within ${spec.readyTimeoutMs / 1000} s: it waited for ${describeReady(spec.readyWhen)}. ` +
+        'Raise readyTimeout if it needs longer',
+    );
+  }
   const why =
     expectation?.lastRejection !== undefined
       ? ` (${expectation.lastRejection})`

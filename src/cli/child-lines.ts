@@ -6,7 +6,7 @@ import { escapeControls, sanitizeOutput } from './sanitize-text.js';
 /** A line about a child, and whether it is output (kept in the TTY view's scrollback) or status. */
 export interface ChildLine {
   text: string;
-  /** 'output': the child's own words (stdout, stderr, logs, diagnostics, failures); 'status': lifecycle. */
+  /** 'output': the child's own words (stdout, stderr, logs, diagnostics, cycle ends, failures); 'status': lifecycle. */
   kind: 'output' | 'status';
   /** Printed without the id prefix (diagnostics, so terminals and editors link `path:line:col`). */
   bare?: boolean;
@@ -39,9 +39,22 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
   on('port', (port) =>
     emit({ kind: 'status', text: `port ${escapeControls(port.name)} ${paint.cyan(portAddress(port))}` }),
   );
+  // A file's set is published whole at every change (a matcher flushes once per batch of
+  // lines), so only the diagnostics it did not hold already are printed: each appears once.
+  const shown = new Map<string, Set<string>>();
   on('diagnostics', (file, list) => {
-    for (const diagnostic of list)
-      emit({ kind: 'output', bare: true, text: formatDiagnostic(file, diagnostic, paint) });
+    const before = shown.get(file);
+    const now = new Set(list.map((diagnostic) => formatDiagnostic(file, diagnostic, paint)));
+    for (const text of now) if (!before?.has(text)) emit({ kind: 'output', bare: true, text });
+    if (now.size === 0) shown.delete(file);
+    else shown.set(file, now);
+  });
+  on('cycle', (cycle) => {
+    if (cycle.phase !== 'end') return;
+    const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const errors = count(cycle.errors, 'error');
+    const text = `cycle: ${cycle.errors > 0 ? paint.red(errors) : errors}, ${count(cycle.warnings, 'warning')}`;
+    emit({ kind: 'output', text: `${text} in ${Math.round(cycle.durationMs)} ms` });
   });
   on('log', ({ level, message }) => {
     const shown = level === 'error' ? paint.red(level) : level === 'warn' ? paint.yellow(level) : paint.dim(level);

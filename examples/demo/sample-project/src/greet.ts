@@ -1,5 +1,4 @@
 export function greet(who: string): string {
-  const unusedPrefix = 'Hi';
   const width: number = 'wide';
-  return `Hello, ${who}!`.padEnd(width);
+  return `Hello, ${who}!`.padEnd(width).toUpperCase(1);
 }

@@ -3,4 +3,4 @@ import { greet } from './greet.js';
 const retries: number = 'three';
 const name = 'world';
 
-console.log(greet(name), retries);
+export const message = `${greet(name)} (${retries} retries)`;

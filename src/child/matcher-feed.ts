@@ -1,0 +1,130 @@
+import type { Readable } from 'node:stream';
+import type { MatcherEngine } from '../matchers/index.js';
+
+// How long matching may take in one event-loop turn before the rest waits for the next. A
+// pipe read delivers up to 2 MiB in one turn (libuv reads up to 32 times 64 KiB); matched at
+// once, 20,000 short lines would hold the parent's loop for 100 ms or more.
+const TURN_BUDGET_MS = 8;
+// Lines waiting beyond this pause the child's pipes (it then blocks in write) until half are done.
+const HIGH_WATER_LINES = 50_000;
+const CHECK_CLOCK_EVERY = 32;
+// What was found is published at most this often while lines keep coming: a file's whole list
+// is sent at every publish, so publishing after every pipe read made a flood of new problems
+// cost the square of a file's size. Cycle boundaries publish at once (see DiagnosticSets).
+const PUBLISH_EVERY_MS = 20;
+
+/**
+ * Feeds one run's cleaned output lines to its matcher engine without letting a flood stall
+ * the parent: lines are matched at once while the current event-loop turn has spent less
+ * than 8 ms on them, and queued for the next turns otherwise, in order. A queue of 50,000
+ * lines pauses the child's stdout and stderr until it is half done, so memory stays bounded
+ * however fast the child prints. What the engine found is published within 20 ms.
+ */
+export class MatcherFeed {
+  readonly #engine: MatcherEngine;
+  #streams: Readable[] = [];
+  #queue: string[] = [];
+  #head = 0;
+  #turnStarted: number | undefined;
+  #sinceClock = 0;
+  #drainQueued = false;
+  #flushQueued = false;
+  #paused = false;
+  #retired = false;
+
+  constructor(engine: MatcherEngine) {
+    this.#engine = engine;
+  }
+
+  /** The pipes to pause when too much waits. */
+  attach(streams: Readable[]): void {
+    this.#streams = streams;
+  }
+
+  /** Stops all work: a newer run took over. */
+  retire(): void {
+    this.#retired = true;
+    this.#queue = [];
+    this.#head = 0;
+    this.#resume();
+  }
+
+  push(line: string): void {
+    if (this.#retired) return;
+    if (this.#head < this.#queue.length || this.#overBudget()) {
+      this.#queue.push(line);
+      this.#scheduleDrain();
+      if (this.#queue.length - this.#head >= HIGH_WATER_LINES) this.#pause();
+      return;
+    }
+    this.#engine.line(line);
+    this.#scheduleFlush();
+  }
+
+  #overBudget(): boolean {
+    // Reading the clock costs about as much as matching a remembered line: every 32nd line only.
+    if (this.#turnStarted !== undefined && ++this.#sinceClock % CHECK_CLOCK_EVERY !== 0) return false;
+    const now = performance.now();
+    if (this.#turnStarted === undefined) {
+      this.#turnStarted = now;
+      setImmediate(() => {
+        this.#turnStarted = undefined;
+      });
+      return false;
+    }
+    return now - this.#turnStarted > TURN_BUDGET_MS;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushQueued || !this.#engine.pending) return;
+    this.#flushQueued = true;
+    setTimeout(() => {
+      this.#flushQueued = false;
+      if (!this.#retired) this.#engine.flush();
+    }, PUBLISH_EVERY_MS);
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainQueued) return;
+    this.#drainQueued = true;
+    setImmediate(() => this.#drain());
+  }
+
+  #drain(): void {
+    this.#drainQueued = false;
+    if (this.#retired) return;
+    const started = performance.now();
+    const queue = this.#queue;
+    let i = this.#head;
+    while (i < queue.length) {
+      this.#engine.line(queue[i] as string);
+      i++;
+      if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > TURN_BUDGET_MS) break;
+    }
+    this.#head = i;
+    this.#scheduleFlush();
+    if (i >= queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else {
+      if (i > 10_000) {
+        this.#queue = queue.slice(i);
+        this.#head = 0;
+      }
+      this.#scheduleDrain();
+    }
+    if (this.#queue.length - this.#head < HIGH_WATER_LINES / 2) this.#resume();
+  }
+
+  #pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    for (const stream of this.#streams) stream.pause();
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    for (const stream of this.#streams) stream.resume();
+  }
+}

@@ -1,0 +1,98 @@
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { isProcwireError } from '../protocol/index.js';
+import { cleanLine, MatcherEngine, type CycleEvent } from '../matchers/index.js';
+import type { OutputStream, ReadySignals } from '../probe/index.js';
+import type { EmitChildEvent } from './events.js';
+import { MatcherFeed } from './matcher-feed.js';
+import type { Reports } from './reports.js';
+import type { OutputSinks } from './spawn-process.js';
+import type { ResolvedSpec } from './spec.js';
+
+/** What one run's output offers readiness: its lines and the ends of its watch cycles. */
+export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd'>;
+
+/**
+ * Where one run's stdout and stderr lines go: the child's `stdout`/`stderr` events as they
+ * were printed, and, cleaned (see cleanLine), whoever waits for a line and the run's problem
+ * matchers (through a MatcherFeed, which keeps a flood from stalling the parent). What the
+ * matchers find goes into the child's Reports once per event-loop turn and at each watch
+ * cycle's boundary, before its `cycle` event. A run that is `retire`d (a new run started)
+ * no longer reports.
+ */
+export class RunOutput {
+  readonly sinks: OutputSinks;
+  readonly signals: OutputSignals;
+  readonly #engine: MatcherEngine | undefined;
+  readonly #feed: MatcherFeed | undefined;
+  readonly #lineListeners = new Set<(line: string, stream: OutputStream) => void>();
+  readonly #cycleListeners = new Set<() => void>();
+  #retired = false;
+  #warnedOverCap = false;
+
+  constructor(spec: ResolvedSpec, reports: Reports, emit: EmitChildEvent) {
+    const warn = (message: string): void => emit('log', { level: 'warn', message: `procwire: ${message}` });
+    this.#engine =
+      spec.matchers.length === 0
+        ? undefined
+        : new MatcherEngine(spec.matchers, resolve(spec.cwd ?? '.'), {
+            publish: (file, diagnostics) => {
+              if (this.#retired) return true;
+              try {
+                reports.setDiagnostics(file, diagnostics);
+                return true;
+              } catch (error) {
+                if (!isProcwireError(error)) throw error;
+                if (!this.#warnedOverCap) warn(`matched diagnostics dropped: ${error.message}`);
+                this.#warnedOverCap = true;
+                return false;
+              }
+            },
+            cycle: (event) => this.#cycle(event, emit),
+            warn,
+          });
+    this.#feed = this.#engine === undefined ? undefined : new MatcherFeed(this.#engine);
+    this.sinks = {
+      stdout: (line) => this.#line(line, 'stdout', emit),
+      stderr: (line) => this.#line(line, 'stderr', emit),
+    };
+    this.signals = {
+      onLine: (listener) => {
+        this.#lineListeners.add(listener);
+        return () => this.#lineListeners.delete(listener);
+      },
+      onCycleEnd: (listener) => {
+        this.#cycleListeners.add(listener);
+        return () => this.#cycleListeners.delete(listener);
+      },
+    };
+  }
+
+  /** The process spawned: cycles of `activeOnStart` matchers begin; its pipes can be paused. */
+  started(process: ChildProcess): void {
+    this.#feed?.attach([process.stdout, process.stderr].filter((s): s is Readable => s !== null));
+    this.#engine?.start();
+  }
+
+  /** A newer run took over: nothing of this one is reported any more. */
+  retire(): void {
+    this.#retired = true;
+    this.#feed?.retire();
+  }
+
+  #line(line: string, stream: OutputStream, emit: EmitChildEvent): void {
+    emit(stream, line);
+    const feed = this.#retired ? undefined : this.#feed;
+    if (feed === undefined && this.#lineListeners.size === 0) return;
+    const cleaned = cleanLine(line);
+    for (const listener of this.#lineListeners) listener(cleaned, stream);
+    feed?.push(cleaned);
+  }
+
+  #cycle(event: CycleEvent, emit: EmitChildEvent): void {
+    if (this.#retired) return;
+    emit('cycle', event);
+    if (event.phase === 'end') for (const listener of this.#cycleListeners) listener();
+  }
+}

@@ -1,0 +1,104 @@
+import { DiagnosticSets, problemKey, type Publish } from './diagnostic-sets.js';
+import { FileLocator } from './file-location.js';
+import { SLOW_REGEXP_MS, type ExecGuard } from './guarded-exec.js';
+import { LineMatchers } from './line-matchers.js';
+import { LineMemo } from './line-memo.js';
+import type { ResolvedMatcher } from './parse-matcher.js';
+import { WatchCycles, type CycleEvent } from './watch-cycles.js';
+
+/** Where a run's matchers send what they find. */
+export interface EngineOutput {
+  /** One file's whole set (merged over matchers); false when the child's caps refused it. */
+  publish: Publish;
+  cycle(event: CycleEvent): void;
+  /** Something the user should know (a matcher switched off), for a `log` warning. */
+  warn(message: string): void;
+}
+
+/**
+ * One run's problem matchers over its output: each cleaned line is first looked at as a
+ * watch cycle's start or end, then by the line matchers; what they find is kept per owner and
+ * file (DiagnosticSets) and published on `flush` and at every cycle boundary. Synchronous:
+ * the caller decides when to flush (once per batch of lines).
+ */
+export class MatcherEngine {
+  readonly #lines: LineMatchers;
+  readonly #cycles: WatchCycles;
+  readonly #sets: DiagnosticSets;
+  readonly #matchers: readonly ResolvedMatcher[];
+  readonly #locators: FileLocator[];
+  readonly #memo: LineMemo | undefined;
+
+  constructor(matchers: readonly ResolvedMatcher[], cwd: string, output: EngineOutput) {
+    this.#matchers = matchers;
+    const guards = matchers.map(
+      (matcher): ExecGuard => ({
+        off: false,
+        timed: matcher.custom,
+        slow: (ms, regexp) => {
+          this.#memo?.clear();
+          output.warn(
+            `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this run: its regexp ` +
+              `/${regexp.source}/ took ${Math.round(ms)} ms on one line (the limit is ${SLOW_REGEXP_MS} ms)`,
+          );
+        },
+      }),
+    );
+    this.#locators = matchers.map((matcher) => new FileLocator(cwd, matcher.fileLocation));
+    this.#sets = new DiagnosticSets(output.publish);
+    this.#lines = new LineMatchers(matchers, guards);
+    const parts = matchers.map((matcher, i) => ({
+      matcher,
+      guard: guards[i] as ExecGuard,
+      locator: this.#locators[i] as FileLocator,
+    }));
+    this.#cycles = new WatchCycles(parts, this.#sets, output.cycle);
+    // With one pattern each, what a line is does not depend on the lines before it.
+    this.#memo = matchers.every((m) => m.patterns.length === 1) ? new LineMemo() : undefined;
+  }
+
+  /** True when some matcher has `background`, so the run has watch cycles. */
+  get hasCycles(): boolean {
+    return this.#cycles.any;
+  }
+
+  /** True while found problems wait for `flush`. */
+  get pending(): boolean {
+    return this.#sets.pending;
+  }
+
+  /** The run's process started: cycles of matchers with `activeOnStart` begin. */
+  start(): void {
+    this.#cycles.start();
+  }
+
+  /** Takes one line of output, already cleaned (see cleanLine). */
+  line(line: string): void {
+    // A line seen recently is neither a cycle's boundary (those are never memoized) nor anything
+    // but what it was then: no regexp runs again for it.
+    const known = this.#memo?.get(line);
+    if (known !== undefined) {
+      if (known !== null) this.#sets.add(known.owner, known.file, known.diagnostic, known.key);
+      return;
+    }
+    if (this.#cycles.any && this.#cycles.line(line)) return;
+    const found = this.#lines.push(line);
+    // Whether a begin or end line counts depends on the state (see WatchCycles), so it is
+    // looked at every time.
+    const memo = this.#memo !== undefined && !(this.#cycles.any && this.#cycles.mayBeBoundary(line));
+    if (found === undefined) {
+      if (memo) this.#memo?.set(line, null);
+      return;
+    }
+    const { owner } = this.#matchers[found.matcher] as ResolvedMatcher;
+    const file = (this.#locators[found.matcher] as FileLocator).locate(found.file);
+    const key = problemKey(found.diagnostic);
+    if (memo) this.#memo?.set(line, { owner, file, diagnostic: found.diagnostic, key });
+    this.#sets.add(owner, file, found.diagnostic, key);
+  }
+
+  /** Publishes what changed since the last flush. */
+  flush(): void {
+    this.#sets.flush();
+  }
+}

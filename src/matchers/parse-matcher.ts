@@ -1,0 +1,133 @@
+import { quote } from '../options/duration.js';
+import { expectBoolean, expectObject, expectOneOf, expectString, rejectUnknownKeys } from '../options/fields.js';
+import { expectRegExp } from '../options/regexp.js';
+import { BUILTIN_MATCHERS, BUILTIN_PATTERNS } from './builtins.js';
+import { parsePatterns, type CompiledPattern } from './parse-pattern.js';
+
+/** Where a matched file name is looked for. */
+export interface FileLocation {
+  kind: 'relative' | 'absolute' | 'autoDetect';
+  /** The base of relative names; undefined for the child's cwd. */
+  base: string | undefined;
+}
+
+/** The start or end of a watch cycle. */
+export interface WatchPattern {
+  regexp: RegExp;
+  /** The group naming the one file a cycle concerns (VS Code's default is 1). */
+  file: number;
+}
+
+/** A matcher ready to run. */
+export interface ResolvedMatcher {
+  /** `$tsc-watch`, or `matchers[i]` for a custom one: for messages. */
+  name: string;
+  owner: string;
+  source: string;
+  /** LSP severity for a problem whose pattern gives none it knows. */
+  severity: 1 | 2 | 3;
+  fileLocation: FileLocation;
+  patterns: CompiledPattern[];
+  background: { activeOnStart: boolean; begins: WatchPattern; ends: WatchPattern } | undefined;
+  /** Built-ins are trusted; a custom matcher's regexps are timed (see matcher-engine.ts). */
+  custom: boolean;
+}
+
+const MATCHER_KEYS = ['owner', 'source', 'severity', 'fileLocation', 'pattern', 'background'] as const;
+const BACKGROUND_KEYS = ['activeOnStart', 'beginsPattern', 'endsPattern'] as const;
+const SEVERITIES = { error: 1, warning: 2, info: 3 } as const;
+
+/**
+ * Validates `spec.matchers` up front: each entry a built-in's name (`'$tsc'`, `'$tsc-watch'`,
+ * `'$gcc'`, `'$eslint-stylish'`, `'$eslint-compact'`) or a matcher object in VS Code's shape.
+ * Throws a TypeError naming the field and quoting the value: an unknown name lists the known
+ * ones; bad regexps, groups, keys and values are named where they are.
+ */
+export function parseMatchers(field: string, value: unknown): ResolvedMatcher[] {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${field} must be an array of matcher names ('$tsc') or matcher objects; got ${quote(value)}`);
+  }
+  return value.map((entry, i) => parseMatcher(`${field}[${i}]`, entry, `matchers[${i}]`));
+}
+
+function parseMatcher(field: string, value: unknown, defaultOwner: string): ResolvedMatcher {
+  if (typeof value === 'string') {
+    const name = value.startsWith('$') ? value.slice(1) : '';
+    const builtin = Object.hasOwn(BUILTIN_MATCHERS, name) ? BUILTIN_MATCHERS[name] : undefined;
+    if (builtin === undefined) {
+      const known = Object.keys(BUILTIN_MATCHERS).map((name) => `'$${name}'`);
+      throw new TypeError(`${field} is not a built-in matcher; known: ${known.join(', ')}; got ${quote(value)}`);
+    }
+    return { ...resolveObject(field, builtin, defaultOwner), name: value, custom: false };
+  }
+  return { ...resolveObject(field, value, defaultOwner), name: defaultOwner, custom: true };
+}
+
+function resolveObject(field: string, value: unknown, defaultOwner: string): Omit<ResolvedMatcher, 'name' | 'custom'> {
+  const matcher = expectObject(field, value);
+  rejectUnknownKeys(field, matcher, MATCHER_KEYS);
+  const owner = matcher.owner === undefined ? defaultOwner : expectString(`${field}.owner`, matcher.owner);
+  const severity = expectOneOf(`${field}.severity`, matcher.severity ?? 'error', ['error', 'warning', 'info'] as const);
+  return {
+    owner,
+    source: matcher.source === undefined ? owner : expectString(`${field}.source`, matcher.source),
+    severity: SEVERITIES[severity],
+    fileLocation: parseFileLocation(`${field}.fileLocation`, matcher.fileLocation),
+    patterns: parsePatterns(`${field}.pattern`, namedPattern(`${field}.pattern`, matcher.pattern)),
+    background:
+      matcher.background === undefined ? undefined : parseBackground(`${field}.background`, matcher.background),
+  };
+}
+
+function namedPattern(field: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const name = value.startsWith('$') ? value.slice(1) : '';
+  if (!Object.hasOwn(BUILTIN_PATTERNS, name)) {
+    const known = Object.keys(BUILTIN_PATTERNS).map((n) => `'$${n}'`);
+    throw new TypeError(`${field} is not a built-in pattern; known: ${known.join(', ')}; got ${quote(value)}`);
+  }
+  return BUILTIN_PATTERNS[name];
+}
+
+function parseFileLocation(field: string, value: unknown): FileLocation {
+  if (value === undefined) return { kind: 'relative', base: undefined };
+  const [kindValue, base, ...rest] = Array.isArray(value) ? value : [value];
+  // VS Code reads the kind case-insensitively ('autodetect' and 'autoDetect' both occur).
+  const kinds = { relative: 'relative', absolute: 'absolute', autodetect: 'autoDetect' } as const;
+  const kind = typeof kindValue === 'string' ? kinds[kindValue.toLowerCase() as keyof typeof kinds] : undefined;
+  const wrongBase = kind === 'absolute' ? base !== undefined : base !== undefined && typeof base !== 'string';
+  if (kind === undefined || wrongBase || rest.length > 0) {
+    throw new TypeError(
+      `${field} must be 'relative', 'absolute', 'autoDetect', ['relative' | 'autoDetect', baseDir] or ` +
+        `['absolute']; got ${quote(value)}`,
+    );
+  }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's variable for the workspace folder
+  return { kind, base: base === undefined || base === '${cwd}' ? undefined : (base as string) };
+}
+
+function parseBackground(field: string, value: unknown): NonNullable<ResolvedMatcher['background']> {
+  const background = expectObject(field, value);
+  rejectUnknownKeys(field, background, BACKGROUND_KEYS);
+  return {
+    activeOnStart:
+      background.activeOnStart === undefined
+        ? false
+        : expectBoolean(`${field}.activeOnStart`, background.activeOnStart),
+    begins: parseWatchPattern(`${field}.beginsPattern`, background.beginsPattern),
+    ends: parseWatchPattern(`${field}.endsPattern`, background.endsPattern),
+  };
+}
+
+function parseWatchPattern(field: string, value: unknown): WatchPattern {
+  if (value === undefined) throw new TypeError(`${field} is required: a regexp string, or { regexp, file }`);
+  if (typeof value === 'string') return { regexp: expectRegExp(field, value), file: 1 };
+  const pattern = expectObject(field, value);
+  rejectUnknownKeys(field, pattern, ['regexp', 'file']);
+  const regexp = expectRegExp(`${field}.regexp`, pattern.regexp);
+  const file = pattern.file === undefined ? 1 : pattern.file;
+  if (typeof file !== 'number' || !Number.isInteger(file) || file < 1) {
+    throw new TypeError(`${field}.file must be a group index of at least 1; got ${quote(pattern.file)}`);
+  }
+  return { regexp, file };
+}

@@ -1,0 +1,116 @@
+import { quote } from '../options/duration.js';
+import { expectBoolean, expectInteger, expectObject, expectOneOf, rejectUnknownKeys } from '../options/fields.js';
+import { expectRegExp } from '../options/regexp.js';
+
+/** A pattern ready to run: its regexp and the group index of each property. */
+export interface CompiledPattern {
+  regexp: RegExp;
+  kind: 'location' | 'file' | undefined;
+  file: number | undefined;
+  location: number | undefined;
+  line: number | undefined;
+  character: number | undefined;
+  endLine: number | undefined;
+  endCharacter: number | undefined;
+  severity: number | undefined;
+  code: number | undefined;
+  message: number | undefined;
+  loop: boolean;
+}
+
+const PATTERN_KEYS = [
+  'regexp',
+  'kind',
+  'file',
+  'location',
+  'line',
+  'column',
+  'endLine',
+  'endColumn',
+  'severity',
+  'code',
+  'message',
+  'loop',
+] as const;
+const GROUP_KEYS = [
+  'file',
+  'location',
+  'line',
+  'column',
+  'endLine',
+  'endColumn',
+  'severity',
+  'code',
+  'message',
+] as const;
+
+/**
+ * Validates one pattern or several (matched on consecutive lines) as VS Code's
+ * ProblemPatternParser does: a single pattern gets the default groups (file 1, line 2,
+ * column 3, message 0 — the whole match — or file 1, message 0 with `location` or kind
+ * 'file'); several get none. Throws a TypeError naming the field when a regexp does not
+ * compile, a group index is not one of the regexp's groups, `kind` is not on the first
+ * pattern, `loop` is not on the last, or the patterns together lack a file, a message, or
+ * (for kind 'location') a line or location.
+ */
+export function parsePatterns(field: string, value: unknown): CompiledPattern[] {
+  const single = !Array.isArray(value);
+  const list = single ? [value] : (value as unknown[]);
+  if (list.length === 0) throw new TypeError(`${field} must have at least one pattern; got []`);
+  const patterns = list.map((item, i) => parseOne(single ? field : `${field}[${i}]`, item, i, list.length));
+  const first = patterns[0] as CompiledPattern;
+  first.kind ??= 'location';
+  if (single) applyDefaults(first);
+  const has = (key: keyof CompiledPattern): boolean => patterns.some((p) => p[key] !== undefined);
+  if (!has('file')) throw new TypeError(`${field} must have a file group (file); got ${quote(value)}`);
+  if (!has('message')) throw new TypeError(`${field} must have a message group (message); got ${quote(value)}`);
+  if (first.kind === 'location' && !has('line') && !has('location')) {
+    throw new TypeError(`${field} must have a line or location group, or kind 'file'; got ${quote(value)}`);
+  }
+  return patterns;
+}
+
+function parseOne(field: string, value: unknown, index: number, count: number): CompiledPattern {
+  const pattern = expectObject(field, value);
+  rejectUnknownKeys(field, pattern, PATTERN_KEYS);
+  const regexp = expectRegExp(`${field}.regexp`, pattern.regexp);
+  const groups = (new RegExp(`${regexp.source}|`).exec('') as RegExpExecArray).length - 1;
+  const group = (key: (typeof GROUP_KEYS)[number]): number | undefined => {
+    const at = pattern[key];
+    if (at === undefined) return undefined;
+    return expectInteger(`${field}.${key} (a group of ${quote(pattern.regexp)})`, at, 0, groups);
+  };
+  if (pattern.kind !== undefined && index > 0) {
+    throw new TypeError(`${field}.kind is allowed on the first pattern only; got ${quote(pattern.kind)}`);
+  }
+  const loop = pattern.loop === undefined ? false : expectBoolean(`${field}.loop`, pattern.loop);
+  if (loop && (index !== count - 1 || count === 1)) {
+    throw new TypeError(`${field}.loop is allowed on the last of several patterns only; got true`);
+  }
+  return {
+    regexp,
+    kind:
+      pattern.kind === undefined
+        ? undefined
+        : expectOneOf(`${field}.kind`, pattern.kind, ['location', 'file'] as const),
+    file: group('file'),
+    location: group('location'),
+    line: group('line'),
+    character: group('column'),
+    endLine: group('endLine'),
+    endCharacter: group('endColumn'),
+    severity: group('severity'),
+    code: group('code'),
+    message: group('message'),
+    loop,
+  };
+}
+
+function applyDefaults(pattern: CompiledPattern): void {
+  pattern.file ??= 1;
+  pattern.message ??= 0;
+  if (pattern.location === undefined && pattern.kind !== 'file') {
+    pattern.line ??= 2;
+    pattern.character ??= 3;
+  }
+}

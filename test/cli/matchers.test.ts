@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { exitOf } from '../helpers/index.js';
+import { cli, plainEnv, runCli, writeConfig } from './run-cli.js';
+
+// `procwire run` over the real TypeScript 5 in --watch mode with `$tsc-watch`: diagnostics
+// print as compilers print them (each once), every cycle's end is one line, the summary counts
+// what the matcher found. The test plays the developer and fixes a file.
+
+const tsc = fileURLToPath(new URL('../compilers/node_modules/typescript-5/bin/tsc', import.meta.url));
+const FAST = ['--strict', '--noEmit', '--lib', 'es5', '--skipLibCheck'];
+
+t.test('tsc --watch under procwire run', { skip: !existsSync(tsc) && `${tsc} is missing: npm ci` }, async (t) => {
+  const args = [tsc, '--watch', '--preserveWatchOutput', ...FAST, 'a.ts', 'b.ts'];
+  const config = writeConfig(t, [
+    { id: 'tsc', command: process.execPath, args, connect: 'none', matchers: ['$tsc-watch'], readyWhen: 'cycle' },
+  ]);
+  const dir = dirname(config);
+  writeFileSync(join(dir, 'a.ts'), "export const a: number = 'one';\n");
+  writeFileSync(join(dir, 'b.ts'), 'export const b: string = 2;\nexport const c: number = missing;\n');
+  const run = runCli(t, ['run', config], { cwd: dir });
+  t.teardown(() => run.cleanup());
+
+  await run.waitFor(/^tsc\s+\| cycle: 3 errors, 0 warnings in \d+ ms$/);
+  await run.waitFor(/^tsc\s+\| running \(pid \d+\): ready$/);
+  t.ok(run.lines.includes("a.ts:1:14 - error 2322: Type 'string' is not assignable to type 'number'."));
+  t.ok(run.lines.includes("b.ts:2:26 - error 2304: Cannot find name 'missing'."));
+
+  writeFileSync(join(dir, 'a.ts'), 'export const a: number = 1;\n');
+  await run.waitFor(/^tsc\s+\| cycle: 2 errors, 0 warnings in \d+ ms$/);
+  t.equal(run.lines.filter((line) => line.startsWith('b.ts:')).length, 2, "b.ts's errors, reported twice, print once");
+
+  run.proc.kill('SIGTERM');
+  t.same(await exitOf(run.proc), { code: 0, signal: null });
+  t.match(run.lines.join('\n'), /\n {2}tsc: stopped \([^)]*\), 0 restarts, 2 errors, 0 warnings\n/);
+});
+
+t.test('a bad matcher in the config exits 2 and names the field', async (t) => {
+  const config = writeConfig(t, [
+    { id: 'w', command: 'true', connect: 'none', matchers: [{ pattern: { regexp: '^(\\S+' } }] },
+  ]);
+  const result = spawnSync(process.execPath, [cli, 'run', config], { env: plainEnv(), encoding: 'utf8' });
+  t.equal(result.status, 2);
+  t.match(result.stderr, /child "w": spec\.matchers\[0\]\.pattern\.regexp is not a valid regular expression/);
+});
