@@ -1,4 +1,4 @@
-// The four ways a parent can call a child that the benchmarks compare, behind one shape:
+// The ways a parent can call a child that the benchmarks compare, behind one shape:
 // `const peer = await startPeer(kind)`, then `await peer.call(message)` resolves with the
 // child's echo of `message`; `peer.pid` is the child's pid; `await peer.close()`, or
 // `peer.kill()` for a peer stuck mid-message. Each call waits for its answer, so no
@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ipc from 'node-ipc';
+import { createMessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { Supervisor } from '../../dist/src/index.js';
 import { FrameChannel } from '../../dist/src/protocol/index.js';
 import { root } from './common.mjs';
@@ -26,6 +27,13 @@ const childPath = (name) => join(root, 'scripts/bench/children', name);
 const stdio = ['ignore', 'ignore', 'inherit'];
 
 /**
+ * The round-trip floor: stock vscode-jsonrpc on both ends (its own socket reader and writer),
+ * over the same kind of Unix socket. procwire keeps vscode-jsonrpc as its JSON-RPC engine
+ * (DESIGN.md, Wire protocol), so this is the least a procwire request can cost.
+ */
+export const JSONRPC_FLOOR = { 'vscode-jsonrpc': 'stock vscode-jsonrpc 10, Unix socket (floor)' };
+
+/**
  * Not a peer: procwire's framing with no JSON-RPC layer (see children/echo-frames.mjs), to
  * show what vscode-jsonrpc costs on the round trip.
  */
@@ -33,6 +41,7 @@ export const REFERENCES = { frames: 'reference: procwire FrameChannel, no JSON-R
 
 /** Starts the echo child for `kind` and resolves once it can answer calls. */
 export function startPeer(kind, { maxMessageSize = 64 * 1024 * 1024 } = {}) {
+  if (kind === 'vscode-jsonrpc') return startStockJsonRpc();
   if (kind === 'ndjson') return startNdjson();
   if (kind === 'fork') return startFork();
   if (kind === 'node-ipc') return startNodeIpc();
@@ -105,6 +114,22 @@ async function startNdjson() {
       return reply.wait();
     },
     ...endsOf({ proc, socket, server, remove }),
+  };
+}
+
+async function startStockJsonRpc() {
+  const { proc, socket, server, remove } = await connectedChild('echo-vscode-jsonrpc.cjs');
+  const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+  connection.listen();
+  const ends = endsOf({ proc, socket, server, remove });
+  return {
+    pid: proc.pid,
+    call: (message) => connection.sendRequest('echo', message),
+    async close() {
+      connection.dispose();
+      await ends.close();
+    },
+    kill: ends.kill,
   };
 }
 

@@ -15,7 +15,10 @@ const sources = ['greet.ts', 'main.ts'].map((name) => join(demo, 'sample-project
 
 t.test('the demo: two tsc cycles with different counts, then a clean stop', async (t) => {
   const before = sources.map((file) => readFileSync(file, 'utf8'));
-  const run = runCli(t, ['run', join(demo, 'procwire.config.json'), '--exit-after', '60s']);
+  // Without tap's preload: tsc runs on the pinned Node (.nvmrc), which may be too old to load it.
+  const run = runCli(t, ['run', join(demo, 'procwire.config.json'), '--exit-after', '60s'], {
+    withoutTapPreload: true,
+  });
   t.teardown(() => run.cleanup());
   await run.waitFor(/^tsc\s+\| cycle: 3 errors, 0 warnings in \d+ ms$/);
   await run.waitFor(/^web\s+\| running \(pid \d+\): ready$/);

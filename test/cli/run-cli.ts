@@ -56,10 +56,19 @@ export interface CliRun {
  * `$XDG_RUNTIME_DIR`. Whatever the test does, teardown leaves nothing behind: a SIGKILLed run
  * cannot remove its socket directory or stop its plain children, so `cleanup` does.
  */
-export function runCli(t: Test, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliRun {
+export function runCli(
+  t: Test,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; withoutTapPreload?: boolean } = {},
+): CliRun {
   const runtimeDir = mkdtempSync(join(tmpdir(), 'procwire-cli-run-'));
   const env = plainEnv({ XDG_RUNTIME_DIR: runtimeDir, ...options.env });
-  const proc = spawn(process.execPath, [cli, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // tap's process-info hook puts its preload into every spawned process's NODE_OPTIONS; run
+  // through env(1), the CLI and its children are free of it (an older Node cannot load it).
+  const [command, argv] = options.withoutTapPreload
+    ? ['env', ['-u', 'NODE_OPTIONS', process.execPath, cli, ...args]]
+    : [process.execPath, [cli, ...args]];
+  const proc = spawn(command, argv, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const chunks: Buffer[] = [];
   const childPids = new Set<number>();

@@ -2,6 +2,7 @@ import { ProcwireError } from './errors.js';
 import { MAX_HEADER_BYTES, MAX_JSON_DEPTH } from './limits.js';
 
 const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
 /** The header every procwire peer and vscode-jsonrpc write; anything else takes the general path. */
 const PLAIN_HEADER = Buffer.from('Content-Length: ', 'latin1');
 const CR = 13;
@@ -44,36 +45,51 @@ export class FrameParser {
   }
 
   push(chunk: Buffer): void {
-    if (this.#buffered === 0 && this.#bodyLength < 0) {
-      chunk = this.#pushWholeFrames(chunk);
-      if (chunk.length === 0) return;
-    }
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
+    let rest = chunk;
     for (;;) {
-      if (this.#bodyLength < 0) {
-        const buffer = this.#flatten();
-        const end = buffer.indexOf(HEADER_END);
-        if (end < 0) {
-          if (buffer.length > MAX_HEADER_BYTES) throw headerTooLong();
+      if (this.#bodyLength >= 0) {
+        // The body of a frame whose header was read: take only the bytes it still needs, so a
+        // chunk is never copied whole to finish the frame that straddles its start.
+        const need = this.#bodyLength - this.#buffered;
+        if (rest.length < need) {
+          if (rest.length > 0) this.#stash(rest);
           return;
         }
-        if (end > MAX_HEADER_BYTES) throw headerTooLong();
-        this.#bodyLength = this.#parseHeader(buffer.toString('latin1', 0, end));
-        this.#consume(end + HEADER_END.length);
+        const bytes = this.#bodyLength;
+        const tail = rest.subarray(0, need);
+        const body = this.#chunks.length === 0 ? tail : Buffer.concat([...this.#chunks, tail], bytes);
+        this.#chunks = [];
+        this.#buffered = 0;
+        this.#bodyLength = -1;
+        rest = rest.subarray(need);
+        this.#onMessage(parseBody(body), bytes);
       }
-      if (this.#buffered < this.#bodyLength) return;
-      const bytes = this.#bodyLength;
-      const body = this.#take(bytes);
-      this.#bodyLength = -1;
-      this.#onMessage(parseBody(body), bytes);
+      if (this.#buffered === 0) rest = this.#pushWholeFrames(rest);
+      if (this.#bodyLength >= 0) continue;
+      if (rest.length === 0) return;
+      // A header split over chunks, or not in the plain form: gather it and read it here.
+      this.#stash(rest);
+      const buffer = this.#chunks.length === 1 ? rest : Buffer.concat(this.#chunks, this.#buffered);
+      const end = buffer.indexOf(HEADER_END);
+      if (end < 0) {
+        if (buffer.length > MAX_HEADER_BYTES) throw headerTooLong();
+        this.#chunks = [buffer];
+        return;
+      }
+      if (end > MAX_HEADER_BYTES) throw headerTooLong();
+      const length = this.#parseHeader(buffer.toString('latin1', 0, end));
+      this.#chunks = [];
+      this.#buffered = 0;
+      this.#bodyLength = length;
+      rest = buffer.subarray(end + HEADER_END.length);
     }
   }
 
   /**
    * The fast path, for a chunk that starts a frame: decodes each whole frame with the plain
-   * header straight from the chunk, with no copy and no header parsing beyond the digits.
-   * Returns what is left (a partial frame, another header form, or bad bytes) for the
+   * header straight from the chunk, with no copy and no header parsing beyond the digits. A
+   * last frame whose plain header is whole but whose body is not has its length taken here.
+   * Returns what is left (another header form, a header cut short, or bad bytes) for the
    * general path, which also produces every error.
    */
   #pushWholeFrames(chunk: Buffer): Buffer {
@@ -95,15 +111,26 @@ export class FrameParser {
         chunk[at] !== CR ||
         chunk[at + 1] !== LF ||
         chunk[at + 2] !== CR ||
-        chunk[at + 3] !== LF
+        chunk[at + 3] !== LF ||
+        length > this.#maxMessageSize
       )
         break;
       const bodyStart = at + 4;
-      if (length > this.#maxMessageSize || bodyStart + length > chunk.length) break;
+      if (bodyStart + length > chunk.length) {
+        this.#bodyLength = length;
+        const partial = chunk.subarray(bodyStart);
+        if (partial.length > 0) this.#stash(partial);
+        return EMPTY;
+      }
       offset = bodyStart + length;
       this.#onMessage(parseBody(chunk.subarray(bodyStart, offset)), length);
     }
     return offset === 0 ? chunk : chunk.subarray(offset);
+  }
+
+  #stash(bytes: Buffer): void {
+    this.#chunks.push(bytes);
+    this.#buffered += bytes.length;
   }
 
   #parseHeader(header: string): number {
@@ -129,31 +156,6 @@ export class FrameParser {
       );
     }
     return length;
-  }
-
-  #flatten(): Buffer {
-    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#buffered)];
-    return this.#chunks[0] ?? Buffer.alloc(0);
-  }
-
-  #consume(bytes: number): void {
-    const buffer = this.#flatten();
-    this.#buffered -= bytes;
-    this.#chunks = this.#buffered > 0 ? [buffer.subarray(bytes)] : [];
-  }
-
-  /** Removes and returns the first `bytes` bytes; chunks are joined once, not per arrival. */
-  #take(bytes: number): Buffer {
-    const first = this.#chunks[0];
-    if (first !== undefined && first.length >= bytes) {
-      this.#buffered -= bytes;
-      if (first.length === bytes) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(bytes);
-      return first.subarray(0, bytes);
-    }
-    const buffer = this.#flatten();
-    this.#consume(bytes);
-    return buffer.subarray(0, bytes);
   }
 }
 
