@@ -45,8 +45,9 @@ export function App({ store }: { store: Store }) {
         <h1>procwire</h1>
         <span class={`connection ${store.connection}`}>{store.connection}</span>
         <span class="totals">
-          {children.length} children · <span class={errors > 0 ? 'errors' : ''}>{errors} errors</span> ·{' '}
-          <span class={warnings > 0 ? 'warnings' : ''}>{warnings} warnings</span>
+          {count(children.length, 'child', 'children')} ·{' '}
+          <span class={errors > 0 ? 'errors' : ''}>{count(errors, 'error', 'errors')}</span> ·{' '}
+          <span class={warnings > 0 ? 'warnings' : ''}>{count(warnings, 'warning', 'warnings')}</span>
         </span>
         {problem && (
           <span class="problem" role="alert">
@@ -74,4 +75,9 @@ export function App({ store }: { store: Store }) {
       </main>
     </div>
   );
+}
+
+/** "1 error", "2 errors": the header is read as a sentence. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

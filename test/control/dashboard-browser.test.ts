@@ -1,6 +1,7 @@
 import t from 'tap';
-import { accessSync, constants, copyFileSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { EVENT_WAIT_MS, fixture, within } from '../helpers/index.js';
 import { runCli, tempDir, writeConfig } from '../cli/run-cli.js';
@@ -20,14 +21,27 @@ function findChromium(): string | undefined {
 }
 
 const executablePath = findChromium();
+// The real TypeScript 5 compiler from npm (test/compilers pins it), unmodified, in watch mode.
+const tsc = fileURLToPath(new URL('../compilers/node_modules/typescript-5/bin/tsc', import.meta.url));
 
 t.test(
-  'the dashboard in a real browser: children live, a port link, diagnostics, a log line, restart',
+  'the dashboard in a real browser: children live, a port link, diagnostics of a real tsc --watch, a log line, restart',
   { skip: executablePath ? false : 'no Chromium here (apt-get install -y chromium, or set PROCWIRE_CHROMIUM)' },
   async (t) => {
+    const project = realpathSync(tempDir(t, 'procwire-dashboard-tsc-'));
+    writeFileSync(join(project, 'a.ts'), "export const a: number = 'one';\n");
     const config = writeConfig(t, [
       { id: 'web', command: process.execPath, args: [fixture('reports-http-port.cjs')] },
-      { id: 'tsc', command: process.execPath, args: [fixture('publishes-diagnostics.cjs')] },
+      {
+        id: 'tsc',
+        command: process.execPath,
+        // The ES5 library alone, unchecked: one compile costs about 0.5 s of CPU, not 3.
+        args: [tsc, '--watch', '--preserveWatchOutput', '--noEmit', '--lib', 'es5', '--skipLibCheck', 'a.ts'],
+        cwd: project,
+        connect: 'none',
+        matchers: ['$tsc-watch'],
+        readyWhen: 'cycle',
+      },
       { id: 'logs', command: process.execPath, args: [fixture('logs-and-prints.cjs')] },
     ]);
     const run = runCli(t, ['run', config, '--ui']);
@@ -65,10 +79,14 @@ t.test(
     // Diagnostics as compilers print them: file:line:col, 1-based, the full path in the title.
     const where = page.locator('.diagnostic.error .where').first();
     await where.waitFor();
-    t.equal(await where.getAttribute('title'), '/src/tsc/a.ts:3:5');
-    t.equal(await where.textContent(), 'a.ts:3:5');
-    t.match(await page.locator('.diagnostic.error .message').first().textContent(), 'tsc: type error');
-    t.match(await page.locator('header .totals').textContent(), /3 children · 2 errors · 1 warnings/);
+    t.equal(await where.getAttribute('title'), `${join(project, 'a.ts')}:1:14`);
+    t.equal(await where.textContent(), 'a.ts:1:14');
+    t.match(
+      await page.locator('.diagnostic.error .message').first().textContent(),
+      "Type 'string' is not assignable to type 'number'.",
+      "tsc's own message",
+    );
+    t.match(await page.locator('header .totals').textContent(), /^3 children · 1 error · 0 warnings$/);
 
     // A child's output: what it printed before the page opened, fetched when it is chosen.
     await page.locator('tr[data-child="logs"] td.id').click();
