@@ -1,12 +1,15 @@
 export { childSdkPath, childSdkStandalonePath, registerPath } from './paths.js';
 export { Supervisor, type SupervisorOptions, type SupervisorStats, type SupervisorEvents } from './supervisor.js';
 export { Child, type ChildEvents } from './child/child.js';
+export type { ChildHealth } from './child/events.js';
+export type { DependencyCondition } from './depends/index.js';
+export type { HealthSpec } from './probe/index.js';
 export { Pool, type PoolStats, type TaskOptions } from './pool/pool.js';
 export type { PoolOptions } from './pool/options.js';
 export { ControlErrorCodes } from './child/sibling-control.js';
 export type { ChildSpec } from './child/spec.js';
 export type { ResolvedRuntime, RuntimeName } from './toolchain/index.js';
-export type { ChildState, ChildStateKind } from './child/state.js';
+export type { ChildState, ChildStateKind, RestartInfo } from './child/state.js';
 export type { RequestOptions } from './child/child-connection.js';
 export type { WaitOptions } from './child/wait-for-port.js';
 export type { StopResult, ExitInfo } from './terminate/stop-result.js';

@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { Child } from './child/child.js';
-import { resolveSpec, type ChildSpec } from './child/spec.js';
+import { dependencyNode } from './child/dependency-node.js';
+import type { WaitForDependencies } from './child/lifecycle.js';
+import { resolveSpec, type ChildSpec, type ResolvedSpec } from './child/spec.js';
+import {
+  checkDependencies,
+  waitForDependencies,
+  type DependencyCondition,
+  type DependencyView,
+} from './depends/index.js';
 import { StartGate, defaultMaxConcurrentStarts } from './child/start-gate.js';
 import { Endpoint, type EndpointStats } from './endpoint/index.js';
 import { toMs, type Duration } from './options/duration.js';
@@ -162,11 +170,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         { childId: resolved.id },
       );
     }
+    const dependencies = this.#dependenciesOf(resolved);
     const child = new Child(resolved, {
       endpoint: this.#endpoint,
       control: this.#controlTarget,
       journal: this.#journal,
       gate: this.#gate,
+      dependencies,
     });
     this.#children.set(child.id, child);
     this.emit('child', child);
@@ -249,6 +259,36 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     stop: (id: string) => (this.#children.get(id) as Child).stop(),
     has: (id: string) => this.#children.has(id),
   };
+
+  /**
+   * Checks `spec.dependsOn` against the children this supervisor has now (INVALID_SPEC for an
+   * id it does not have, a condition the dependency cannot meet, or a cycle) and returns the
+   * wait each start of the child does. The dependencies are looked up at each start, so a
+   * dependency spawned again under the same id is the one waited for.
+   */
+  #dependenciesOf(spec: ResolvedSpec): WaitForDependencies | undefined {
+    const entries = Object.entries(spec.dependsOn);
+    if (entries.length === 0) return undefined;
+    const others = [...this.#children.values()].map((child) => dependencyNode(child.spec, this.#children));
+    checkDependencies([...others, dependencyNode(spec, undefined)]);
+    return (aborted, waiting) => {
+      const views = new Map<DependencyView, DependencyCondition>();
+      for (const [id, condition] of entries) {
+        const dependency = this.#children.get(id);
+        if (dependency === undefined) {
+          const error = new ProcwireError(
+            'DEPENDENCY_FAILED',
+            `child "${spec.id}" was not started: its dependency "${id}" is no longer supervised (its start failed); ` +
+              `spawn "${id}" again, then start "${spec.id}"`,
+            { childId: spec.id },
+          );
+          return Promise.reject(error);
+        }
+        views.set(dependency, condition);
+      }
+      return waitForDependencies(spec.id, views, aborted, waiting);
+    };
+  }
 
   *#livePids(): Iterable<number> {
     for (const child of this.#children.values()) {

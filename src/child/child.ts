@@ -12,8 +12,9 @@ import type { Endpoint } from '../endpoint/index.js';
 import type { StopResult } from '../terminate/stop-result.js';
 import type { ResolvedRuntime } from '../toolchain/index.js';
 import type { ChildConnection, RequestOptions } from './child-connection.js';
-import type { ChildEvents } from './events.js';
-import { Lifecycle, type Journal } from './lifecycle.js';
+import type { CycleEvent } from '../matchers/index.js';
+import type { ChildEvents, ChildHealth } from './events.js';
+import { Lifecycle, type Journal, type WaitForDependencies } from './lifecycle.js';
 import { OrderedControls } from './ordered-controls.js';
 import type { ControlTarget } from './sibling-control.js';
 import type { ResolvedSpec } from './spec.js';
@@ -36,6 +37,7 @@ export class Child extends EventEmitter<ChildEvents> {
   readonly #handlers: HandlerTable;
   readonly #controls = new OrderedControls();
   readonly #lifecycle: Lifecycle;
+  #lastCycle: Extract<CycleEvent, { phase: 'end' }> | undefined;
 
   /**
    * @internal Created by the Supervisor: `control` is what `allowControl` grants, `journal`
@@ -43,7 +45,14 @@ export class Child extends EventEmitter<ChildEvents> {
    */
   constructor(
     spec: ResolvedSpec,
-    context: { endpoint: Endpoint; control: ControlTarget; journal: Journal | undefined; gate: StartGate },
+    context: {
+      endpoint: Endpoint;
+      control: ControlTarget;
+      journal: Journal | undefined;
+      gate: StartGate;
+      /** The wait for `spec.dependsOn` before each start; undefined without dependencies. */
+      dependencies?: WaitForDependencies;
+    },
   ) {
     super();
     this.id = spec.id;
@@ -55,9 +64,30 @@ export class Child extends EventEmitter<ChildEvents> {
       journal: context.journal,
       control: spec.allowControl ? context.control : undefined,
       handlers: this.#handlers,
+      dependencies: context.dependencies,
       // EventEmitter's typed emit takes the tuple from a conditional type TypeScript cannot match here.
       emit: (event, ...args) => this.emit(event as keyof ChildEvents, ...(args as never)),
     });
+    // Registered first, so that a dependent hearing the same event sees the new value.
+    this.on('cycle', (event) => {
+      if (event.phase === 'end') this.#lastCycle = event;
+    });
+    this.on('state', (state) => {
+      if (state.kind === 'starting' && state.pid === undefined) this.#lastCycle = undefined;
+    });
+  }
+
+  /** The end of the current run's last watch cycle (its counts), for dependents waiting for a cycle. */
+  get lastCycle(): Extract<CycleEvent, { phase: 'end' }> | undefined {
+    return this.#lastCycle;
+  }
+
+  /**
+   * 'healthy' or 'unhealthy' as the current run's health checks say; 'unknown' before the
+   * first, without spec.health, and once its process has exited.
+   */
+  get health(): ChildHealth {
+    return this.#lifecycle.health;
   }
 
   /** The current state; see ChildState. */

@@ -4,6 +4,9 @@ import type { ExitInfo } from '../terminate/stop-result.js';
 import type { ResolvedRuntime } from '../toolchain/index.js';
 import type { ChildState, RestartInfo } from './state.js';
 
+/** What the health checks of the current run say (`spec.health`); 'unknown' before the first and without any. */
+export type ChildHealth = 'unknown' | 'healthy' | 'unhealthy';
+
 /** Events of a Child, with their arguments. */
 export interface ChildEvents {
   state: [state: ChildState, previous: ChildState];
@@ -17,6 +20,8 @@ export interface ChildEvents {
   diagnostics: [file: string, diagnostics: readonly Diagnostic[]];
   /** A watch cycle of a `background` matcher started or ended (see CycleEvent). */
   cycle: [event: CycleEvent];
+  /** The health of the current run changed; `detail` is what the last check saw. */
+  health: [health: ChildHealth, detail: string];
   log: [entry: LogEntry];
   stdout: [line: string];
   stderr: [line: string];

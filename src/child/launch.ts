@@ -4,6 +4,7 @@ import type { ConnectionHooks } from './child-connection.js';
 import type { ResolvedRuntime } from '../toolchain/index.js';
 import { prepareCommand, type PreparedCommand } from './prepare-command.js';
 import { Run, terminateRun } from './run.js';
+import type { PortSignals } from './port-feed.js';
 import type { OutputSignals } from './run-output.js';
 import { spawnProcess, type OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
@@ -16,6 +17,8 @@ export interface RunHooks {
   output: OutputSinks;
   /** What readiness may wait on in the run's output: lines, watch cycles. */
   signals: OutputSignals;
+  /** What readiness may wait on in the child's ports. */
+  ports: PortSignals;
   /** The runtime this run will use was resolved (undefined: the spec pins none); nothing is spawned yet. */
   resolved(runtime: ResolvedRuntime | undefined): void;
   /** The process exists (it is not ready yet). */

@@ -6,8 +6,11 @@ import { signalGroup } from '../terminate/kill-group.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection } from './child-connection.js';
 import { connectionHooks } from './connection-hooks.js';
-import type { EmitChildEvent } from './events.js';
+import type { ChildHealth, EmitChildEvent } from './events.js';
 import { launch } from './launch.js';
+import { startHealth } from './health-watch.js';
+import { watchOsPorts } from './os-ports.js';
+import { PortFeed } from './port-feed.js';
 import { Reports } from './reports.js';
 import { describeExit, failureReason, terminateRun, watchRun, type Run } from './run.js';
 import { RunOutput } from './run-output.js';
@@ -24,6 +27,9 @@ export interface Journal {
   forget(pid: number): void;
 }
 
+/** Waits, before each start, until the child's dependencies hold (see src/depends/); `waiting` hears why. */
+export type WaitForDependencies = (aborted: AbortSignal, waiting: (reason: string) => void) => Promise<void>;
+
 /** What a child's lifecycle works with, from its supervisor and its handle. */
 export interface LifecycleDeps {
   endpoint: Endpoint;
@@ -33,6 +39,7 @@ export interface LifecycleDeps {
   control: ControlTarget | undefined;
   handlers: HandlerTable;
   emit: EmitChildEvent;
+  dependencies?: WaitForDependencies | undefined;
 }
 
 interface Supervision {
@@ -51,6 +58,7 @@ export class Lifecycle {
   readonly #spec: ResolvedSpec;
   readonly #deps: LifecycleDeps;
   readonly #window: RestartWindow;
+  readonly #portFeed = new PortFeed(() => this.reports.ports);
   #state: ChildState = { kind: 'starting', pid: undefined, reason: 'created' };
   #run: Run | undefined;
   #output: RunOutput | undefined;
@@ -58,6 +66,7 @@ export class Lifecycle {
   #stops = 0;
   #restarts = 0;
   #startedAt: Date | undefined;
+  #health: ChildHealth = 'unknown';
   #runtime: ResolvedRuntime | undefined;
 
   constructor(spec: ResolvedSpec, deps: LifecycleDeps) {
@@ -65,7 +74,10 @@ export class Lifecycle {
     this.#deps = deps;
     this.#window = new RestartWindow(spec.maxRestarts, spec.restartWindowMs);
     this.reports = new Reports(spec.limits, {
-      port: (port) => deps.emit('port', port),
+      port: (port) => {
+        deps.emit('port', port);
+        this.#portFeed.notify(port);
+      },
       portRemoved: (port) => deps.emit('port-removed', port),
       diagnostics: (file, list) => deps.emit('diagnostics', file, list),
     });
@@ -78,6 +90,10 @@ export class Lifecycle {
   /** The current process's pid while it runs. */
   get pid(): number | undefined {
     return this.#run && this.#run.exit === undefined ? this.#run.handle.pid : undefined;
+  }
+
+  get health(): ChildHealth {
+    return this.#health;
   }
 
   get startedAt(): Date | undefined {
@@ -185,6 +201,12 @@ export class Lifecycle {
       window: this.#window,
       launch: (aborted) => this.#launch(aborted),
       ready: (run) => {
+        run.discovery?.settle();
+        startHealth(this.#spec, run, {
+          ports: () => this.reports.ports,
+          changed: (health, detail) => this.#setHealth(health, detail),
+          unhealthy: (unhealthyRun, detail) => this.#unhealthy(unhealthyRun, detail),
+        });
         const runtime = this.#runtime;
         this.#setState({ kind: 'running', pid: run.handle.pid, reason: 'ready', ...(runtime ? { runtime } : {}) });
         this.#deps.emit('ready');
@@ -193,8 +215,13 @@ export class Lifecycle {
       ended: (outcome, error) => {
         const exit = outcome.exit ?? { exitCode: null, signal: null };
         const reason = error?.message ?? describeExit(outcome.exit);
-        // A command or runtime that cannot be found will not be found on a retry either.
-        if (error?.code === 'SPAWN_FAILED' || error?.code === 'TOOLCHAIN_NOT_FOUND')
+        // A command or runtime that cannot be found will not be found on a retry either; nor will
+        // a dependency that failed for good come back.
+        if (
+          error?.code === 'SPAWN_FAILED' ||
+          error?.code === 'TOOLCHAIN_NOT_FOUND' ||
+          error?.code === 'DEPENDENCY_FAILED'
+        )
           this.#setState({ kind: 'failed', ...exit, error, reason });
         else this.#setState({ kind: 'exited', ...exit, ...(error ? { error } : {}), reason });
       },
@@ -214,6 +241,14 @@ export class Lifecycle {
   }
 
   #launch(aborted: AbortSignal): Promise<Run> {
+    // Before the start slot: a child that waits for others must not hold one.
+    const dependencies = this.#deps.dependencies;
+    if (dependencies === undefined) return this.#launchNow(aborted);
+    const waiting = (reason: string): void => this.#setState({ kind: 'starting', pid: undefined, reason });
+    return dependencies(aborted, waiting).then(() => this.#launchNow(aborted));
+  }
+
+  #launchNow(aborted: AbortSignal): Promise<Run> {
     // The last run's output must not report into the new run's diagnostics.
     this.#output?.retire();
     this.reports.clearDiagnostics();
@@ -227,6 +262,7 @@ export class Lifecycle {
     const hooks = {
       output: output.sinks,
       signals: output.signals,
+      ports: this.#portFeed.signals,
       resolved: (runtime: ResolvedRuntime | undefined) => {
         this.#runtime = runtime;
         if (runtime) emit('runtime', runtime);
@@ -260,12 +296,28 @@ export class Lifecycle {
     this.#run = run;
     this.#deps.journal?.record(this.#spec.id, run.handle.pid, this.#spec.command);
     this.#startedAt = new Date();
+    this.#setHealth('unknown', 'a new process started');
+    run.discovery = watchOsPorts(this.#spec, run.handle.pid, this.reports, this.#deps.emit);
     void run.handle.exited.then((exit) => this.#exited(run, exit));
     this.#setState(
       aborted.aborted
         ? { kind: 'stopping', pid: run.handle.pid, reason: 'spawned while a stop was waiting' }
         : { kind: 'starting', pid: run.handle.pid, reason: 'spawned' },
     );
+  }
+
+  /** A new run is not known to be healthy yet. */
+  #setHealth(health: ChildHealth, detail: string): void {
+    if (this.#health === health) return;
+    this.#health = health;
+    this.#deps.emit('health', health, detail);
+  }
+
+  /** Failed health checks: the run is judged unhealthy and stopped; the policy decides on a restart. */
+  #unhealthy(run: Run, detail: string): void {
+    const error = this.#error('UNHEALTHY', `is unhealthy (${detail}); it is being stopped`);
+    run.condemn({ reason: 'unhealthy', error, detail });
+    void terminateRun(run, this.#spec, 'signal');
   }
 
   #hung(run: Run): void {
@@ -281,10 +333,14 @@ export class Lifecycle {
   #exited(run: Run, exit: ExitInfo): void {
     this.#deps.journal?.forget(run.handle.pid);
     run.heartbeat?.stop();
+    run.discovery?.stop();
+    run.stopHealth?.();
     run.connection?.closeWhenDrained(DRAIN_AFTER_EXIT_MS);
     this.#deps.emit('exit', exit);
     // The ports died with the process; a wait for one must not resolve with a dead port.
     if (this.#run === run) this.reports.removeAllPorts();
+    // Nothing is known of the health of a process that is gone.
+    if (this.#run === run) this.#setHealth('unknown', 'its process exited');
   }
 
   #setState(next: ChildState): void {

@@ -3,14 +3,17 @@ import type { RunOutcome } from '../restart/policy.js';
 import { escalate } from '../terminate/escalate.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection } from './child-connection.js';
+import type { GroupWatch } from '../discover/index.js';
 import type { HeartbeatWatch } from './heartbeat.js';
 import type { ProcessHandle } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 
 /** Why the parent judged a live process broken. */
 export interface RunFailure {
-  reason: 'protocol' | 'hung';
+  reason: 'protocol' | 'hung' | 'unhealthy';
   error: ProcwireError;
+  /** For 'unhealthy': what the health checks saw. */
+  detail?: string;
 }
 
 /**
@@ -24,6 +27,10 @@ export class Run {
   /** Set once, when its connection is accepted. */
   connection: ChildConnection | undefined;
   heartbeat: HeartbeatWatch | undefined;
+  /** Stops this process's health checks (spec.health), once it is ready. */
+  stopHealth: (() => void) | undefined;
+  /** The OS port discovery of this process (`spec.ports: 'auto'`), stopped when it exits. */
+  discovery: GroupWatch | undefined;
   /** The one escalation that ends this process; whoever asks first starts it. */
   termination: Promise<StopResult> | undefined;
   /** Resolves with the parent's verdict, if it ever gives one. */
@@ -57,6 +64,7 @@ export class Run {
   outcomeOf(exit: ExitInfo): RunOutcome {
     if (this.#verdict?.reason === 'hung') return { kind: 'hung', exit };
     if (this.#verdict?.reason === 'protocol') return { kind: 'protocol-error', exit };
+    if (this.#verdict?.reason === 'unhealthy') return { kind: 'unhealthy', exit, detail: this.#verdict.detail ?? '' };
     return { kind: 'exit', exit };
   }
 }
@@ -107,5 +115,7 @@ export function failureReason(outcome: RunOutcome): string {
       return 'it broke the protocol';
     case 'start-failed':
       return 'it failed to start';
+    case 'unhealthy':
+      return `unhealthy: ${outcome.detail}`;
   }
 }

@@ -12,7 +12,15 @@ import {
   rejectUnknownKeys,
 } from '../options/fields.js';
 import { parseMatchers, type MatcherSpec, type ResolvedMatcher } from '../matchers/index.js';
-import { resolveReadyWhen, type ReadyCondition, type ReadyWhen } from '../probe/index.js';
+import {
+  parseHealth,
+  resolveReadyWhen,
+  type HealthSpec,
+  type ReadyCondition,
+  type ReadyWhen,
+  type ResolvedHealth,
+} from '../probe/index.js';
+import { parseDependsOn, type DependencyCondition } from '../depends/index.js';
 import { parseRuntimeRequest, type RuntimeRequest } from '../toolchain/index.js';
 import { resolveLimits, type ChildLimits, type ResolvedLimits } from './child-limits.js';
 
@@ -57,6 +65,14 @@ export interface ChildSpec {
   matchers?: MatcherSpec[];
   /** When a run is ready: 'connect' (default), 'spawn' (default for connect: 'none'), 'cycle', or { line }. */
   readyWhen?: ReadyWhen;
+  /** Where ports come from: 'sdk' (default with connect: 'required'), 'auto' (also ask the OS; default for 'none'), 'off'. */
+  ports?: 'auto' | 'sdk' | 'off';
+  /** Names for ports found by the OS, in order of discovery; more are `port-1`, `port-2`, … */
+  portNames?: string[];
+  /** Start only once these children meet these conditions: { db: 'healthy', migrate: 'exited' }. */
+  dependsOn?: Record<string, DependencyCondition>;
+  /** Checks after ready: { http | tcp | exec, interval, timeout, failures }; failing ones restart the child. */
+  health?: HealthSpec;
   /**
    * The pinned runtime: `{ node: '18' | '18.20.4' | '>=18 <21' | 'lts/*' | 'auto' }` or
    * `{ python: '3.11' | 'auto' }`; `auto` reads the nearest pin file from the cwd upward.
@@ -87,6 +103,10 @@ export interface ResolvedSpec {
   limits: ResolvedLimits;
   matchers: ResolvedMatcher[];
   readyWhen: ReadyCondition;
+  ports: 'auto' | 'sdk' | 'off';
+  portNames: string[];
+  dependsOn: Record<string, DependencyCondition>;
+  health: ResolvedHealth | undefined;
   runtime: RuntimeRequest | undefined;
 }
 
@@ -111,6 +131,10 @@ export const SPEC_KEYS = [
   'limits',
   'matchers',
   'readyWhen',
+  'ports',
+  'portNames',
+  'dependsOn',
+  'health',
   'runtime',
 ] as const;
 const BACKOFF_KEYS = ['initial', 'max', 'factor', 'jitter'] as const;
@@ -143,13 +167,17 @@ export function resolveSpec(input: unknown): ResolvedSpec {
   };
   const matchers = spec.matchers === undefined ? [] : inChild(() => parseMatchers('spec.matchers', spec.matchers));
   const hasCycles = matchers.some((matcher) => matcher.background !== undefined);
+  const ports = expectOneOf(field('ports'), spec.ports ?? (connect === 'none' ? 'auto' : 'sdk'), PORT_SOURCES);
+  const portNames = resolvePortNames(field('portNames'), spec.portNames);
+  const readyTimeoutMs = toMs(field('readyTimeout'), (spec.readyTimeout ?? '30s') as Duration);
+  const portContext = { sdk: connect === 'required', os: ports === 'auto', names: portNames };
   return {
     id,
     command: expectString(field('command'), spec.command),
     args: spec.args === undefined ? [] : [...expectStringArray(field('args'), spec.args)],
     env: spec.env === undefined ? {} : { ...expectStringRecord(field('env'), spec.env) },
     cwd: spec.cwd === undefined ? undefined : expectString(field('cwd'), spec.cwd),
-    readyTimeoutMs: toMs(field('readyTimeout'), (spec.readyTimeout ?? '30s') as Duration),
+    readyTimeoutMs,
     stopTimeoutMs: toMs(field('stopTimeout'), (spec.stopTimeout ?? '5s') as Duration),
     stopSignal: expectOneOf(field('stopSignal'), spec.stopSignal ?? 'SIGTERM', SIGNALS),
     connect,
@@ -168,9 +196,37 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     allowControl: expectBoolean(field('allowControl'), spec.allowControl ?? false),
     limits: resolveLimits(field('limits'), spec.limits),
     matchers,
-    readyWhen: inChild(() => resolveReadyWhen('spec.readyWhen', spec.readyWhen, { connect, hasCycles })),
+    readyWhen: inChild(() =>
+      resolveReadyWhen('spec.readyWhen', spec.readyWhen, {
+        connect,
+        hasCycles,
+        ports: portContext,
+        readyTimeoutMs,
+      }),
+    ),
+    ports,
+    portNames,
+    dependsOn: parseDependsOn(field('dependsOn'), spec.dependsOn, id),
+    health: inChild(() => parseHealth('spec.health', spec.health, portContext)),
     runtime: spec.runtime === undefined ? undefined : parseRuntimeRequest(field('runtime'), spec.runtime),
   };
+}
+
+const PORT_SOURCES = ['auto', 'sdk', 'off'] as const;
+
+function resolvePortNames(name: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  const names = expectStringArray(name, value);
+  const seen = new Set<string>();
+  for (const each of names) {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(each) || /^port-[0-9]+$/.test(each) || seen.has(each)) {
+      throw new TypeError(
+        `${name} must be distinct names of 1-64 letters, digits and . _ - (not port-<n>); got ${JSON.stringify(each)}`,
+      );
+    }
+    seen.add(each);
+  }
+  return [...names];
 }
 
 function resolveBackoff(name: string, value: unknown): ResolvedSpec['backoff'] {

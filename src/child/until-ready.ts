@@ -11,7 +11,7 @@ import type { ResolvedSpec } from './spec.js';
 /** What the wait for one run's readiness works with. */
 export interface ReadyWait {
   spec: ResolvedSpec;
-  hooks: Pick<RunHooks, 'connection' | 'hung' | 'signals'>;
+  hooks: Pick<RunHooks, 'connection' | 'hung' | 'signals' | 'ports'>;
   run: Run;
   /** The endpoint's wait for this run's hello; undefined for `connect: 'none'`. */
   expectation: Expectation | undefined;
@@ -37,7 +37,11 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(readyTimeout(spec, run, expectation, fail)), spec.readyTimeoutMs);
+      let lastResult: string | undefined;
+      const timer = setTimeout(
+        () => reject(readyTimeout(spec, run, expectation, fail, lastResult)),
+        spec.readyTimeoutMs,
+      );
       cleanups.push(() => clearTimeout(timer));
       const onAbort = (): void => reject(fail('STOPPED', 'was stopped before it became ready'));
       if (aborted.aborted) onAbort();
@@ -53,6 +57,10 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
       let connectionReady!: () => void;
       const signals = {
         ...hooks.signals,
+        ...hooks.ports,
+        note: (result: string) => {
+          lastResult = result;
+        },
         connectionReady: new Promise<void>((ready) => {
           connectionReady = ready;
         }),
@@ -95,12 +103,19 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
 
 type Fail = (code: ProcwireError['code'], what: string, extra?: Partial<ProcwireError>) => ProcwireError;
 
-function readyTimeout(spec: ResolvedSpec, run: Run, expectation: Expectation | undefined, fail: Fail): ProcwireError {
+function readyTimeout(
+  spec: ResolvedSpec,
+  run: Run,
+  expectation: Expectation | undefined,
+  fail: Fail,
+  lastResult: string | undefined,
+): ProcwireError {
   const connected = run.connection !== undefined;
   if (spec.readyWhen.kind !== 'connect') {
+    const last = lastResult === undefined ? '' : ` (last result: ${lastResult})`;
     return fail(
       'READY_TIMEOUT',
-      `was not ready within ${spec.readyTimeoutMs / 1000} s: it waited for ${describeReady(spec.readyWhen)}. ` +
+      `was not ready within ${spec.readyTimeoutMs / 1000} s: it waited for ${describeReady(spec.readyWhen)}${last}. ` +
         'Raise readyTimeout if it needs longer',
     );
   }

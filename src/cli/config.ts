@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveSpec, type ChildSpec } from '../child/spec.js';
+import { checkDependencies } from '../depends/index.js';
+import { isProcwireError } from '../protocol/index.js';
+import { dependencyNode } from '../child/dependency-node.js';
 
 /** One child of a config file: its spec and whether its failure fails the run. */
 export interface ConfigChild {
@@ -39,7 +42,7 @@ export async function loadConfig(file: string): Promise<ConfigChild[]> {
   const entries = childEntries(file, data);
   const base = dirname(resolve(file));
   const seen = new Set<string>();
-  return entries.map((entry, index) => {
+  const children = entries.map((entry, index) => {
     const claimedId = (entry as { id?: unknown } | null)?.id;
     const where = `${file}: child ${index + 1}${typeof claimedId === 'string' ? ` ("${claimedId}")` : ''}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
@@ -60,6 +63,24 @@ export async function loadConfig(file: string): Promise<ConfigChild[]> {
     seen.add(checked.id);
     return { spec: checked, critical };
   });
+  try {
+    checkDependencies(children.map((child) => dependencyNode(resolveSpec(child.spec), undefined)));
+  } catch (error) {
+    if (isProcwireError(error, 'INVALID_SPEC')) throw new ConfigError(`${file}: ${error.message}`);
+    throw error;
+  }
+  return children;
+}
+
+/**
+ * The config's children in the order to spawn them: each after what it depends on (checked
+ * by loadConfig), otherwise as written. Spawned in this order without waiting, independent
+ * children start together; the supervisor's shutdown, in reverse, stops dependents first.
+ */
+export function startOrder(children: readonly ConfigChild[]): ConfigChild[] {
+  const byId = new Map(children.map((child) => [child.spec.id, child]));
+  const order = checkDependencies(children.map((child) => dependencyNode(resolveSpec(child.spec), undefined)));
+  return order.map((id) => byId.get(id) as ConfigChild);
 }
 
 function childEntries(file: string, data: unknown): unknown[] {

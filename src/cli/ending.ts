@@ -38,6 +38,9 @@ export function describeEnding(
       // No process ran: the result of the stop would be the crash that caused the backoff.
       return { kind: 'stopped', text: `stopped during backoff (its last run ${describeExit(before.lastExit)})` };
     case 'starting':
+      // Still waiting for its dependencies (spec.dependsOn): it never was started.
+      if (before.pid === undefined && before.reason.startsWith('waiting: '))
+        return { kind: 'not started', text: `not started (${escapeControls(before.reason)})` };
       if (before.pid === undefined) return { kind: 'stopped', text: 'stopped before its process started' };
       return stoppedBy('stopped while starting', after);
     default:

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isHostAddress, isLoopback } from '../probe/index.js';
 import type { PortInfo } from '../protocol/index.js';
 import { bracketIPv6 } from './format.js';
 import { escapeControls } from './sanitize-text.js';
@@ -6,9 +6,6 @@ import { escapeControls } from './sanitize-text.js';
 // The child chooses the host string of the port it reports. Pasted into a URL it could aim
 // the probe at any path (`127.0.0.1:8080/admin?x=`), carry credentials (`user@host`) or name
 // another machine; so the host must be exactly an address, and by default a loopback one.
-
-/** RFC 1123 labels (and `_`, which container service names use), dot-separated, 253 at most. */
-const HOSTNAME = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 
 /** What the probe should GET, or why it will not probe this port. */
 export type ProbeTarget = { url: URL } | { refused: string };
@@ -25,11 +22,7 @@ export function resolveProbeTarget(port: PortInfo, anyHost: boolean): ProbeTarge
     return { refused: `not probed: only http and https ports are probed` };
   const bracketed = /^\[.*\]$/.test(port.host);
   const host = bracketed ? port.host.slice(1, -1) : port.host;
-  const family = isIP(host);
-  const valid = bracketed
-    ? family === 6 && !host.includes('%')
-    : family === 4 || (family === 6 && !host.includes('%')) || (host.length <= 253 && HOSTNAME.test(host));
-  if (!valid)
+  if (!isHostAddress(port.host))
     return { refused: `not probed: the host "${escapeControls(port.host)}" is not an IP address or a host name` };
   let url: URL;
   try {
@@ -47,12 +40,4 @@ export function resolveProbeTarget(port: PortInfo, anyHost: boolean): ProbeTarge
     };
   }
   return { url };
-}
-
-/** On a URL's canonical hostname: IPv4 dotted, IPv6 compressed in brackets, names lower-case. */
-function isLoopback(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '0.0.0.0' || hostname === '[::]' || hostname === '[::1]') return true;
-  if (isIP(hostname) === 4) return hostname.startsWith('127.');
-  // IPv4-mapped 127.0.0.0/8, as the URL parser writes it: [::ffff:7f00:1].
-  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname);
 }

@@ -1,6 +1,6 @@
 import { Supervisor } from '../supervisor.js';
 import { isProcwireError } from '../protocol/index.js';
-import { loadConfig, ConfigError } from './config.js';
+import { loadConfig, ConfigError, startOrder } from './config.js';
 import { ExitCode } from './exit-code.js';
 import { makePaint, portAddress } from './format.js';
 import { lineReporter } from './line-reporter.js';
@@ -141,9 +141,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
       : setTimeout(() => finish(`--exit-after ${options.exitAfterMs} ms`), options.exitAfterMs);
 
   const stopping = finished.then(() => undefined);
-  for (const { spec } of config) {
+  // All at once, dependencies first: a dependent waits (in starting) for its conditions itself.
+  const starts = startOrder(config).map(({ spec }) => {
     const entry = byId.get(spec.id) as RosterEntry;
-    const started = sup.spawn(spec).then(
+    return sup.spawn(spec).then(
       () => undefined,
       (error: unknown) => {
         entry.startError = isProcwireError(error) ? error : undefined;
@@ -151,8 +152,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
           reporter.note(paint.red(`${spec.id} did not start: ${escapeControls((error as Error).message)}`));
       },
     );
-    if ((await Promise.race([started.then(() => 'started'), stopping.then(() => 'stopping')])) === 'stopping') break;
-  }
+  });
+  await Promise.race([Promise.all(starts), stopping]);
   startsDone = true;
   checkSettled();
 

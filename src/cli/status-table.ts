@@ -17,6 +17,8 @@ export interface StatusRow {
   probes?: ReadonlyMap<string, string>;
   /** `name version` of a pinned runtime, `-` when pinned but not resolved yet, '' or absent: none. */
   runtime?: string;
+  /** `waiting: db healthy` while the child waits for its dependencies (shown instead of ports). */
+  waiting?: string;
 }
 
 /**
@@ -55,7 +57,8 @@ export function statusTable(rows: readonly StatusRow[], paint: Paint): string[] 
       })
       .join(' ');
     const runtime = runtimeColumn(escapeControls(row.runtime ?? ''));
-    return `${row.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${ports}`;
+    const last = row.waiting === undefined ? ports : paint.dim(escapeControls(row.waiting));
+    return `${row.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${last}`;
   });
   return [header, ...lines];
 }

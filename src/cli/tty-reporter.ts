@@ -48,6 +48,11 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
           ports: [...(child?.ports.values() ?? [])],
           probes: entry.probes,
           runtime: child?.runtime ? `${child.runtime.name} ${child.runtime.version}` : child?.spec.runtime ? '-' : '',
+          // A child waiting for its dependencies says what for, where its ports will be.
+          waiting:
+            child?.state.kind === 'starting' && child.state.reason.startsWith('waiting: ')
+              ? child.state.reason
+              : undefined,
         };
       }),
       paint,

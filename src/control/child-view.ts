@@ -53,7 +53,9 @@ export function childView(child: Child, { counts, cycle }: ChildExtras): ChildVi
     view.exit = { code: state.result.exitCode, signal: state.result.signal };
   }
   const facts = child as unknown as OptionalFacts;
-  if ('health' in child && typeof facts.health === 'string') view.health = facts.health;
+  // Only for a child whose spec has health checks.
+  const checked = (child.spec as { health?: unknown }).health !== undefined;
+  if (checked && typeof facts.health === 'string') view.health = facts.health;
   // Only for a child whose spec pins one: null until it is resolved.
   const pinned = (child.spec as { runtime?: unknown }).runtime !== undefined;
   if (pinned || facts.runtime !== undefined) view.runtime = runtimeView(facts.runtime) ?? null;

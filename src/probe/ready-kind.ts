@@ -1,3 +1,6 @@
+import type { PortInfo } from '../protocol/index.js';
+import type { PortContext } from './port-ref.js';
+
 /** Which stream an output line came from. */
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -12,6 +15,12 @@ export interface ReadySignals {
   onLine(listener: (line: string, stream: OutputStream) => void): () => void;
   /** Calls `listener` at the end of each watch cycle; returns an unsubscribe. */
   onCycleEnd(listener: () => void): () => void;
+  /** The run's ports now, reported or discovered. */
+  ports(): ReadonlyMap<string, PortInfo>;
+  /** Calls `listener` with each port reported or discovered; returns an unsubscribe. */
+  onPort(listener: (port: PortInfo) => void): () => void;
+  /** Records what a probe saw last, for the READY_TIMEOUT message. */
+  note(result: string): void;
 }
 
 /** What a spec tells the parse of `readyWhen` about the child. */
@@ -19,6 +28,9 @@ export interface ReadyContext {
   connect: 'required' | 'none';
   /** Whether some matcher has `background`, so there are watch cycles. */
   hasCycles: boolean;
+  /** Which ports the child can have, for probes that name one. */
+  ports: PortContext;
+  readyTimeoutMs: number;
 }
 
 /**

@@ -4,20 +4,45 @@ import { readyCycle, type CycleCondition } from './ready-cycle.js';
 import type { ReadyContext, ReadyKind, ReadySignals } from './ready-kind.js';
 import { readyLine, type LineCondition } from './ready-line.js';
 import { readySpawn, type SpawnCondition } from './ready-spawn.js';
+import { readyPort, type PortCondition } from './ready-port.js';
+import { readyHttp, readyTcp, type HttpCondition, type TcpCondition } from './ready-probe.js';
 
 /** When a run counts as ready (`spec.readyWhen`, resolved). One module per kind. */
-export type ReadyCondition = ConnectCondition | SpawnCondition | CycleCondition | LineCondition;
+export type ReadyCondition =
+  | ConnectCondition
+  | SpawnCondition
+  | CycleCondition
+  | LineCondition
+  | PortCondition
+  | TcpCondition
+  | HttpCondition;
 
 /** What a spec's `readyWhen` may say. */
-export type ReadyWhen = 'connect' | 'spawn' | 'cycle' | { line: string; stream?: 'stdout' | 'stderr' };
+export type ReadyWhen =
+  | 'connect'
+  | 'spawn'
+  | 'cycle'
+  | 'port'
+  | { line: string; stream?: 'stdout' | 'stderr' }
+  | { port: string }
+  | { tcp: number | string }
+  | { http: { port?: number | string; url?: string; path?: string; status?: number } };
 
 type Kinds = { [K in ReadyCondition['kind']]: ReadyKind<Extract<ReadyCondition, { kind: K }>> };
 
-const KINDS: Kinds = { connect: readyConnect, spawn: readySpawn, cycle: readyCycle, line: readyLine };
+const KINDS: Kinds = {
+  connect: readyConnect,
+  spawn: readySpawn,
+  cycle: readyCycle,
+  line: readyLine,
+  port: readyPort,
+  tcp: readyTcp,
+  http: readyHttp,
+};
 /** Kinds named by a string. */
-const NAMED = ['connect', 'spawn', 'cycle'] as const;
+const NAMED = ['connect', 'spawn', 'cycle', 'port'] as const;
 /** Kinds given as an object, recognised by their key. */
-const KEYED = ['line'] as const;
+const KEYED = ['line', 'port', 'tcp', 'http'] as const;
 
 function kindOf(condition: ReadyCondition): ReadyKind<ReadyCondition> {
   return KINDS[condition.kind] as ReadyKind<ReadyCondition>;

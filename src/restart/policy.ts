@@ -8,11 +8,13 @@ export type RunOutcome =
   | { kind: 'exit'; exit: ExitInfo }
   | { kind: 'start-failed'; exit: ExitInfo | undefined }
   | { kind: 'hung'; exit: ExitInfo | undefined }
-  | { kind: 'protocol-error'; exit: ExitInfo | undefined };
+  | { kind: 'protocol-error'; exit: ExitInfo | undefined }
+  /** Its health checks failed (spec.health); `detail` says how. */
+  | { kind: 'unhealthy'; exit: ExitInfo | undefined; detail: string };
 
 /**
  * True when the outcome is a failure: a non-zero exit, a death by signal, a start that
- * never reached ready, a missed heartbeat, or a broken protocol. A clean exit (code 0) is not.
+ * never reached ready, a missed heartbeat, a broken protocol, or failed health checks. A clean exit (code 0) is not.
  */
 export function isFailure(outcome: RunOutcome): boolean {
   if (outcome.kind !== 'exit') return true;

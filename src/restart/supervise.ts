@@ -82,6 +82,8 @@ export async function supervise<R>(
 
 /** A command that cannot be started (or a pinned runtime that is not installed) will not start on a retry either. */
 function retryable(error: ProcwireError): boolean {
+  // A dependency that failed for good will not come back by retrying the dependent.
+  if (error.code === 'DEPENDENCY_FAILED') return false;
   if (error.code === 'TOOLCHAIN_NOT_FOUND') return false;
   if (error.code !== 'SPAWN_FAILED') return true;
   const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
@@ -108,7 +110,9 @@ function gaveUpError<R>(
       ? describe(outcome.exit)
       : outcome.kind === 'hung'
         ? 'it stopped sending heartbeats (hung)'
-        : 'it broke the protocol';
+        : outcome.kind === 'unhealthy'
+          ? `unhealthy: ${outcome.detail}`
+          : 'it broke the protocol';
   const limit =
     host.maxRestarts === 0
       ? 'maxRestarts is 0'

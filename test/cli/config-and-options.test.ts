@@ -203,40 +203,37 @@ t.test(
   },
 );
 
-t.test(
-  'children start in config order: each is spawned only once the one before is ready; they stop in reverse',
-  async (t) => {
-    const { file } = writeConfigIn(t, [
-      sdkChild('first', 'ready-on-sigusr2.cjs'),
-      sdkChild('second', 'ready-on-sigusr2.cjs'),
-      sdkChild('third', 'only-ready.cjs'),
-    ]);
-    const run = runCli(t, ['run', file]);
-    for (const id of ['first', 'second']) {
-      // The test holds each start open until the child has connected and said so.
-      const [, pid] = await run.waitFor(new RegExp(`^${id}\\s+\\| info: waiting for SIGUSR2 as pid (\\d+)$`));
-      process.kill(Number(pid), 'SIGUSR2');
-    }
-    await run.waitFor(/^third\s+\| running \(pid \d+\): ready$/);
-    run.proc.kill('SIGINT');
-    t.same(await exitOf(run.proc), { code: 0, signal: null });
-    const { lines } = run;
-    const firstRunning = lineIndex(lines, /^first\s+\| running /);
-    const secondRunning = lineIndex(lines, /^second\s+\| running /);
-    t.ok(
-      firstRunning >= 0 && firstRunning < lineIndex(lines, /^second\s+\|/),
-      'nothing of second before first was running',
-      { lines },
-    );
-    t.ok(
-      secondRunning >= 0 && secondRunning < lineIndex(lines, /^third\s+\|/),
-      'nothing of third before second was running',
-      { lines },
-    );
-    const stopped = lines.map((line) => line.match(/^(\w+)\s+\| stopped/)?.[1]).filter(Boolean);
-    t.same(stopped, ['third', 'second', 'first'], 'stopped in reverse start order');
-  },
-);
+t.test('a child that dependsOn another being ready is spawned only once it is; they stop in reverse', async (t) => {
+  const { file } = writeConfigIn(t, [
+    sdkChild('first', 'ready-on-sigusr2.cjs'),
+    { ...sdkChild('second', 'ready-on-sigusr2.cjs'), dependsOn: { first: 'ready' } },
+    { ...sdkChild('third', 'only-ready.cjs'), dependsOn: { second: 'ready' } },
+  ]);
+  const run = runCli(t, ['run', file]);
+  for (const id of ['first', 'second']) {
+    // The test holds each start open until the child has connected and said so.
+    const [, pid] = await run.waitFor(new RegExp(`^${id}\\s+\\| info: waiting for SIGUSR2 as pid (\\d+)$`));
+    process.kill(Number(pid), 'SIGUSR2');
+  }
+  await run.waitFor(/^third\s+\| running \(pid \d+\): ready$/);
+  run.proc.kill('SIGINT');
+  t.same(await exitOf(run.proc), { code: 0, signal: null });
+  const { lines } = run;
+  const firstRunning = lineIndex(lines, /^first\s+\| running /);
+  const secondRunning = lineIndex(lines, /^second\s+\| running /);
+  t.ok(
+    firstRunning >= 0 && firstRunning < lineIndex(lines, /^second\s+\| starting \(pid/),
+    'second was not spawned before first was running',
+    { lines },
+  );
+  t.ok(
+    secondRunning >= 0 && secondRunning < lineIndex(lines, /^third\s+\| starting \(pid/),
+    'third was not spawned before second was running',
+    { lines },
+  );
+  const stopped = lines.map((line) => line.match(/^(\w+)\s+\| stopped/)?.[1]).filter(Boolean);
+  t.same(stopped, ['third', 'second', 'first'], 'stopped in reverse start order');
+});
 
 t.test(
   'without a config argument ./procwire.config.json is used; with none there, exit 2 saying how to fix it',

@@ -23,9 +23,9 @@ t.test(
         restart: 'never',
       }),
       node('crasher', [fixture('exits-after-ready.cjs'), '1'], { maxRestarts: 0 }),
-      // Never ready: the shutdown finds it starting, and the child after it never spawned.
+      // Never ready: the shutdown finds it starting, and the child waiting for it never spawned.
       node('waits', [fixture('ready-on-sigusr2.cjs')]),
-      node('never', [fixture('only-ready.cjs')]),
+      node('never', [fixture('only-ready.cjs')], { dependsOn: { waits: 'ready' } }),
     ]);
     const run = runCli(t, ['run', config]);
     await run.waitFor(/^stubborn\s+\| armed$/);
@@ -45,7 +45,7 @@ t.test(
         '  selfkill: killed by SIGKILL, 0 restarts, 0 errors, 0 warnings',
         '  crasher: failed (restart limit reached; last failure: exited with code 1), 0 restarts, 0 errors, 0 warnings',
         '  waits: stopped while starting (clean), 0 restarts, 0 errors, 0 warnings',
-        '  never: not started (the run ended first), 0 restarts, 0 errors, 0 warnings',
+        '  never: not started (waiting: waits ready), 0 restarts, 0 errors, 0 warnings',
         '1 critical child(ren) failed: crasher',
       ],
       'one line per child in config order, then the verdict',

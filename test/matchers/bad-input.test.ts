@@ -107,7 +107,7 @@ t.test('bad matchers and readyWhen are TypeErrors at spawn, naming the field', a
     [
       'an unknown readyWhen',
       { readyWhen: 'soon' },
-      /spec\.readyWhen must be one of 'connect', 'spawn', 'cycle', \{ line \}; got "soon"/,
+      /spec\.readyWhen must be one of 'connect', 'spawn', 'cycle', 'port', \{ line \}, \{ port \}, \{ tcp \}, \{ http \}; got "soon"/,
     ],
     ['a bad line regexp', { readyWhen: { line: '[' } }, /spec\.readyWhen\.line is not a valid regular expression/],
     [

@@ -10,6 +10,12 @@ export type ProcwireErrorCode =
   | 'READY_TIMEOUT'
   | 'STOPPED'
   | 'GAVE_UP'
+  // A dependency (spec.dependsOn) failed or ended for good while the child waited for it
+  // (src/depends/wait.ts); the child is `failed` and never spawned.
+  | 'DEPENDENCY_FAILED'
+  // A ready run failed spec.health's checks `failures` times in a row and is being stopped and
+  // restarted under its policy (src/child/health-watch.ts); the cause of a GAVE_UP that follows.
+  | 'UNHEALTHY'
   // A child's pinned runtime (spec.runtime) could not be chosen (src/toolchain/resolve-runtime.ts,
   // called by src/child/prepare-command.ts before the spawn): never retried.
   | 'TOOLCHAIN_NOT_FOUND'

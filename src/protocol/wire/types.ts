@@ -23,12 +23,14 @@ export interface Diagnostic {
   [extra: string]: unknown;
 }
 
-/** A port a child bound, as it reported it with `procwire/port`. */
+/** A port a child bound, as it reported it with `procwire/port` or the parent found it listening. */
 export interface PortInfo {
   name: string;
   port: number;
   host: string;
   protocol?: string;
+  /** 'os' when the parent found it (`spec.ports: 'auto'`); absent or 'sdk' when the child reported it. */
+  source?: 'sdk' | 'os';
 }
 
 /** Levels of `procwire/log`, most severe first. */
