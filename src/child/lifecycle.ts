@@ -1,3 +1,7 @@
+// Over 300 lines on purpose: this is the one owner of a run, so everything that watches a run
+// (heartbeat, health checks, OS port discovery, matchers' output, dependencies, the runtime) is
+// started and stopped here, and a run's beginning and end read in one place. The substance of
+// each lives in its own module (health-watch.ts, os-ports.ts, run-output.ts, src/depends/, …).
 import { ProcwireError, type HandlerTable } from '../protocol/index.js';
 import type { Endpoint } from '../endpoint/index.js';
 import { RestartWindow } from '../restart/restart-window.js';

@@ -89,7 +89,8 @@ export function waitForDependencies(
           reject(
             new ProcwireError(
               'DEPENDENCY_FAILED',
-              `child "${childId}" was not started: it waits for ${dependency.id} ${condition}, but ${verdict.failed}. ` +
+              `child "${childId}" was not started: it waits for ${dependency.id} ${condition}, ` +
+                `but ${verdict.failed}. ` +
                 `Fix "${dependency.id}" and start both again`,
               { childId },
             ),
