@@ -63,9 +63,15 @@ export interface ChildSpec {
   limits?: ChildLimits;
   /** Problem matchers over stdout and stderr lines: built-in names ('$tsc-watch') or VS Code-shaped objects. */
   matchers?: MatcherSpec[];
-  /** When a run is ready: 'connect' (default), 'spawn' (default for connect: 'none'), 'cycle', or { line }. */
+  /**
+   * When a run is ready: 'connect' (default), 'spawn' (default for connect: 'none'), 'cycle',
+   * 'port' / { port }, { line }, { tcp }, or { http }.
+   */
   readyWhen?: ReadyWhen;
-  /** Where ports come from: 'sdk' (default with connect: 'required'), 'auto' (also ask the OS; default for 'none'), 'off'. */
+  /**
+   * Where ports come from: 'sdk' (default with connect: 'required'), 'auto' (also ask the OS;
+   * default for connect: 'none'), 'off'.
+   */
   ports?: 'auto' | 'sdk' | 'off';
   /** Names for ports found by the OS, in order of discovery; more are `port-1`, `port-2`, … */
   portNames?: string[];
