@@ -1,5 +1,6 @@
 // Spawn-to-ready of a minimal SDK child, CommonJS and ESM, against the floor, a bare `node -e 0`
-// spawn-to-exit; beside them, what merely loading each entry costs (spawn to exit). The children
+// spawn-to-exit (for ESM, also against `node empty.mjs`: an ES module makes Node start its ESM
+// loader, which no ESM child can avoid); beside them, what merely loading each entry costs. The children
 // load 'procwire/child' from a copy of the package laid out as npm installs it (package.json and
 // dist/), so the exports map picks dist/child.cjs or dist/child.mjs as it would for a user.
 // All rows are measured in one run, interleaved round by round in a rotating order, so they see
@@ -34,6 +35,8 @@ const files = {
   ),
   cjsLoad: write('load.cjs', "require('procwire/child');\n"),
   esmLoad: write('load.mjs', "import 'procwire/child';\n"),
+  // Node starts its ESM loader only for a module: the least any ESM program pays.
+  esmEmpty: write('empty.mjs', '\n'),
 };
 
 async function toExit(args) {
@@ -55,6 +58,7 @@ async function toReady(file) {
 
 const peers = {
   bare: () => toExit(['-e', '0']),
+  bareEsm: () => toExit([files.esmEmpty]),
   cjsReady: () => toReady(files.cjsReady),
   esmReady: () => toReady(files.esmReady),
   standaloneReady: () => toReady(files.standaloneReady),
@@ -105,6 +109,8 @@ report(
     row('bare node -e 0, spawn to exit (floor)', bare, bare),
     row("CJS SDK child (require('procwire/child')), spawn to ready", times.cjsReady, bare),
     row("ESM SDK child (import from 'procwire/child'), spawn to ready", times.esmReady, bare),
+    row('bare node empty.mjs, spawn to exit (the ESM floor: Node starts its ESM loader)', times.bareEsm, bare),
+    row('ESM SDK child, spawn to ready, against the ESM floor', times.esmReady, times.bareEsm),
     row("reference: one-file SDK (require('procwire/child/standalone')), spawn to ready", times.standaloneReady, bare),
     row('reference: node load.cjs (require only), spawn to exit', times.cjsLoad, bare),
     row('reference: node load.mjs (import only), spawn to exit', times.esmLoad, bare),
@@ -113,7 +119,11 @@ report(
   {
     runs,
     loadavg: { before: loadBefore.map((l) => +l.toFixed(2)), after: loadavg().map((l) => +l.toFixed(2)) },
-    targets: { 'CJS and ESM spawn to ready / bare': 1.1, 'restart / CJS spawn to ready': 1.2 },
+    targets: {
+      'CJS spawn to ready / bare node -e 0': 1.1,
+      'ESM spawn to ready / bare node empty.mjs': 1.1,
+      'restart / CJS spawn to ready': 1.2,
+    },
     notes: 'restart ratio is against CJS spawn-to-ready',
   },
 );
