@@ -55,7 +55,11 @@ t.test('a refused raw client receives zero bytes before the close', async (t) =>
       PROCWIRE_TOKEN: 'f'.repeat(64),
     });
     const report = JSON.parse(await firstLine(client.stdout!)) as { closed: boolean; received: string };
-    t.same(report, { closed: true, received: '' }, `${mode}: closed with nothing answered`);
+    t.same(
+      { closed: report.closed, received: report.received },
+      { closed: true, received: '' },
+      `${mode}: closed with nothing answered`,
+    );
   }
   t.equal(sup.stats.rejectedConnections, 3);
 });
@@ -68,7 +72,7 @@ t.test('a client that connects and says nothing is dropped after connectTimeout'
     PROCWIRE_SOCKET: sup.address,
   });
   const report = JSON.parse(await firstLine(client.stdout!)) as { closed: boolean; received: string };
-  t.same(report, { closed: true, received: '' });
+  t.same({ closed: report.closed, received: report.received }, { closed: true, received: '' });
   t.ok(Date.now() - started >= 250, 'not dropped before the timeout');
   t.equal(sup.stats.rejectedConnections, 1);
 });
@@ -99,7 +103,11 @@ t.test(
       PROCWIRE_TOKEN: token,
     });
     const report = JSON.parse(await firstLine(impostor.stdout!)) as { closed: boolean; received: string };
-    t.same(report, { closed: true, received: '' }, 'refused without an answer');
+    t.same(
+      { closed: report.closed, received: report.received },
+      { closed: true, received: '' },
+      'refused without an answer',
+    );
     t.equal(sup.stats.rejectedConnections, 1);
     t.same(await child.sendRequest('echo', { still: 'mine' }), { still: 'mine' });
   },
