@@ -1,4 +1,5 @@
-import { shortSource, type ResolvedRuntime } from '../toolchain/index.js';
+import type { ResolvedRuntime } from '../toolchain/index.js';
+import { shortSource } from '../toolchain/short-source.js';
 import { relative, isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
 import type { Diagnostic, PortInfo } from '../protocol/index.js';

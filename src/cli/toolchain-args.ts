@@ -1,17 +1,22 @@
 import { resolve } from 'node:path';
-import { pinProblem, type RuntimeName, type RuntimeRequest } from '../toolchain/index.js';
+import type { RuntimeName, RuntimeRequest } from '../toolchain/index.js';
 import { UsageError } from './verbs/verb.js';
 
 /**
  * A runtime argument of `procwire toolchain`: `node`, `python`, or with a pin, `node@18`,
  * `python@3.11`. Without a pin the request is `auto` (the pin files decide).
  */
-export function runtimeArgument(text: string | undefined, fallback: RuntimeName = 'node'): RuntimeRequest {
+export async function runtimeArgument(
+  text: string | undefined,
+  fallback: RuntimeName = 'node',
+): Promise<RuntimeRequest> {
   const [name = fallback, pin] = text === undefined ? [] : splitAt(text);
   if (name !== 'node' && name !== 'python') {
     throw new UsageError(`${JSON.stringify(text)} is not a runtime; write node, python, node@18 or python@3.11`);
   }
   if (pin === undefined) return { name, pin: 'auto' };
+  // Loaded when used: the toolchain code (with semver) would slow every other command's start.
+  const { pinProblem } = await import('../toolchain/index.js');
   const problem = pinProblem(name, pin);
   if (problem) throw new UsageError(`the pin ${JSON.stringify(pin)} ${problem}`);
   return { name, pin };

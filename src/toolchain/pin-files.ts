@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readTextFile } from './fs-cache.js';
 import { firstValue, packageJsonPins, PinFileError, pinProblem, toolVersionsValue } from './pin-text.js';
 import type { RuntimeName } from './types.js';
@@ -83,10 +83,7 @@ function readPin(file: string, runtime: RuntimeName, read: Reader): FoundPin | u
   return { pin, file };
 }
 
-/** How a pin's source is shown: the pin file's name, `spec` or `PATH`. */
-export function shortSource(source: string): string {
-  return source === 'spec' || source === 'PATH' ? source : basename(source);
-}
+export { shortSource } from './short-source.js';
 
 /** Forgets the package.json files parsed. */
 export function forgetParsedPackages(): void {

@@ -1,4 +1,4 @@
-import { cacheDir, InstallError, installNode, type InstallProgress } from '../../toolchain/index.js';
+import type { InstallProgress } from '../../toolchain/index.js';
 import { ExitCode } from '../exit-code.js';
 import { escapeControls } from '../sanitize-text.js';
 import { defineVerb, UsageError, type CliIo } from './verb.js';
@@ -21,6 +21,7 @@ The package holds the node binary only (no npm).`,
       throw new UsageError(`${JSON.stringify(argument)}: only Node can be installed; write node@<range>, e.g. node@18`);
     }
     const range = argument.slice('node@'.length);
+    const { cacheDir, InstallError, installNode } = await import('../../toolchain/index.js');
     const progress = progressLine(io);
     try {
       const result = await installNode(range, { env: process.env, progress: progress.update });

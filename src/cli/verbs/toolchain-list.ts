@@ -1,4 +1,4 @@
-import { searchPlaces, type RuntimeName, type SearchedPlace } from '../../toolchain/index.js';
+import type { RuntimeName, SearchedPlace } from '../../toolchain/index.js';
 import { ExitCode } from '../exit-code.js';
 import { escapeControls } from '../sanitize-text.js';
 import { cwdOption, runtimeArgument } from '../toolchain-args.js';
@@ -20,8 +20,9 @@ says so, and entries named like a version but unusable (no binary, a symlink loo
 as ignored.`,
   async run({ values, positionals }, io) {
     const names: RuntimeName[] =
-      positionals[0] === undefined ? ['node', 'python'] : [runtimeArgument(positionals[0]).name];
+      positionals[0] === undefined ? ['node', 'python'] : [(await runtimeArgument(positionals[0])).name];
     const cwd = cwdOption(values.cwd);
+    const { searchPlaces } = await import('../../toolchain/index.js');
     const found = names.map((name) => ({ name, places: searchPlaces({ name }, { cwd, env: process.env }) }));
     if (values.json) {
       io.stdout.write(`${JSON.stringify(found)}\n`);

@@ -1,5 +1,4 @@
-import { isProcwireError } from '../../protocol/index.js';
-import { resolveRuntime } from '../../toolchain/index.js';
+import { isProcwireError } from '../../protocol/wire/errors.js';
 import { ExitCode } from '../exit-code.js';
 import { escapeControls } from '../sanitize-text.js';
 import { cwdOption, runtimeArgument } from '../toolchain-args.js';
@@ -23,7 +22,8 @@ highest installed version that satisfies it, looking where nvm, fnm, Volta, mise
 pyenv and procwire's own cache keep versions, then PATH.`,
   epilogue: 'Exit codes: 0 found; 2 nothing satisfies the pin (the message says what was searched) or bad usage.',
   async run({ values, positionals }, io) {
-    const request = runtimeArgument(positionals[0]);
+    const request = await runtimeArgument(positionals[0]);
+    const { resolveRuntime } = await import('../../toolchain/index.js');
     const cwd = cwdOption(values.cwd);
     try {
       const runtime = resolveRuntime(request, { cwd, env: process.env });
