@@ -3,24 +3,7 @@ import type { EventHub, HubEvent } from './event-hub.js';
 import { HttpError } from './http-error.js';
 import { snapshot } from './snapshot.js';
 import { SseStream, type SseLimits } from './sse-stream.js';
-import type { EventType } from './types.js';
-
-const EVENT_TYPES: readonly EventType[] = [
-  'snapshot',
-  'child',
-  'state',
-  'ready',
-  'port',
-  'port-removed',
-  'diagnostics',
-  'cycle',
-  'health',
-  'runtime',
-  'output',
-  'exit',
-  'restart',
-  'gave-up',
-];
+import { EVENT_TYPES, type EventType } from './types.js';
 
 /** Which events a stream wants: `?child=<id>` and `?types=state,output` narrow it. */
 export interface StreamFilter {

@@ -101,6 +101,24 @@ export interface EventData {
 /** The name of an event on the stream. */
 export type EventType = keyof EventData;
 
+/** Every event type the stream carries, in one list for the server's filter and the page's listeners. */
+export const EVENT_TYPES: readonly EventType[] = [
+  'snapshot',
+  'child',
+  'state',
+  'ready',
+  'port',
+  'port-removed',
+  'diagnostics',
+  'cycle',
+  'health',
+  'runtime',
+  'output',
+  'exit',
+  'restart',
+  'gave-up',
+];
+
 /** The body of every error answer. `code` is a ProcwireError code, or one of the API's own. */
 export interface ErrorBody {
   error: { code: string; message: string };

@@ -18,20 +18,6 @@ export interface CompiledPattern {
   loop: boolean;
 }
 
-const PATTERN_KEYS = [
-  'regexp',
-  'kind',
-  'file',
-  'location',
-  'line',
-  'column',
-  'endLine',
-  'endColumn',
-  'severity',
-  'code',
-  'message',
-  'loop',
-] as const;
 const GROUP_KEYS = [
   'file',
   'location',
@@ -43,6 +29,7 @@ const GROUP_KEYS = [
   'code',
   'message',
 ] as const;
+const PATTERN_KEYS = ['regexp', 'kind', ...GROUP_KEYS, 'loop'] as const;
 
 /**
  * Validates one pattern or several (matched on consecutive lines) as VS Code's

@@ -1,22 +1,25 @@
 import type { EventType } from '../control/types.js';
 import type { Store } from './store.js';
 
-const TYPES: readonly EventType[] = [
-  'snapshot',
-  'child',
-  'state',
-  'ready',
-  'port',
-  'port-removed',
-  'diagnostics',
-  'cycle',
-  'health',
-  'runtime',
-  'output',
-  'exit',
-  'restart',
-  'gave-up',
-];
+// Every event type of the stream, as a record so that the compiler checks it against the API's
+// EventType: a type the server adds and the page does not listen to does not compile. (The page
+// may import only types from control/, so it cannot share the server's list.)
+const LISTENED: Record<EventType, true> = {
+  snapshot: true,
+  child: true,
+  state: true,
+  ready: true,
+  port: true,
+  'port-removed': true,
+  diagnostics: true,
+  cycle: true,
+  health: true,
+  runtime: true,
+  output: true,
+  exit: true,
+  restart: true,
+  'gave-up': true,
+};
 
 /**
  * Follows `GET /api/events` into the store, for good. While the stream is away the browser's
@@ -35,7 +38,7 @@ export function follow(store: Store): void {
       source.close();
       setTimeout(open, 1000);
     };
-    for (const type of TYPES) {
+    for (const type of Object.keys(LISTENED) as EventType[]) {
       source.addEventListener(type, (event) => {
         const message = event as MessageEvent<string>;
         if (message.lastEventId) lastId = message.lastEventId;
