@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Child } from './child/child.js';
+import { PortScanner } from './discover/index.js';
 import { dependencyNode } from './child/dependency-node.js';
 import type { WaitForDependencies } from './child/lifecycle.js';
 import { resolveSpec, type ChildSpec, type ResolvedSpec } from './child/spec.js';
@@ -87,6 +88,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #removeExitHook: () => void;
   readonly #journal: StateDir | undefined;
   readonly #gate: StartGate;
+  /** One scan timer for every child's OS port discovery. */
+  readonly #ports = new PortScanner();
   #shutdown: Promise<void> | undefined;
   /** Children of a previous supervisor (same stateDir) that were still running and were stopped at start. */
   readonly reaped: readonly ReapedChild[];
@@ -177,6 +180,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       journal: this.#journal,
       gate: this.#gate,
       dependencies,
+      ports: this.#ports,
     });
     this.#children.set(child.id, child);
     this.emit('child', child);

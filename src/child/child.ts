@@ -13,6 +13,7 @@ import type { StopResult } from '../terminate/stop-result.js';
 import type { ResolvedRuntime } from '../toolchain/index.js';
 import type { ChildConnection, RequestOptions } from './child-connection.js';
 import type { CycleEvent } from '../matchers/index.js';
+import type { PortScanner } from '../discover/index.js';
 import type { ChildEvents, ChildHealth } from './events.js';
 import { Lifecycle, type Journal, type WaitForDependencies } from './lifecycle.js';
 import { OrderedControls } from './ordered-controls.js';
@@ -52,6 +53,8 @@ export class Child extends EventEmitter<ChildEvents> {
       gate: StartGate;
       /** The wait for `spec.dependsOn` before each start; undefined without dependencies. */
       dependencies?: WaitForDependencies;
+      /** The supervisor's port scanner (`spec.ports: 'auto'`). */
+      ports: PortScanner;
     },
   ) {
     super();
@@ -65,6 +68,7 @@ export class Child extends EventEmitter<ChildEvents> {
       control: spec.allowControl ? context.control : undefined,
       handlers: this.#handlers,
       dependencies: context.dependencies,
+      ports: context.ports,
       // EventEmitter's typed emit takes the tuple from a conditional type TypeScript cannot match here.
       emit: (event, ...args) => this.emit(event as keyof ChildEvents, ...(args as never)),
     });

@@ -14,6 +14,7 @@ import type { ChildHealth, EmitChildEvent } from './events.js';
 import { launch } from './launch.js';
 import { startHealth } from './health-watch.js';
 import { watchOsPorts } from './os-ports.js';
+import type { PortScanner } from '../discover/index.js';
 import { PortFeed } from './port-feed.js';
 import { Reports } from './reports.js';
 import { describeExit, failureReason, terminateRun, watchRun, type Run } from './run.js';
@@ -44,6 +45,8 @@ export interface LifecycleDeps {
   handlers: HandlerTable;
   emit: EmitChildEvent;
   dependencies?: WaitForDependencies | undefined;
+  /** The supervisor's port scanner, shared by its children (`spec.ports: 'auto'`). */
+  ports: PortScanner;
 }
 
 interface Supervision {
@@ -301,7 +304,7 @@ export class Lifecycle {
     this.#deps.journal?.record(this.#spec.id, run.handle.pid, this.#spec.command);
     this.#startedAt = new Date();
     this.#setHealth('unknown', 'a new process started');
-    run.discovery = watchOsPorts(this.#spec, run.handle.pid, this.reports, this.#deps.emit);
+    run.discovery = watchOsPorts(this.#spec, run.handle.pid, this.reports, this.#deps.emit, this.#deps.ports);
     void run.handle.exited.then((exit) => this.#exited(run, exit));
     this.#setState(
       aborted.aborted

@@ -1,9 +1,7 @@
-import { discoveryUnsupported, PortNames, portScanner, type GroupWatch } from '../discover/index.js';
+import { discoveryUnsupported, PortNames, type GroupWatch, type PortScanner } from '../discover/index.js';
 import type { EmitChildEvent } from './events.js';
 import type { Reports } from './reports.js';
 import type { ResolvedSpec } from './spec.js';
-
-let warnedUnsupported = false;
 
 /**
  * Finds the ports one run's process group listens on (`spec.ports: 'auto'`) and feeds them
@@ -17,17 +15,17 @@ export function watchOsPorts(
   pid: number,
   reports: Reports,
   emit: EmitChildEvent,
+  scanner: PortScanner,
 ): GroupWatch | undefined {
   if (spec.ports !== 'auto') return undefined;
   const unsupported = discoveryUnsupported();
   if (unsupported !== undefined) {
-    if (!warnedUnsupported) emit('log', { level: 'warn', message: `procwire: ${unsupported}` });
-    warnedUnsupported = true;
+    if (scanner.firstWarning()) emit('log', { level: 'warn', message: `procwire: ${unsupported}` });
     return undefined;
   }
   const names = new PortNames(spec.portNames);
   let stopped = false;
-  const watch = portScanner.watch(pid, (sockets) => {
+  const watch = scanner.watch(pid, (sockets) => {
     if (stopped) return;
     const skip = (port: number): boolean =>
       [...reports.ports.values()].some((known) => known.port === port && known.source !== 'os');

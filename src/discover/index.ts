@@ -8,6 +8,5 @@ export {
   SLOW_INTERVAL_MS,
   PortScanner,
   discoveryUnsupported,
-  portScanner,
   type GroupWatch,
 } from './scheduler.js';

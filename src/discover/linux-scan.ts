@@ -9,7 +9,8 @@ import { parseProcNetTcp, type ListenSocket } from './proc-net.js';
  * reads: one pass costs less CPU than the promises it would take, and blocks for about a
  * millisecond per hundred processes.
  */
-export function scanLinux(groups: ReadonlySet<number>): Map<number, ListenSocket[]> {
+export function scanLinux(groups: ReadonlySet<number>, memory: LinuxScanMemory): Map<number, ListenSocket[]> {
+  const { outside } = memory;
   const inodes = new Map<number, Set<string>>();
   const alive = new Set<string>();
   for (const entry of readdirSync('/proc')) {
@@ -40,16 +41,16 @@ export function scanLinux(groups: ReadonlySet<number>): Map<number, ListenSocket
   // The tables list every TCP socket of the machine; they are read only when some socket is
   // not known to listen already (a new one, or one that is not a listener). A listener stays
   // one until its last fd closes, and then its inode is gone from the fds.
-  let listening = lastListening;
-  if (!all.every((inode) => lastListening.has(inode))) {
+  let listening = memory.lastListening;
+  if (!all.every((inode) => memory.lastListening.has(inode))) {
     const tables = new Map([...readTable('/proc/net/tcp'), ...readTable('/proc/net/tcp6')]);
     listening = new Map();
     // Other scans' listeners are kept while they still listen: scans of different watches alternate.
-    for (const inode of [...all, ...lastListening.keys()]) {
+    for (const inode of [...all, ...memory.lastListening.keys()]) {
       const socket = tables.get(inode);
       if (socket !== undefined) listening.set(inode, socket);
     }
-    lastListening = listening;
+    memory.lastListening = listening;
   }
   for (const [group, set] of inodes) {
     const sockets: ListenSocket[] = [];
@@ -62,11 +63,18 @@ export function scanLinux(groups: ReadonlySet<number>): Map<number, ListenSocket
   return result;
 }
 
-/** The listeners found by the last read of the tables, by inode. */
-let lastListening = new Map<string, ListenSocket>();
+/** What one scanner remembers between its scans (each PortScanner has its own). */
+export interface LinuxScanMemory {
+  /** The listeners found by the last read of the tables, by inode. */
+  lastListening: Map<string, ListenSocket>;
+  /** The groups of processes seen outside every watched group, by pid; a pid that is gone is dropped. */
+  readonly outside: Map<string, number>;
+}
 
-/** The groups of processes seen outside every watched group, by pid; a pid that is gone is dropped. */
-const outside = new Map<string, number>();
+/** A scanner's memory before its first scan. */
+export function newLinuxScanMemory(): LinuxScanMemory {
+  return { lastListening: new Map(), outside: new Map() };
+}
 
 /** The process group of a pid: the fifth field of its stat, after the parenthesised name. */
 function groupOf(pid: string): number | undefined {

@@ -1,5 +1,5 @@
 import type { ListenSocket } from './proc-net.js';
-import { scanLinux } from './linux-scan.js';
+import { newLinuxScanMemory, scanLinux } from './linux-scan.js';
 import { scanLsof } from './lsof-scan.js';
 
 /** How often a group is scanned while its run starts (and for FAST_WINDOW_MS after its spawn). */
@@ -35,15 +35,25 @@ export function discoveryUnsupported(): string | undefined {
 }
 
 /**
- * One timer for every watched process group: at each tick the groups that are due are
- * scanned together (one pass over /proc, or one lsof), so fifty idle children cost one
- * scan every 2 s, not fifty. The timer is unref'd and stops when nothing is watched.
+ * One timer for every process group a supervisor watches: at each tick the groups that are
+ * due are scanned together (one pass over /proc, or one lsof), so fifty idle children cost one
+ * scan every 2 s, not fifty. The timer is unref'd and stops when nothing is watched. Each
+ * Supervisor owns one, so that nothing is shared between supervisors of one process.
  */
 export class PortScanner {
   readonly #watches = new Set<Watch>();
+  #warned = false;
+  readonly #memory = newLinuxScanMemory();
   #timer: NodeJS.Timeout | undefined;
   #nextAt = Number.POSITIVE_INFINITY;
   #scanning = false;
+
+  /** True the first time it is asked, so that what the OS cannot do is said once per supervisor. */
+  firstWarning(): boolean {
+    const first = !this.#warned;
+    this.#warned = true;
+    return first;
+  }
 
   /** Scans `group` and calls `listener` with its LISTEN sockets after each scan, until stopped. */
   watch(group: number, listener: (sockets: readonly ListenSocket[]) => void): GroupWatch {
@@ -87,7 +97,7 @@ export class PortScanner {
     let found: Map<number, ListenSocket[]>;
     try {
       const groups = new Set(due.map((watch) => watch.group));
-      found = process.platform === 'darwin' ? await scanLsof(groups) : scanLinux(groups);
+      found = process.platform === 'darwin' ? await scanLsof(groups) : scanLinux(groups, this.#memory);
     } catch {
       found = new Map();
     } finally {
@@ -109,6 +119,3 @@ export class PortScanner {
     this.#schedule();
   }
 }
-
-/** The scanner of this process: every supervisor's children share its one timer. */
-export const portScanner = new PortScanner();
