@@ -1,6 +1,7 @@
 // Plays the developer while `tsc --watch` runs: a moment after starting (procwire starts it
-// once tsc's first cycle ended), it fixes both errors in greet.ts and makes a new one in
-// main.ts, so tsc's next cycle clears greet.ts and changes the counts. On SIGTERM (the run's
+// once tsc's first cycle ended: dependsOn { tsc: 'cycle' } in the config), it fixes both
+// errors in greet.ts and makes a new one in main.ts, so tsc's next cycle clears greet.ts and
+// changes the counts. On SIGTERM (the run's
 // shutdown) it puts the files back as they are in git; a run killed before that is repaired
 // at the next start.
 const fs = require('node:fs');
