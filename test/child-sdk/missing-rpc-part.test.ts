@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeSpec, recordOutput, startSupervisor, until } from '../helpers/index.js';
+import { EVENT_WAIT_MS, nodeSpec, recordOutput, startSupervisor, until } from '../helpers/index.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 const cannotLoad = "cannot load the SDK's JSON-RPC part";
@@ -21,7 +21,7 @@ t.test('a child whose SDK entry cannot find its JSON-RPC part says so to the par
   );
   await until(
     () => output.logs.length > 0 && output.stderr.some((line) => line.includes(cannotLoad)),
-    10_000,
+    EVENT_WAIT_MS,
     'the log entry and the stderr line',
   );
   t.match(output.logs, [

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogEntry, PortInfo } from '../../src/index.js';
-import { nodeSpec, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
+import { EVENT_WAIT_MS, nodeSpec, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
 
 // What a child says around its own death: read to the end, but bounded, and never credited
 // to a process that is gone or to a run that was replaced.
@@ -88,7 +88,7 @@ t.test(
     const t0 = Date.now();
     await until(
       () => lastWordsAt !== undefined && child.state.kind === 'running',
-      10_000,
+      EVENT_WAIT_MS,
       "the first run's last log line and the second run",
     );
     t.ok(

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Child, Diagnostic, PortInfo } from '../../src/index.js';
-import { nextEvent, nodeSpec, startSupervisor, until } from '../helpers/index.js';
+import { EVENT_WAIT_MS, nextEvent, nodeSpec, startSupervisor, until } from '../helpers/index.js';
 
 t.test('two children at once keep their own ports and diagnostics', async (t) => {
   const sup = await startSupervisor(t);
@@ -124,7 +124,7 @@ t.test("a child's last messages, written just before it exits, are all handled",
   sup.on('child', (child) => child.on('diagnostics', () => files++));
   const child = await sup.spawn(nodeSpec('last-words', 'raw-client.cjs', { args: ['last-words'], restart: 'never' }));
   // The 100 frames arrived with ready, in one read; the process exits right after.
-  await until(() => files === 100 || child.state.kind === 'exited', 10_000, 'the diagnostics or the exit');
+  await until(() => files === 100 || child.state.kind === 'exited', EVENT_WAIT_MS, 'the diagnostics or the exit');
   if (files < 100) await until(() => files === 100, 2_000, 'all 100 diagnostics after the exit');
   t.equal(files, 100, 'none was dropped when the connection closed');
   t.equal(child.diagnostics.size, 100);

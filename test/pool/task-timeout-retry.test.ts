@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcwireError } from '../../src/index.js';
-import { fixture, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
+import { EVENT_WAIT_MS, fixture, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
 
 t.test(
   'a task whose worker does not answer within taskTimeout is retried on another worker, and answered',
@@ -36,7 +36,7 @@ t.test(
     const stuck = pool.workers.find((w) => w.id === pidsBefore.get(hungPid))!;
     await until(
       () => stuck.state.kind === 'running' && stuck.pid !== hungPid,
-      10_000,
+      EVENT_WAIT_MS,
       `worker ${stuck.id} to be replaced by a fresh process`,
     );
     t.notOk(pidAlive(hungPid), 'the worker that did not answer was restarted');
