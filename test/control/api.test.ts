@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createControlHandler, serveControlSocket, type ControlHandlerOptions } from '../../src/index.js';
+import type { ControlHandlerOptions } from '../../src/index.js';
 import { fixture, nodeSpec, until } from '../helpers/index.js';
-import { call, data, openEvents, serveControl } from './control-helpers.js';
+import { call, data, openEvents, serveControl, serveControlOf } from './control-helpers.js';
 
 // One supervisor and its children for the whole file (spawning is most of a test's time on a
 // loaded machine); the subtests run one after another, and each leaves web running.
@@ -19,15 +19,7 @@ await Promise.all([
 
 /** Another handler over the shared supervisor, with its own options, on its own socket. */
 async function another(t: Test, options: ControlHandlerOptions): Promise<string> {
-  const handler = createControlHandler(sup, options);
-  const dir = mkdtempSync(join(tmpdir(), 'procwire-ctl-'));
-  const socket = await serveControlSocket(handler, { path: join(dir, 'c.sock') });
-  t.teardown(async () => {
-    handler.close();
-    await socket.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return socket.path;
+  return (await serveControlOf(t, sup, options)).path;
 }
 
 t.test('GET /api/children lists spawned children and configured ones not spawned yet', async (t) => {

@@ -24,7 +24,11 @@ export interface Served {
 }
 
 export async function serveControl(t: Test, options: ControlHandlerOptions = {}): Promise<Served> {
-  const sup = await startSupervisor(t);
+  return serveControlOf(t, await startSupervisor(t), options);
+}
+
+/** A control handler over `sup` on a socket of its own, both closed when the test ends. */
+export async function serveControlOf(t: Test, sup: Supervisor, options: ControlHandlerOptions = {}): Promise<Served> {
   const handler = createControlHandler(sup, options);
   const dir = mkdtempSync(join(tmpdir(), 'procwire-ctl-'));
   const socket = await serveControlSocket(handler, { path: join(dir, 'c.sock') });
