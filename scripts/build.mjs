@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildCli } from './build-cli.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -113,6 +114,9 @@ await build({
   outfile: join(root, 'dist', 'register.cjs'),
   supported: { 'dynamic-import': false },
 });
+
+// The `procwire` command (package.json's bin) as one file; see build-cli.mjs.
+await buildCli(root);
 
 // The dashboard page (src/ui), served by `procwire run --ui`: one script with Preact bundled in,
 // its stylesheet and its HTML, so nothing is fetched from anywhere else at run time.

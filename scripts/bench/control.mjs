@@ -19,7 +19,7 @@ const LINES = Number(process.env.BENCH_LINES ?? 800);
 const PS_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const IDLE_MS = 3000;
 const children = `${root}/scripts/bench/children`;
-const cli = `${root}/dist/src/cli/main.js`;
+const cli = `${root}/dist/cli.cjs`;
 const dir = mkdtempSync(`${tmpdir()}/procwire-bench-control-`);
 const load = loadavg()[0];
 // The verbs find the run's socket here, as they would in the user's runtime directory.

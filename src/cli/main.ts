@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// The `procwire` command: the verbs are in verbs/, the dispatcher in dispatch.ts.
-import { readFileSync } from 'node:fs';
-import { packageJsonPath } from '../paths.js';
+// The `procwire` command: the verbs are in verbs/, the dispatcher in dispatch.ts. Installed, it
+// runs as dist/cli.cjs, this file and all it imports statically in one file (scripts/build-cli.mjs).
 import { dispatch } from './dispatch.js';
 import { procwire } from './verbs/index.js';
+import { readVersion } from './version.js';
 
-const version = (): string => (JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version: string }).version;
-
-dispatch(process.argv.slice(2), procwire, { stdout: process.stdout, stderr: process.stderr }, { version }).then(
+dispatch(
+  process.argv.slice(2),
+  procwire,
+  { stdout: process.stdout, stderr: process.stderr },
+  { version: readVersion },
+).then(
   (code) => {
     process.exitCode = code;
   },

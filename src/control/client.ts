@@ -1,4 +1,5 @@
 import { request, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { parseSse, type SseMessage } from './sse-parser.js';
 import type { ErrorBody } from './types.js';
 
@@ -26,7 +27,15 @@ export interface RequestOptions {
 
 function open(socketPath: string, method: string, path: string, options: RequestOptions): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, method, path, headers: { accept: 'application/json' }, signal: options.signal });
+    // A connection of its own rather than the global agent's: the agent looks at the host for a
+    // TLS server name (net.isIP), and compiling its IPv6 pattern costs ~11 ms of a verb's start.
+    const req = request({
+      method,
+      path,
+      headers: { accept: 'application/json' },
+      signal: options.signal,
+      createConnection: () => connect(socketPath),
+    });
     if (options.timeoutMs !== undefined) {
       req.setTimeout(options.timeoutMs, () =>
         req.destroy(new ControlRequestError(0, 'TIMEOUT', `no answer on ${socketPath} within ${options.timeoutMs} ms`)),

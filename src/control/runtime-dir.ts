@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, realpath } from 'node:fs/promises';
+import { lstat as lstatBack, mkdir as mkdirBack, realpath as realpathBack } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+// Not node:fs/promises: loading it costs ~1.5 ms of every CLI verb's start (dist/cli.cjs holds
+// this module), and these three are all this module uses.
+const lstat = promisify(lstatBack);
+const mkdir = promisify(mkdirBack);
+const realpath = promisify(realpathBack);
 
 // The directory checks below repeat, in small, what src/endpoint/trusted-dir.ts and
 // socket-path.ts do for the children's socket: control/ may not import endpoint/ (see

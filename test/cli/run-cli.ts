@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { pidAlive, within } from '../helpers/index.js';
 
-/** The built CLI, as `npx procwire` runs it. */
-export const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+/** The built CLI, as `npx procwire` runs it (package.json's bin). */
+export const cli = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 /** A directory removed when the test ends. */
 export function tempDir(t: Test, prefix: string): string {

@@ -1,42 +1,63 @@
-import t from 'tap';
-import { execFileSync } from 'node:child_process';
+import t, { type Test } from 'tap';
+import { spawnSync } from 'node:child_process';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli, tempDir } from './run-cli.js';
 
-// Every `procwire` command loads the verb table; `ps`, `logs`, `wait` and `--version` should not
-// pay for the supervisor (vscode-jsonrpc) or the toolchain resolver (semver), which only `run` and
-// `toolchain` use, and load when they run. Counted in the CommonJS cache, where both live.
-const dist = fileURLToPath(new URL('../../dist/src/cli/', import.meta.url));
-const count = (imports: string): Record<string, number> =>
-  JSON.parse(
-    execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `${imports}
-const cache = (await import('node:module')).createRequire(import.meta.url)('node:module')._cache;
-const n = (name) => Object.keys(cache).filter((path) => path.includes('/node_modules/' + name + '/')).length;
-console.log(JSON.stringify({ jsonrpc: n('vscode-jsonrpc'), semver: n('semver') }));`,
-      ],
-      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
-    ),
-  ) as Record<string, number>;
+// A verb that talks to a run (ps, logs, wait, ...) and `--version` should cost Node's start plus
+// one file: dist/cli.cjs holds the dispatcher and the whole client side, so nothing else is
+// resolved, read or compiled, and Node's ESM loader is never started (scripts/build-cli.mjs). The
+// supervisor (vscode-jsonrpc) and the toolchain resolver (semver) load only for `run` and
+// `toolchain`, by import() of the unbundled modules. A preload reports what the process loaded:
+// every CommonJS file, and whether the ESM loader (which every import() goes through) was loaded.
+const root = realpathSync(fileURLToPath(new URL('../../', import.meta.url)));
+const report = `process.on('exit', () => process.stderr.write('\\n' + JSON.stringify({
+  files: Object.keys(require.cache).filter((file) => file !== __filename),
+  esmLoader: process.moduleLoadList.includes('NativeModule internal/modules/esm/loader'),
+})));`;
 
-t.test('the verb table and the dispatcher load neither vscode-jsonrpc nor semver', async (t) => {
-  t.same(
-    count(
-      `await import(${JSON.stringify(`${dist}verbs/index.js`)}); await import(${JSON.stringify(`${dist}dispatch.js`)});`,
-    ),
-    {
-      jsonrpc: 0,
-      semver: 0,
-    },
-  );
+interface Loaded {
+  status: number | null;
+  files: string[];
+  esmLoader: boolean;
+}
+
+function loadedBy(t: Test, args: string[]): Loaded {
+  const dir = tempDir(t, 'procwire-start-cost-');
+  const preload = join(dir, 'report.cjs');
+  writeFileSync(preload, report);
+  writeFileSync(join(dir, 'procwire.config.json'), '[]');
+  // Without NODE_OPTIONS, through env(1): tap puts its preloads into every process it sees
+  // spawned, and they would start the ESM loader. The runtime dir is empty, so `ps` goes all
+  // the way to the socket and finds no run there.
+  const proc = spawnSync('env', ['-u', 'NODE_OPTIONS', process.execPath, '--require', preload, cli, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, XDG_RUNTIME_DIR: dir },
+  });
+  const last = proc.stderr.trim().split('\n').at(-1) ?? '';
+  const { files, esmLoader } = JSON.parse(last) as Omit<Loaded, 'status'>;
+  return { status: proc.status, files: files.map((file) => relative(root, file)), esmLoader };
+}
+
+t.test('procwire ps, logs and --version load dist/cli.cjs and nothing else', async (t) => {
+  for (const args of [['ps'], ['logs', 'web'], ['wait', 'web', '--for', 'ready'], ['--version']]) {
+    const loaded = loadedBy(t, args);
+    t.same(
+      { files: loaded.files, esmLoader: loaded.esmLoader },
+      { files: ['dist/cli.cjs'], esmLoader: false },
+      `procwire ${args.join(' ')}`,
+    );
+    t.equal(loaded.status, args[0] === '--version' ? 0 : 2, `procwire ${args.join(' ')} exit code (2: no run)`);
+  }
 });
 
-t.test('the count sees them when the supervisor and the resolver are loaded', async (t) => {
-  const counts = count(
-    `await import(${JSON.stringify(`${dist}../index.js`)}); await import(${JSON.stringify(`${dist}../toolchain/index.js`)});`,
+t.test('the report sees what a verb loads beyond the bundle: toolchain loads the resolver and semver', async (t) => {
+  const loaded = loadedBy(t, ['toolchain', 'which']);
+  t.ok(loaded.esmLoader, 'import() started the ESM loader');
+  t.ok(
+    loaded.files.some((file) => file.startsWith('node_modules/semver/')),
+    `semver among ${loaded.files.length} files`,
   );
-  t.ok(counts.jsonrpc! > 0 && counts.semver! > 0, JSON.stringify(counts));
 });

@@ -247,6 +247,7 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
     for (const shipped of [
       'package.json',
       'schema/procwire.config.schema.json',
+      'dist/cli.cjs',
       'dist/src/cli/main.js',
       'dist/child.cjs',
       'dist/child.mjs',
@@ -309,8 +310,27 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
   await writeFile(join(project, 'parent.mjs'), parentScript);
   const { stdout } = await run(process.execPath, ['parent.mjs'], project, 60_000);
 
-  const version = await run(join(project, 'node_modules', '.bin', 'procwire'), ['--version'], project, 30_000);
+  const bin = join(project, 'node_modules', '.bin', 'procwire');
+  const version = await run(bin, ['--version'], project, 30_000);
   t.equal(version.stdout.trim(), '0.1.0', 'the procwire command is installed and runs');
+  // The bin is one bundled file (dist/cli.cjs); ps exercises its client side, and run its import()
+  // of the unbundled supervisor beside it, with the dependencies from the registry.
+  await writeFile(join(project, 'procwire.config.json'), '[]');
+  const noRun = await run(bin, ['ps'], project, 30_000).then(
+    () => 'exited with 0',
+    (error: Error) => error.message,
+  );
+  t.match(
+    noRun,
+    /exited with 2[\s\S]*no procwire run is serving procwire\.config\.json/,
+    'procwire ps: no run, exit 2',
+  );
+  const once = [
+    { id: 'once', command: process.execPath, args: ['-e', 'console.log("hello from once")'], connect: 'none' },
+  ];
+  await writeFile(join(project, 'once.json'), JSON.stringify(once));
+  const ran = await run(bin, ['run', 'once.json'], project, 60_000);
+  t.match(ran.stdout, /once +\| hello from once[\s\S]*all critical children ok/, 'procwire run supervises a child');
 
   const lines = stdout.trim().split('\n');
   t.equal(lines.length, 1, 'the parent prints exactly its report');

@@ -1,4 +1,3 @@
-import { isProcwireError } from '../../protocol/wire/errors.js';
 import { ExitCode } from '../exit-code.js';
 import { escapeControls } from '../sanitize-text.js';
 import { cwdOption, runtimeArgument } from '../toolchain-args.js';
@@ -23,7 +22,12 @@ pyenv and procwire's own cache keep versions, then PATH.`,
   epilogue: 'Exit codes: 0 found; 2 nothing satisfies the pin (the message says what was searched) or bad usage.',
   async run({ values, positionals }, io) {
     const request = await runtimeArgument(positionals[0]);
-    const { resolveRuntime } = await import('../../toolchain/index.js');
+    // Both through import(): the error is the resolver's, and isProcwireError must be its copy's
+    // (the CLI bundle would hold another ProcwireError class; see scripts/build-cli.mjs).
+    const [{ resolveRuntime }, { isProcwireError }] = await Promise.all([
+      import('../../toolchain/index.js'),
+      import('../../protocol/wire/errors.js'),
+    ]);
     const cwd = cwdOption(values.cwd);
     try {
       const runtime = resolveRuntime(request, { cwd, env: process.env });
