@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { lstat as lstatBack, mkdir as mkdirBack, realpath as realpathBack } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { fnv1a64 } from './fnv-hash.js';
 
 // Not node:fs/promises: loading it costs ~1.5 ms of every CLI verb's start (dist/cli.cjs holds
 // this module), and these three are all this module uses.
@@ -22,12 +22,12 @@ function maxSocketBytes(): number {
 }
 
 /**
- * The key of a config: the first 16 hex digits of the SHA-256 of its real path, so that
+ * The key of a config: the 64-bit FNV-1a hash of its real path in 16 hex digits, so that
  * `./procwire.config.json`, an absolute path and a path through a symlink all find one run.
+ * Only the same user's runs share the directory, so a hash that names rather than guards will do.
  */
 export async function configKey(config: string): Promise<string> {
-  const real = await realpath(config);
-  return createHash('sha256').update(real).digest('hex').slice(0, 16);
+  return fnv1a64(await realpath(config));
 }
 
 /**
