@@ -1,9 +1,12 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { accessSync, constants, copyFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { EVENT_WAIT_MS, fixture, within } from '../helpers/index.js';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createControlHandler, serveDashboard } from '../../src/index.js';
+import { EVENT_WAIT_MS, fixture, startSupervisor, within } from '../helpers/index.js';
 import { runCli, tempDir, writeConfig } from '../cli/run-cli.js';
 
 // Debian's chromium package (what .ci/run installs), or the browser PROCWIRE_CHROMIUM names.
@@ -21,12 +24,48 @@ function findChromium(): string | undefined {
 }
 
 const executablePath = findChromium();
+const noChromium = executablePath ? false : 'no Chromium here (apt-get install -y chromium, or set PROCWIRE_CHROMIUM)';
+
+// One browser for the whole file: a launch costs more than every check together.
+let launched: Promise<Browser> | undefined;
+function theBrowser(): Promise<Browser> {
+  launched ??= within(
+    chromium.launch({ executablePath, args: ['--disable-gpu', '--disable-dev-shm-usage'] }),
+    'Chromium to start',
+  );
+  return launched;
+}
+t.teardown(async () => (await launched)?.close());
+
+/** Resolves when `check` (run against the page from here, not in it) holds; polled. */
+async function pageShows<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+  // Polled from here: the page's CSP (no eval) refuses the functions waitForFunction sends.
+  const poll = async (): Promise<T> => {
+    for (;;) {
+      const found = await check();
+      if (found !== undefined) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return within(poll(), what);
+}
+
+/** A new page that collects script errors, closed when the test ends. */
+async function openPage(t: Test): Promise<{ page: Page; problems: string[] }> {
+  const page = await (await theBrowser()).newPage({ viewport: { width: 1400, height: 820 } });
+  t.teardown(() => page.close());
+  page.setDefaultTimeout(EVENT_WAIT_MS);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  return { page, problems };
+}
 // The real TypeScript 5 compiler from npm (test/compilers pins it), unmodified, in watch mode.
 const tsc = fileURLToPath(new URL('../compilers/node_modules/typescript-5/bin/tsc', import.meta.url));
 
 t.test(
   'the dashboard in a real browser: children live, a port link, diagnostics of a real tsc --watch, a log line, restart',
-  { skip: executablePath ? false : 'no Chromium here (apt-get install -y chromium, or set PROCWIRE_CHROMIUM)' },
+  { skip: noChromium },
   async (t) => {
     const project = realpathSync(tempDir(t, 'procwire-dashboard-tsc-'));
     writeFileSync(join(project, 'a.ts'), "export const a: number = 'one';\n");
@@ -48,18 +87,7 @@ t.test(
     const [, url] = await run.waitFor(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/);
     await run.waitFor(/^logs\s+\| running/);
 
-    // One browser for the whole file: a launch costs more than every check together.
-    const browser: Browser = await within(
-      chromium.launch({ executablePath, args: ['--disable-gpu', '--disable-dev-shm-usage'] }),
-      'Chromium to start',
-    );
-    t.teardown(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-    page.setDefaultTimeout(EVENT_WAIT_MS);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-
+    const { page, problems } = await openPage(t);
     await page.goto(url as string);
     t.equal(new URL(page.url()).search, '', 'the token left the address bar');
     const cookies = await page.context().cookies();
@@ -95,15 +123,12 @@ t.test(
 
     // Restart from the page: the row shows a new pid, running again.
     await web.locator('button[data-action="restart"]').click();
-    // Polled from here: the page's CSP (no eval) refuses the functions waitForFunction sends.
-    const restarted = async (): Promise<number> => {
-      for (;;) {
-        const now = Number(await web.locator('.pid').textContent());
-        if (now > 0 && now !== pid && (await web.locator('.state').textContent()) === 'running') return now;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    const restarted = async (): Promise<number | undefined> => {
+      const now = Number(await web.locator('.pid').textContent());
+      const running = (await web.locator('.state').textContent()) === 'running';
+      return now > 0 && now !== pid && running ? now : undefined;
     };
-    const newPid = await within(restarted(), 'the row to show web running with a new pid');
+    const newPid = await pageShows(restarted, 'the row to show web running with a new pid');
     t.not(newPid, pid, `a new pid (${pid} -> ${newPid})`);
     t.match(run.lines.join('\n'), /web\s+\| stopping \(pid \d+\): restart requested/, 'procwire run saw the restart');
 
@@ -112,6 +137,68 @@ t.test(
     t.ok(statSync(shot).size > 10_000, 'a screenshot was saved');
     // The README's screenshot: PROCWIRE_DASHBOARD_SCREENSHOT=docs/dashboard.png npx tap <this file>
     if (process.env.PROCWIRE_DASHBOARD_SCREENSHOT) copyFileSync(shot, process.env.PROCWIRE_DASHBOARD_SCREENSHOT);
-    t.same(problems, [], 'no script errors on the page');
+    // Chromium reports the cut itself; anything else would be the page's.
+    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    t.same(others, [], 'no script errors on the page');
+  },
+);
+
+t.test(
+  'the dashboard reconnects when its event stream drops, resumes with Last-Event-ID, and shows what changed meanwhile',
+  { skip: noChromium },
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const handler = createControlHandler(sup);
+    t.teardown(() => handler.close());
+    const dashboard = await serveDashboard(handler);
+    t.teardown(() => dashboard.close());
+    // Every event stream the page opens: its socket, to drop it, and how it asked to resume.
+    const streams: { socket: Socket; resumeFrom: string | undefined }[] = [];
+    const opened: (() => void)[] = [];
+    dashboard.server.on('request', (req: IncomingMessage) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname !== '/api/events') return;
+      // EventSource resumes with the header; the page's own reopen puts the id in the query.
+      const header = req.headers['last-event-id'];
+      const resumeFrom =
+        (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId') ?? undefined;
+      streams.push({ socket: req.socket, resumeFrom });
+      for (const resolve of opened.splice(0)) resolve();
+    });
+    const nextStream = (): Promise<void> => new Promise((resolve) => opened.push(resolve));
+    const web = await sup.spawn({
+      id: 'web',
+      command: process.execPath,
+      args: ['-e', 'setInterval(() => {}, 1e9)'],
+      connect: 'none',
+    });
+    const pid = web.pid as number;
+
+    const { page, problems } = await openPage(t);
+    await page.goto(dashboard.url);
+    const row = page.locator('tr[data-child="web"]');
+    await row.locator('.pid', { hasText: String(pid) }).waitFor();
+    await page.locator('.connection', { hasText: 'live' }).waitFor();
+    t.equal(streams.length, 1, 'one event stream open');
+
+    // The server drops the stream (as it drops a client that does not read); the run goes on,
+    // and the child is restarted while the page is cut off from it.
+    const reopened = nextStream();
+    streams[0]?.socket.destroy();
+    await web.restart();
+    const newPid = web.pid as number;
+    t.not(newPid, pid, 'restarted with a new pid');
+
+    await within(reopened, 'the page to open a second event stream');
+    t.match(streams[1]?.resumeFrom, /^\w+:\d+$/, `it resumed from the last event it had (${streams[1]?.resumeFrom})`);
+    const shown = async (): Promise<number | undefined> => {
+      const now = Number(await row.locator('.pid').textContent());
+      return now === newPid && (await row.locator('.state').textContent()) === 'running' ? now : undefined;
+    };
+    t.equal(await pageShows(shown, 'the row to show the pid of the restart'), newPid, 'the page shows the new pid');
+    t.equal(await page.locator('.connection').textContent(), 'live', 'and says it is live again');
+    // Chromium reports the cut itself; anything else would be the page's.
+    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    t.same(others, [], 'no script errors on the page');
   },
 );
