@@ -50,9 +50,12 @@ export async function buildCli(root) {
     target: 'node20',
     outfile,
     plugins: [boundary],
-    // The one import.meta.url in the bundle (cli/version.ts) is this file's own URL.
-    define: { 'import.meta.url': '__procwireCliUrl' },
-    banner: { js: "'use strict';\nvar __procwireCliUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // The one import.meta.url in the bundle (cli/version.ts, for --version) is this file's own
+    // URL, made when asked for.
+    define: { 'import.meta.url': '__procwireCli.url' },
+    banner: {
+      js: "'use strict';\nvar __procwireCli = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+    },
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',

@@ -51,11 +51,21 @@ function open(socketPath: string, method: string, path: string, options: Request
   });
 }
 
-async function readText(res: IncomingMessage): Promise<string> {
-  let text = '';
-  res.setEncoding('utf8');
-  for await (const chunk of res) text += chunk;
-  return text;
+// With events rather than `for await`: the stream's async iterator costs ~1.5 ms of a CLI
+// verb's start to set up, for one answer of a few kilobytes.
+function readText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    res.once('end', () => resolve(text));
+    res.once('error', reject);
+    res.once('close', () => {
+      if (!res.complete) reject(new ControlRequestError(0, 'ECONNRESET', 'the answer was cut off'));
+    });
+  });
 }
 
 /**

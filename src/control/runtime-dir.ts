@@ -5,10 +5,11 @@ import { promisify } from 'node:util';
 import { fnv1a64 } from './fnv-hash.js';
 
 // Not node:fs/promises: loading it costs ~1.5 ms of every CLI verb's start (dist/cli.cjs holds
-// this module), and these three are all this module uses.
+// this module), and these three are all this module uses. realpath.native is one system call,
+// as fs/promises' is; the plain callback one lstats every component of the path in turn.
 const lstat = promisify(lstatBack);
 const mkdir = promisify(mkdirBack);
-const realpath = promisify(realpathBack);
+const realpath = promisify(realpathBack.native);
 
 // The directory checks below repeat, in small, what src/endpoint/trusted-dir.ts and
 // socket-path.ts do for the children's socket: control/ may not import endpoint/ (see
