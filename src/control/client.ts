@@ -61,9 +61,17 @@ function readText(res: IncomingMessage): Promise<string> {
       text += chunk;
     });
     res.once('end', () => resolve(text));
-    res.once('error', reject);
+    const cut = (error?: NodeJS.ErrnoException): void =>
+      reject(
+        new ControlRequestError(
+          0,
+          error?.code ?? 'ECONNRESET',
+          `the answer was cut off (${error?.message ?? 'closed'})`,
+        ),
+      );
+    res.once('error', cut);
     res.once('close', () => {
-      if (!res.complete) reject(new ControlRequestError(0, 'ECONNRESET', 'the answer was cut off'));
+      if (!res.complete) cut();
     });
   });
 }
