@@ -17,7 +17,7 @@ const INLINED_PACKAGES = new Set(['ms']);
 // they declare has two identities and `instanceof` across the boundary is false. Each one here
 // has been checked not to cross it; the build fails on any other, naming it.
 const SHARED_CLASSES_CHECKED = new Map([
-  ['src/control/client.ts', "ControlRequestError: run's serve-control catches its own copy's"],
+  ['src/control/control-request-error.ts', "ControlRequestError: run's serve-socket catches its own copy's"],
   ['src/child/run.ts', 'Run: made only by the supervisor; ending.ts takes describeExit alone'],
 ]);
 
@@ -29,6 +29,11 @@ export async function buildCli(root) {
     name: 'cli-boundary',
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
+        // A built-in loaded when needed (node:http for event streams) is a require() when the
+        // import() runs: an import() would start the ESM loader.
+        if (args.kind === 'dynamic-import' && args.path.startsWith('node:')) {
+          return { path: args.path, namespace: 'builtin' };
+        }
         if (args.kind === 'dynamic-import') {
           const source = resolve(args.resolveDir, args.path);
           lazyTargets.add(source.replace(/\.js$/, '.ts'));
@@ -40,6 +45,10 @@ export async function buildCli(root) {
         if (bare && !INLINED_PACKAGES.has(args.path)) return { path: args.path, external: true };
         return undefined;
       });
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
     },
   };
   const result = await build({

@@ -1,58 +1,63 @@
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
+import { ControlRequestError } from './control-request-error.js';
+import { type RequestOptions, requestOnce } from './request-once.js';
 import { parseSse, type SseMessage } from './sse-parser.js';
 import type { ErrorBody } from './types.js';
 
-/** An error answer of the control API, or no answer at all (`status` 0). */
-export class ControlRequestError extends Error {
-  override readonly name = 'ControlRequestError';
-  /** The HTTP status; 0 when the socket could not be reached or the answer was cut. */
-  readonly status: number;
-  /** The API's error code (`UNKNOWN_CHILD`, a ProcwireError code), or the socket error's (`ENOENT`). */
-  readonly code: string;
+export { ControlRequestError } from './control-request-error.js';
+export type { RequestOptions } from './request-once.js';
 
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
+/**
+ * One request to a control API on a Unix socket (or named pipe); resolves with the parsed
+ * JSON of a 2xx answer, rejects with a ControlRequestError carrying the API's code otherwise.
+ */
+export async function requestJson<T>(
+  socketPath: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
+  const answer = await requestOnce(socketPath, method, path, options);
+  const text = answer.body.toString('utf8');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ControlRequestError(answer.status, 'BAD_ANSWER', `not JSON from ${path}: ${text.slice(0, 200)}`);
   }
+  if (answer.status >= 200 && answer.status < 300) return body as T;
+  const error = (body as Partial<ErrorBody>).error;
+  throw new ControlRequestError(
+    answer.status,
+    error?.code ?? 'HTTP_ERROR',
+    error?.message ?? `HTTP ${answer.status} from ${path}`,
+  );
 }
 
-/** Options of one request. */
-export interface RequestOptions {
-  /** Give up (a ControlRequestError with code TIMEOUT) after this long. Default: never. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-function open(socketPath: string, method: string, path: string, options: RequestOptions): Promise<IncomingMessage> {
+// An event stream is read as it comes, which node:http does well; it is loaded when a stream
+// opens (logs -f, wait), not with this module, for the verbs' start (see request-once.ts).
+async function openStream(socketPath: string, path: string, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+  const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     // A connection of its own rather than the global agent's: the agent looks at the host for a
-    // TLS server name (net.isIP), and compiling its IPv6 pattern costs ~11 ms of a verb's start.
+    // TLS server name (net.isIP), and compiling its IPv6 pattern costs ~11 ms.
     const req = request({
-      method,
+      method: 'GET',
       path,
-      headers: { accept: 'application/json' },
-      signal: options.signal,
+      headers: { accept: 'text/event-stream' },
+      signal,
       createConnection: () => connect(socketPath),
     });
-    if (options.timeoutMs !== undefined) {
-      req.setTimeout(options.timeoutMs, () =>
-        req.destroy(new ControlRequestError(0, 'TIMEOUT', `no answer on ${socketPath} within ${options.timeoutMs} ms`)),
-      );
-    }
     req.once('response', resolve);
     req.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error instanceof ControlRequestError ? error : new ControlRequestError(0, error.code ?? 'ERROR', error.message),
-      ),
+      reject(new ControlRequestError(0, error.code ?? 'ERROR', error.message)),
     );
     req.end();
   });
 }
 
-// With events rather than `for await`: the stream's async iterator costs ~1.5 ms of a CLI
-// verb's start to set up, for one answer of a few kilobytes.
+/** The whole of an answer that is not a stream (the error a stream was refused with). */
 function readText(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
@@ -77,30 +82,6 @@ function readText(res: IncomingMessage): Promise<string> {
 }
 
 /**
- * One request to a control API on a Unix socket (or named pipe); resolves with the parsed
- * JSON of a 2xx answer, rejects with a ControlRequestError carrying the API's code otherwise.
- */
-export async function requestJson<T>(
-  socketPath: string,
-  method: 'GET' | 'POST',
-  path: string,
-  options: RequestOptions = {},
-): Promise<T> {
-  const res = await open(socketPath, method, path, options);
-  const text = await readText(res);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ControlRequestError(res.statusCode ?? 0, 'BAD_ANSWER', `not JSON from ${path}: ${text.slice(0, 200)}`);
-  }
-  const status = res.statusCode ?? 0;
-  if (status >= 200 && status < 300) return body as T;
-  const error = (body as Partial<ErrorBody>).error;
-  throw new ControlRequestError(status, error?.code ?? 'HTTP_ERROR', error?.message ?? `HTTP ${status} from ${path}`);
-}
-
-/**
  * The events of `GET /api/events` (with `query`, e.g. `child=web&types=output`), resuming
  * after `lastEventId` when given, until the stream ends or `signal` aborts.
  */
@@ -111,7 +92,7 @@ export async function* streamEvents(
 ): AsyncGenerator<SseMessage> {
   const params = new URLSearchParams(query);
   if (options.lastEventId !== undefined) params.set('lastEventId', options.lastEventId);
-  const res = await open(socketPath, 'GET', `/api/events?${params}`, { signal: options.signal });
+  const res = await openStream(socketPath, `/api/events?${params}`, options.signal);
   if (res.statusCode !== 200) {
     const text = await readText(res);
     const error = (JSON.parse(text) as Partial<ErrorBody>).error;
