@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { onExit } from 'signal-exit';
+import { killTreeWindowsNow } from './kill-tree-windows.js';
 
 /**
  * Kills the process groups of `livePids()` when this process exits: normally, by
@@ -16,8 +16,8 @@ export function killGroupsOnExit(livePids: () => Iterable<number>): () => void {
 
 function killGroupNow(pid: number): void {
   if (process.platform === 'win32') {
-    // Exit hooks are synchronous; wait for taskkill rather than leave it half done.
-    spawnSync('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true });
+    // Exit hooks are synchronous; wait for the tree kill rather than leave it half done.
+    killTreeWindowsNow(pid);
     return;
   }
   try {
