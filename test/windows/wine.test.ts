@@ -17,7 +17,7 @@ const missing =
       : false;
 
 // Generous: Wine starts each Windows process in about half a second, and CI runs three files at once.
-const SCENARIO_MS = 150_000;
+const SCENARIO_MS = 120_000;
 
 t.test('procwire on Windows, under Wine', { skip: missing, timeout: 2 * SCENARIO_MS }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'procwire-wine-'));
