@@ -49,15 +49,22 @@ export async function killTreeWindows(
   return terminateListed(pid, leaderGone, await listProcesses(tools.list, tools.timeoutMs));
 }
 
-/** killTreeWindows for exit hooks, which cannot wait for a promise: every tool runs synchronously. */
-export function killTreeWindowsNow(pid: number, tools: WindowsTools = windowsTools()): TreeReach {
-  const taskkill = spawnSync(tools.taskkill, taskkillArgs(pid), {
+/**
+ * killTreeWindows for exit hooks, which cannot wait for a promise: every tool runs synchronously.
+ * All the trees go in one taskkill and, if that fails, one listing, so an exit with many live
+ * children costs two tool runs, not two per child.
+ */
+export function killTreesWindowsNow(pids: readonly number[], tools: WindowsTools = windowsTools()): TreeReach {
+  if (pids.length === 0) return 'tree';
+  const taskkill = spawnSync(tools.taskkill, ['/T', '/F', ...pids.flatMap((pid) => ['/PID', String(pid)])], {
     stdio: 'ignore',
     windowsHide: true,
     timeout: tools.timeoutMs,
   });
   if (taskkill.status === 0) return 'tree';
-  return terminateListed(pid, false, listProcessesNow(tools.list, tools.timeoutMs));
+  const links = listProcessesNow(tools.list, tools.timeoutMs);
+  const reaches = pids.map((pid) => terminateListed(pid, false, links));
+  return reaches.includes('leader-only') ? 'leader-only' : 'tree';
 }
 
 function taskkillArgs(pid: number): string[] {

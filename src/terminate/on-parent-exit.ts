@@ -1,5 +1,5 @@
 import { onExit } from 'signal-exit';
-import { killTreeWindowsNow } from './kill-tree-windows.js';
+import { killTreesWindowsNow } from './kill-tree-windows.js';
 
 /**
  * Kills the process groups of `livePids()` when this process exits: normally, by
@@ -10,16 +10,13 @@ import { killTreeWindowsNow } from './kill-tree-windows.js';
  */
 export function killGroupsOnExit(livePids: () => Iterable<number>): () => void {
   return onExit(() => {
-    for (const pid of livePids()) killGroupNow(pid);
+    // Exit hooks are synchronous; on Windows wait for the tree kill rather than leave it half done.
+    if (process.platform === 'win32') killTreesWindowsNow([...livePids()]);
+    else for (const pid of livePids()) killGroupNow(pid);
   });
 }
 
 function killGroupNow(pid: number): void {
-  if (process.platform === 'win32') {
-    // Exit hooks are synchronous; wait for the tree kill rather than leave it half done.
-    killTreeWindowsNow(pid);
-    return;
-  }
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {

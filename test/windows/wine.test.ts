@@ -83,6 +83,7 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: 2 * SCENARIO
     t.notOk(r.toolless?.childAlive, 'no tools: the child itself is still killed');
     t.ok(r.toolless?.workerAlive, 'no tools: its detached worker did survive, as the result said it may');
     t.equal(r.listed?.reach, 'tree', 'taskkill missing, the listed tree is ended');
+    t.same(r.exitHookKill, { reach: 'tree', ended: 4 }, "the exit hook's kill ends two detached trees at once");
     t.same(r.restarts, { restarts: 2, readies: 3, state: 'failed' }, 'exactly 2 restarts, then gave up');
     t.notOk(r.shutdown?.childAlive || r.shutdown?.workerAlive, 'shutdown killed a stubborn child and its worker');
     t.ok(r.shutdown?.ms < 1_000 + 2 * 10_000, `shutdown is bounded (${r.shutdown?.ms} ms)`);

@@ -5,7 +5,11 @@
 // its SDK child with it, and a parent that exits without shutdown ending a plain child.
 import { spawn } from 'node:child_process';
 import { Supervisor } from '../../../dist/src/index.js';
-import { killTreeWindows, windowsTools } from '../../../dist/src/terminate/kill-tree-windows.js';
+import {
+  killTreesWindowsNow,
+  killTreeWindows,
+  windowsTools,
+} from '../../../dist/src/terminate/kill-tree-windows.js';
 import { alive, fixture, scenario, until } from './record.mjs';
 
 const stubborn = (id) => ({
@@ -24,6 +28,16 @@ async function spawnStubborn(sup, id) {
   );
   const child = await sup.spawn(stubborn(id));
   return { child, pid: child.pid, worker: await logged };
+}
+
+/** A detached process (outside this one's Job Object) with a detached worker of its own. */
+async function spawnTree() {
+  const leader = spawn(process.execPath, [fixture('spawns-a-detached-worker.cjs')], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: true,
+  });
+  const worker = Number(await new Promise((resolve) => leader.stdout.once('data', resolve)));
+  return { pid: leader.pid, worker };
 }
 
 await scenario(async (record) => {
@@ -56,6 +70,13 @@ await scenario(async (record) => {
   await until(() => !alive(c.pid) && !alive(c.worker), 10_000, 'the listed tree to end');
   record('listed', { reach });
   await c.child.stop();
+
+  // What the exit hook runs: two trees, outside this process's Job Object, in one go.
+  const trees = await Promise.all([0, 1].map(() => spawnTree()));
+  const hookReach = killTreesWindowsNow(trees.map((tree) => tree.pid));
+  const pids = trees.flatMap((tree) => [tree.pid, tree.worker]);
+  await until(() => pids.every((pid) => !alive(pid)), 10_000, 'both trees to end');
+  record('exitHookKill', { reach: hookReach, ended: pids.length });
 
   // A stubborn child still running when shutdown is called: shutdown stops it and ends.
   const d = await spawnStubborn(sup, 'at-shutdown');
