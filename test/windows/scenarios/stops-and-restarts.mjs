@@ -5,11 +5,7 @@
 // its SDK child with it, and a parent that exits without shutdown ending a plain child.
 import { spawn } from 'node:child_process';
 import { Supervisor } from '../../../dist/src/index.js';
-import {
-  killTreesWindowsNow,
-  killTreeWindows,
-  windowsTools,
-} from '../../../dist/src/terminate/kill-tree-windows.js';
+import { killTreesWindowsNow, killTreeWindows, windowsTools } from '../../../dist/src/terminate/kill-tree-windows.js';
 import { alive, fixture, scenario, until } from './record.mjs';
 
 const stubborn = (id) => ({
