@@ -1,7 +1,7 @@
 // Builds the `procwire` command as one CommonJS file, dist/cli.cjs: the dispatcher, every verb's
 // declaration and the whole client side of the control API (ps, logs, diagnostics, start, stop,
 // restart, wait). A verb that talks to a run is Node's start plus this one file: no ESM loader,
-// no module graph to resolve, link and read file by file (that cost ~60 ms of 185). The verbs
+// no module graph to resolve, link and read file by file (that cost ~40 ms of 185). The verbs
 // that need the supervisor or the toolchain resolver (run, toolchain *) reach them with import(),
 // which stays an import() of the unbundled modules in dist/src/, loaded only by those verbs.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,19 +10,6 @@ function bundle(name: string): string {
   const built = join(here, '..', name);
   const fromSource = join(here, '..', 'dist', name);
   return existsSync(built) || !existsSync(fromSource) ? built : fromSource;
-}
-
-/** @internal This package's package.json: two levels up when built, one from source. */
-export const packageJsonPath: string =
-  [join(here, '..', '..', 'package.json'), join(here, '..', 'package.json')].find(isOurManifest) ??
-  join(here, '..', 'package.json');
-
-function isOurManifest(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'procwire';
-  } catch {
-    return false;
-  }
 }
 
 /**
