@@ -61,6 +61,20 @@ export class MatcherFeed {
     this.#scheduleFlush();
   }
 
+  /**
+   * Matches every queued line now, budget or not, and publishes what was found: the process
+   * exited, and its `exit` event must not come before the diagnostics of what it printed.
+   * What its pipes still hold arrives later and is published as usual.
+   */
+  settle(): void {
+    if (this.#retired) return;
+    for (let i = this.#head; i < this.#queue.length; i++) this.#engine.line(this.#queue[i] as string);
+    this.#queue = [];
+    this.#head = 0;
+    this.#resume();
+    if (this.#engine.pending) this.#engine.flush();
+  }
+
   #overBudget(): boolean {
     // Reading the clock costs about as much as matching a remembered line: every 32nd line only.
     if (this.#turnStarted !== undefined && ++this.#sinceClock % CHECK_CLOCK_EVERY !== 0) return false;

@@ -29,7 +29,7 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: 2 * SCENARIO
   // The prefix is made by the first Windows process (several seconds); then the scenarios run
   // at once, as they share nothing but Wine, and most of their time is Wine starting processes.
   await runScenario(lane, 'boot', work, SCENARIO_MS);
-  const names = ['sdk-children', 'stops-and-restarts', 'cli-run'] as const;
+  const names = ['sdk-children', 'stops-and-restarts', 'cli-run', 'npm-shim'] as const;
   const runs = await Promise.all(names.map((name) => runScenario(lane, name, work, SCENARIO_MS)));
   const results = new Map(names.map((name, i) => [name, runs[i] as ScenarioRun]));
   const run = async (name: (typeof names)[number]): Promise<ScenarioRun['results']> => {
@@ -128,5 +128,12 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: 2 * SCENARIO
         { id: 'plain', state: 'running' },
       ],
     );
+  });
+
+  await t.test("a bare command: 'tsc' runs npm's tsc.cmd shim as its Node script, the real compiler", async (t) => {
+    const r = (await run('npm-shim')) as Record<string, any>;
+    t.same(r.compiled?.exit, { exitCode: 2, signal: null }, 'tsc ran and exited 2, as it does with errors');
+    t.match(r.compiled?.diagnostics, [{ file: /shim-project\\a\.ts$/, codes: ['2322'], line: 0 }], 'read by $tsc');
+    t.match(r.noNode, { code: 'SPAWN_FAILED', message: /npm shim of .*no node\.exe is beside the shim or on PATH/ });
   });
 });
