@@ -130,10 +130,17 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: 2 * SCENARIO
     );
   });
 
-  await t.test("a bare command: 'tsc' runs npm's tsc.cmd shim as its Node script, the real compiler", async (t) => {
+  await t.test("a bare command: 'tsc' runs npm's tsc.cmd shim as its Node script, one-shot and --watch", async (t) => {
     const r = (await run('npm-shim')) as Record<string, any>;
     t.same(r.compiled?.exit, { exitCode: 2, signal: null }, 'tsc ran and exited 2, as it does with errors');
     t.match(r.compiled?.diagnostics, [{ file: /shim-project\\a\.ts$/, codes: ['2322'], line: 0 }], 'read by $tsc');
+    t.match(
+      r.watch?.first,
+      [{ file: /shim-project\\a\.ts$/, count: 1 }],
+      'tsc --watch: ready at the first cycle, 1 error',
+    );
+    t.same(r.watch?.second, { errors: 0, files: 0 }, 'the edit made a second cycle with no errors');
+    t.equal(r.watch?.after, 0, 'which cleared the fixed file');
     t.match(r.noNode, { code: 'SPAWN_FAILED', message: /npm shim of .*no node\.exe is beside the shim or on PATH/ });
   });
 });

@@ -1,7 +1,8 @@
 // A bare `command: 'tsc'` on Windows, as a user writes it: npm's node_modules/.bin has tsc.cmd
 // (written here by npm's own cmd-shim, as npm on Windows does), which procwire runs as the Node
 // script it names. The real TypeScript 5 compiles a file with an error, read by `$tsc`. Without
-// a node.exe on PATH the spawn fails and says what to do.
+// a node.exe on PATH the spawn fails and says what to do. Then `tsc --watch` through the same
+// shim with `$tsc-watch`: a fix clears the error at the next cycle.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -48,6 +49,22 @@ await scenario(async (record) => {
     line: list[0]?.range.start.line,
   }));
   record('compiled', { exit, diagnostics, lines });
+
+  // The same shim in watch mode, as an editor runs it: ready at the first cycle's end; an edit
+  // that fixes the error makes a second cycle, which clears the file.
+  const watch = await sup.spawn({
+    ...spec,
+    id: 'tsc-watch',
+    args: ['--watch', '--preserveWatchOutput', ...spec.args],
+    matchers: ['$tsc-watch'],
+    readyWhen: 'cycle',
+    readyTimeout: '60s',
+  });
+  const first = [...watch.diagnostics].map(([file, list]) => ({ file, count: list.length }));
+  const second = new Promise((resolve) => watch.on('cycle', (event) => event.phase === 'end' && resolve(event)));
+  writeFileSync(join(project, 'a.ts'), 'export const a: number = 1;\n');
+  const { errors, files } = await second;
+  record('watch', { first, second: { errors, files }, after: watch.diagnostics.size });
 
   // The PATH without any node.exe: Wine's own directories only.
   record('noNode', await failureOf(sup.spawn({ ...spec, id: 'tsc-no-node', env: { PATH: 'C:\\windows\\system32' } })));
