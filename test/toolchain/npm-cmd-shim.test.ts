@@ -8,7 +8,7 @@ import { findShimNode, readNpmCmdShim } from '../../src/toolchain/npm-cmd-shim.j
 
 // npm's own shim writers, pinned: cmd-shim 8 (what npm 11 writes) and 3 (npm 6's). They write
 // the .cmd on any platform, so the shims read here are the real ones. Run on Windows in the
-// Wine lane (test/windows/scenarios/npm-shim.mjs).
+// Wine lane (test/_windows/scenarios/npm-shim.mjs).
 const require = createRequire(import.meta.url);
 const shimmers: [name: string, write: (from: string, to: string) => Promise<void>][] = [
   ['cmd-shim 8', (from, to) => require('cmd-shim')(from, to)],

@@ -6,7 +6,10 @@ import { findWindowsNode, findWine, killLane, runScenario, type ScenarioRun, typ
 
 // The Windows lane: procwire on the registry's Windows Node (win32, named pipes, no process
 // groups, no signals), run by Wine. What Wine cannot show (taskkill /T, Job Objects, a real
-// FILE_FLAG_FIRST_PIPE_INSTANCE) is listed in docs/RELIABILITY.md, Windows.
+// FILE_FLAG_FIRST_PIPE_INSTANCE) is listed in docs/RELIABILITY.md, Windows. The folder's name
+// starts with an underscore so that tap, which starts files in name order, starts this one
+// first: it spends most of its minute waiting on Wine, which overlaps the CPU-bound files
+// instead of adding to the end of the suite.
 const wine = findWine();
 const node = findWindowsNode();
 const missing =
