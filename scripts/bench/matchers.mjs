@@ -87,7 +87,12 @@ function isolated(mode, lines, distinct) {
 async function linesRun(withMatcher, total, distinct) {
   const sup = await Supervisor.start();
   let lines = 0;
-  const spec = { id: 'printer', command: process.execPath, args: [printer, 'lines'], connect: 'none' };
+  // Without the OS port scanner (ports: 'auto' is the default for a child without the SDK): it
+  // scans every 100 ms for 5 s after a spawn, each scan costing 5-50 ms of the parent's CPU by
+  // how many processes the machine runs, so it charged the slower run for its wall time, not
+  // for matching. BENCH_PORTS=auto measures with it, as the runs before 2026-12-01 did.
+  const ports = process.env.BENCH_PORTS ?? 'off';
+  const spec = { id: 'printer', command: process.execPath, args: [printer, 'lines'], connect: 'none', ports };
   const started = process.cpuUsage();
   const child = await sup.spawn({
     ...spec,

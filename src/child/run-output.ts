@@ -85,9 +85,12 @@ export class RunOutput {
     emit(stream, line);
     const feed = this.#retired ? undefined : this.#feed;
     if (feed === undefined && this.#lineListeners.size === 0) return;
-    const cleaned = cleanLine(line);
-    for (const listener of this.#lineListeners) listener(cleaned, stream);
-    feed?.push(cleaned);
+    if (this.#lineListeners.size > 0) {
+      const cleaned = cleanLine(line);
+      for (const listener of this.#lineListeners) listener(cleaned, stream);
+    }
+    // The engine cleans what it has not seen recently itself: a reprinted line is not cleaned again.
+    feed?.push(line);
   }
 
   #cycle(event: CycleEvent, emit: EmitChildEvent): void {

@@ -13,6 +13,15 @@ export interface LineVerdict {
   diagnostic: Diagnostic;
   /** Its identity in DiagnosticSets (see problemKey). */
   key: string;
+  /** The DiagnosticSets generation in which it was last added (see MatcherEngine). */
+  added: number;
+}
+
+interface Entry {
+  line: string;
+  verdict: LineVerdict | null;
+  /** The line that followed this one the last time: the guess for the next line. */
+  next: Entry | undefined;
 }
 
 /**
@@ -20,22 +29,67 @@ export interface LineVerdict {
  * where a line's meaning depends on that line alone, that is when every matcher has one
  * pattern; the engine keeps none otherwise, and clears it when a matcher is switched off.
  * It is emptied, not evicted line by line, when full: cheap, and a compiler's output repeats.
+ *
+ * A compiler reprints its lines in the same order, so each line remembers the one that
+ * followed it: when the next line equals that guess (one string comparison) the map, which
+ * must hash the whole line, is not consulted. A wrong guess costs a comparison and falls
+ * back to the map, so a verdict is always that of an equal line.
  */
 export class LineMemo {
-  readonly #lines = new Map<string, LineVerdict | null>();
+  readonly #lines = new Map<string, Entry>();
+  /** The entry of the line last looked up or set, while the lines are known one after another. */
+  #last: Entry | undefined;
+  /** The line that just missed and the entry before it, so that `set` can link them. */
+  #missed: string | undefined;
+  #beforeMissed: Entry | undefined;
 
   /** The verdict for this line, or undefined when it is not known. */
   get(line: string): LineVerdict | null | undefined {
-    return this.#lines.get(line);
+    const last = this.#last;
+    const guess = last?.next;
+    if (guess !== undefined && guess.line === line) {
+      this.#last = guess;
+      return guess.verdict;
+    }
+    const entry = this.#lines.get(line);
+    if (entry === undefined) {
+      this.#missed = line;
+      this.#beforeMissed = last;
+      this.#last = undefined;
+      return undefined;
+    }
+    if (last !== undefined) last.next = entry;
+    this.#last = entry;
+    return entry.verdict;
   }
 
+  /** Remembers the verdict for a line that `get` just did not know. */
   set(line: string, verdict: LineVerdict | null): void {
+    const before = this.#missed === line ? this.#beforeMissed : undefined;
+    this.#missed = undefined;
+    this.#beforeMissed = undefined;
     if (line.length > MEMO_LINE_CHARS) return;
-    if (this.#lines.size >= MEMO_LINES) this.#lines.clear();
-    this.#lines.set(line, verdict);
+    if (this.#lines.size >= MEMO_LINES) this.clear();
+    const entry: Entry = { line: detach(line), verdict, next: undefined };
+    this.#lines.set(entry.line, entry);
+    if (before !== undefined) before.next = entry;
+    this.#last = entry;
   }
 
   clear(): void {
     this.#lines.clear();
+    this.#last = undefined;
+    this.#missed = undefined;
+    this.#beforeMissed = undefined;
   }
+}
+
+/**
+ * The same text in a string of its own. A line read from a pipe is a slice of the whole chunk
+ * it came in (up to 64 KiB); kept as it is, a memoized 100-character line would keep its chunk
+ * alive, and 4,096 of them hundreds of megabytes. Slicing a concatenation makes V8 flatten it
+ * into a new string first, so the result refers to a copy of the line alone.
+ */
+export function detach(line: string): string {
+  return ` ${line}`.slice(1);
 }
