@@ -30,8 +30,11 @@ export class MatcherFeed {
   #streams: Readable[] = [];
   #queue: string[] = [];
   #head = 0;
-  /** Time spent matching in this turn; undefined before its first line. */
-  #spentMs: number | undefined;
+  // This turn's matching so far: lines recalled, and time spent on the others. Kept as numbers
+  // that are never undefined, so V8 updates them in place rather than boxing each new value.
+  #turnOpen = false;
+  #recalled = 0;
+  #spentMs = 0;
   #drainQueued = false;
   #flushQueued = false;
   #paused = false;
@@ -56,7 +59,8 @@ export class MatcherFeed {
 
   push(line: string): void {
     if (this.#retired) return;
-    const spent = this.#spentMs ?? this.#openTurn();
+    if (!this.#turnOpen) this.#openTurn();
+    const spent = this.#spentMs + this.#recalled * RECALLED_LINE_MS;
     if (this.#head < this.#queue.length || spent > TURN_BUDGET_MS) {
       this.#queue.push(line);
       this.#scheduleDrain();
@@ -64,22 +68,23 @@ export class MatcherFeed {
       return;
     }
     if (this.#engine.recall(line)) {
-      this.#spentMs = spent + RECALLED_LINE_MS;
+      this.#recalled++;
       return;
     }
     const started = performance.now();
     this.#engine.match(line);
-    this.#spentMs = spent + (performance.now() - started);
+    this.#spentMs += performance.now() - started;
   }
 
   /** The first line of a turn: its budget starts, and at its end what was found is published. */
-  #openTurn(): number {
+  #openTurn(): void {
+    this.#turnOpen = true;
     setImmediate(() => {
-      this.#spentMs = undefined;
+      this.#turnOpen = false;
+      this.#recalled = 0;
+      this.#spentMs = 0;
       if (!this.#retired) this.#scheduleFlush();
     });
-    this.#spentMs = 0;
-    return 0;
   }
 
   #scheduleFlush(): void {
