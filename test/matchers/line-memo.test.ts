@@ -66,3 +66,28 @@ t.test('a remembered line does not keep the pipe chunk it was cut from alive', a
   t.equal(memo.get('src/f63.ts(1,1): error TS1: m')?.file, 'f63', 'still remembered');
   t.ok(grownMiB < 16, `the heap grew ${grownMiB.toFixed(1)} MiB for 64 short lines (64 MiB if chunks were kept)`);
 });
+
+t.test(
+  'output that does not repeat is sampled: every 16th new line is remembered until lines repeat again',
+  async (t) => {
+    const memo = new LineMemo();
+    const feed = (line: string): LineVerdict | null | undefined => {
+      const known = memo.get(line);
+      if (known === undefined) memo.set(line, verdict(line));
+      return known;
+    };
+    // A whole fill (4,096 lines) without a hit, then the first line after it.
+    for (let i = 0; i <= 4096; i++) feed(`new ${i}`);
+    const next = Array.from({ length: 64 }, (_, i) => `sampled ${i}`);
+    for (const line of next) feed(line);
+    const kept = next.filter((line) => memo.get(line) !== undefined).length;
+    t.ok(kept >= 3 && kept <= 5, `${kept} of 64 new lines remembered (1 in 16)`);
+    // Output that repeats (100 lines, 3 times): the lines kept are hit, and every line is kept again.
+    const block = Array.from({ length: 100 }, (_, i) => `block ${i}`);
+    for (let pass = 0; pass < 3; pass++) for (const line of block) feed(line);
+    t.equal(block.filter((line) => memo.get(line) !== undefined).length, 100, 'the repeating lines are all remembered');
+    const fresh = Array.from({ length: 64 }, (_, i) => `fresh ${i}`);
+    for (const line of fresh) feed(line);
+    t.equal(fresh.filter((line) => memo.get(line) !== undefined).length, 64, 'and new lines again');
+  },
+);
