@@ -115,8 +115,14 @@ export class DiagnosticSets {
   }
 
   #send(file: string): void {
-    const merged: Diagnostic[] = [];
-    for (const state of this.#owners.values()) merged.push(...(state.published.get(file) ?? []));
+    const lists: Diagnostic[][] = [];
+    for (const state of this.#owners.values()) {
+      const list = state.published.get(file);
+      if (list !== undefined && list.length > 0) lists.push(list);
+    }
+    // Most files have one owner: its list is sent as it is (nothing here changes a list once
+    // published), not copied, since a growing file is sent whole at every flush.
+    const merged = lists.length === 1 ? (lists[0] as Diagnostic[]) : lists.flat();
     if (this.#publish(file, merged)) return;
     // Refused (over the child's caps): the file is cleared instead, so that what is held here
     // and what the child's reports hold stay the same.

@@ -36,3 +36,26 @@ t.test('generation: the same across adds and flushes, new at every cycle boundar
   t.not(sets.generation, ended, 'a set was refused, so /b.ts was dropped');
   t.same(published.slice(-2), ['/b.ts 1', '/b.ts 0'], 'refused, then cleared');
 });
+
+t.test("a file two owners report is published as both owners' problems, then as one's", async (t) => {
+  const published: Diagnostic[][] = [];
+  const sets = new DiagnosticSets((_file, list) => {
+    published.push(list);
+    return true;
+  });
+  sets.add('tsc', '/a.ts', problem(1));
+  sets.add('eslint', '/a.ts', problem(2));
+  sets.flush();
+  t.same(
+    published.at(-1)?.map((d) => d.message),
+    ['m1', 'm2'],
+    'merged over owners',
+  );
+  sets.beginCycle('eslint');
+  sets.endCycle('eslint');
+  t.same(
+    published.at(-1)?.map((d) => d.message),
+    ['m1'],
+    "eslint's cycle cleared its own only",
+  );
+});
