@@ -13,6 +13,8 @@ const RECALLED_LINE_MS = 0.00025;
 // Lines waiting beyond this pause the child's pipes (it then blocks in write) until half are done.
 const HIGH_WATER_LINES = 50_000;
 const CHECK_CLOCK_EVERY = 32;
+// What a run's exit may spend matching its backlog at once (see settle).
+const SETTLE_BUDGET_MS = 50;
 // What was found is published at most this often while lines keep coming: a file's whole list
 // is sent at every publish, so publishing after every pipe read made a flood of new problems
 // cost the square of a file's size. Cycle boundaries publish at once (see DiagnosticSets).
@@ -85,6 +87,33 @@ export class MatcherFeed {
       this.#spentMs = 0;
       if (!this.#retired) this.#scheduleFlush();
     });
+  }
+
+  /**
+   * Matches the queued lines now, up to 50 ms of work, and publishes what was found: the
+   * process exited, and its `exit` event should not come before the diagnostics of what it
+   * printed. A longer backlog (a flood just before the exit) goes on in later turns as usual,
+   * so an exit never stalls the parent for long; so do lines its pipes still hold.
+   */
+  settle(): void {
+    if (this.#retired) return;
+    const started = performance.now();
+    const queue = this.#queue;
+    let i = this.#head;
+    while (i < queue.length) {
+      this.#engine.line(queue[i] as string);
+      i++;
+      if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > SETTLE_BUDGET_MS) break;
+    }
+    this.#head = i;
+    if (i >= queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+      this.#resume();
+    } else {
+      this.#scheduleDrain();
+    }
+    if (this.#engine.pending) this.#engine.flush();
   }
 
   #scheduleFlush(): void {

@@ -75,6 +75,11 @@ export class RunOutput {
     this.#engine?.start();
   }
 
+  /** The process exited: what it printed so far is matched and published now (MatcherFeed.settle). */
+  settle(): void {
+    if (!this.#retired) this.#feed?.settle();
+  }
+
   /** A newer run took over: nothing of this one is reported any more. */
   retire(): void {
     this.#retired = true;

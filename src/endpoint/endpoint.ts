@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION, type HelloResult } from '../protocol/index.js';
 import { readHello, HandshakeRejection, type HelloConnection } from './handshake.js';
 import { listenAtSocketPath, removePlacedSocket } from './explicit-path.js';
 import { listenOnPath } from './listen.js';
-import { makePipeName } from './pipe-name.js';
+import { checkPipeName, makePipeName, refuseServedPipe } from './pipe-name.js';
 import { makePrivateSocketDir, socketDirCandidates } from './private-dir.js';
 import { tokensMatch } from './token.js';
 import { WaitingRoom } from './waiting-room.js';
@@ -66,6 +66,8 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
   readonly #options: EndpointOptions;
   readonly #waiting = new Map<string, Pending>();
   readonly #unauthenticated = new WaitingRoom();
+  /** Every open connection, admitted or not: close ends them all (see #close). */
+  readonly #open = new Set<Socket>();
   #closed: Promise<void> | undefined;
 
   private constructor(server: Server, address: string, removeSocket: () => Promise<void>, options: EndpointOptions) {
@@ -74,7 +76,11 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     this.address = address;
     this.#removeSocket = removeSocket;
     this.#options = options;
-    server.on('connection', (socket) => void this.#admit(socket));
+    server.on('connection', (socket) => {
+      this.#open.add(socket);
+      socket.once('close', () => this.#open.delete(socket));
+      void this.#admit(socket);
+    });
   }
 
   /**
@@ -87,7 +93,8 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     // refused connections on the child side.
     server.on('error', () => undefined);
     if (process.platform === 'win32') {
-      const pipe = makePipeName();
+      const pipe = options.socketPath === undefined ? makePipeName() : checkPipeName(options.socketPath);
+      if (options.socketPath !== undefined) await refuseServedPipe(pipe);
       await listenOnPath(server, pipe);
       return new Endpoint(server, pipe, async () => undefined, options);
     }
@@ -136,7 +143,12 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
   async #close(): Promise<void> {
     this.#waiting.clear();
     this.#unauthenticated.destroyAll();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // server.close waits for every connection to end. A child that outlived its stop (an
+    // indeterminate one: a process Windows could not end, one stuck in the kernel) would hold
+    // its connection, and shutdown, open for as long as it lives.
+    for (const socket of this.#open) socket.destroy();
+    await closed;
     await this.#removeSocket();
   }
 

@@ -1,4 +1,5 @@
 import { groupGone, signalGroup, signalGroupRemains } from './kill-group.js';
+import { killTreeWindows, type TreeReach } from './kill-tree-windows.js';
 import type { ExitInfo, StopResult } from './stop-result.js';
 
 /** The process being stopped: its group leader's pid and the promise of its exit. */
@@ -48,8 +49,16 @@ export async function escalate(target: StopTarget, plan: EscalationPlan): Promis
     () => undefined,
   );
   const leaderGone = (): boolean => exitSeen || !(target.isLeader?.() ?? true);
-  const signal = (name: NodeJS.Signals): boolean =>
-    leaderGone() ? signalGroupRemains(target.pid, name) : signalGroup(target.pid, name);
+  // Windows has one way to end a process, and a tree kill that can fall short: every phase
+  // that signals ends the tree, and whether any of them reached it is reported.
+  const reaches: TreeReach[] = [];
+  const signal = async (name: NodeJS.Signals): Promise<boolean> => {
+    if (process.platform !== 'win32') {
+      return leaderGone() ? signalGroupRemains(target.pid, name) : signalGroup(target.pid, name);
+    }
+    reaches.push(await killTreeWindows(target.pid, { leaderGone: leaderGone() }));
+    return false;
+  };
   try {
     if (plan.first === 'shutdown' && plan.requestShutdown) {
       plan.requestShutdown().catch(() => undefined);
@@ -59,11 +68,11 @@ export async function escalate(target: StopTarget, plan: EscalationPlan): Promis
     }
     if (exit === undefined) {
       escalated = true;
-      signal(plan.stopSignal);
+      await signal(plan.stopSignal);
       exit = await exitWithin(target, plan.graceMs);
     }
     if (exit === undefined) {
-      signal('SIGKILL');
+      await signal('SIGKILL');
       exit = await exitWithin(target, Math.max(plan.graceMs, KILL_WAIT_MS));
     }
   } finally {
@@ -72,10 +81,11 @@ export async function escalate(target: StopTarget, plan: EscalationPlan): Promis
     // With the leader reaped, its pid may be reused once the group is empty: only members
     // still in the group are signalled and waited for.
     const gone = leaderGone();
-    if (signal('SIGKILL')) await groupGone(target.pid, KILL_WAIT_MS, { leaderGone: gone });
+    if (await signal('SIGKILL')) await groupGone(target.pid, KILL_WAIT_MS, { leaderGone: gone });
   }
-  if (exit === undefined) return { exitCode: null, signal: null, termination: 'indeterminate' };
-  return { ...exit, termination: escalated ? 'escalated' : 'clean' };
+  const survivors = reaches.length > 0 && !reaches.includes('tree') ? { descendants: 'may-survive' as const } : {};
+  if (exit === undefined) return { exitCode: null, signal: null, termination: 'indeterminate', ...survivors };
+  return { ...exit, termination: escalated ? 'escalated' : 'clean', ...survivors };
 }
 
 async function exitWithin(target: StopTarget, ms: number): Promise<ExitInfo | undefined> {

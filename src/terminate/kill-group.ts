@@ -1,18 +1,22 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { killTreeWindows } from './kill-tree-windows.js';
 import { readProcStat } from './process-start.js';
+
+// What Windows can do for a signal: end the process (TerminateProcess); no other signal exists.
+const WINDOWS_TERMINATING = new Set<NodeJS.Signals>(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGQUIT', 'SIGHUP']);
 
 /**
  * Sends `signal` to the process group led by `pid`, which must still be the process meant:
  * not yet reaped (our own child before its exit) or checked by start time (see StateDir).
  * Children are spawned as group leaders, so this reaches a toolchain's own subprocesses too.
- * On Windows, where there are no groups or signals, any terminating signal kills the tree
- * with `taskkill /T /F`. Returns false when no such group exists any more.
+ * On Windows, where there are no groups or signals, a terminating signal ends the tree in the
+ * background (killTreeWindows; await that yourself where the outcome matters) and any other
+ * signal is not sent. Returns false when no such group exists any more, or nothing was sent.
  */
 export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   if (process.platform === 'win32') {
-    const taskkill = spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true });
-    taskkill.on('error', () => undefined);
+    if (!WINDOWS_TERMINATING.has(signal)) return false;
+    void killTreeWindows(pid);
     return true;
   }
   try {
@@ -42,7 +46,11 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
  * Returns false when nothing was signalled.
  */
 export function signalGroupRemains(pgid: number, signal: NodeJS.Signals): boolean {
-  if (process.platform === 'win32') return signalGroup(pgid, signal);
+  if (process.platform === 'win32') {
+    if (!WINDOWS_TERMINATING.has(signal)) return false;
+    void killTreeWindows(pgid, { leaderGone: true });
+    return true;
+  }
   if (!groupAlive(pgid, { leaderGone: true })) return false;
   try {
     process.kill(-pgid, signal);

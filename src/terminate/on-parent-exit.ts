@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { onExit } from 'signal-exit';
+import { killTreesWindowsNow } from './kill-tree-windows.js';
 
 /**
  * Kills the process groups of `livePids()` when this process exits: normally, by
@@ -10,16 +10,13 @@ import { onExit } from 'signal-exit';
  */
 export function killGroupsOnExit(livePids: () => Iterable<number>): () => void {
   return onExit(() => {
-    for (const pid of livePids()) killGroupNow(pid);
+    // Exit hooks are synchronous; on Windows wait for the tree kill rather than leave it half done.
+    if (process.platform === 'win32') killTreesWindowsNow([...livePids()]);
+    else for (const pid of livePids()) killGroupNow(pid);
   });
 }
 
 function killGroupNow(pid: number): void {
-  if (process.platform === 'win32') {
-    // Exit hooks are synchronous; wait for taskkill rather than leave it half done.
-    spawnSync('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true });
-    return;
-  }
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {

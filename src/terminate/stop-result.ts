@@ -10,4 +10,9 @@ export interface ExitInfo {
  */
 export interface StopResult extends ExitInfo {
   termination: 'clean' | 'escalated' | 'indeterminate';
+  /**
+   * Windows only, when procwire could end the child but not reach its descendants (no working
+   * `taskkill /T` and no process listing): processes the child started may still run.
+   */
+  descendants?: 'may-survive';
 }
