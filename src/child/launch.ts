@@ -99,7 +99,7 @@ async function spawnUntilReady(
     const env: Record<string, string> = expectation
       ? { ...prepared.env, [Env.socket]: endpoint.address, [Env.id]: spec.id, [Env.token]: token }
       : prepared.env;
-    run = new Run(await spawnProcess(spec, env, context.hooks.output, prepared.command));
+    run = new Run(await spawnProcess(spec, env, context.hooks.output, prepared.command, prepared.argsBefore));
   } catch (error) {
     expectation?.cancel();
     throw error;

@@ -343,6 +343,8 @@ export class Lifecycle {
     run.discovery?.stop();
     run.stopHealth?.();
     run.connection?.closeWhenDrained(DRAIN_AFTER_EXIT_MS);
+    // A one-shot compiler is read at its exit: what its matchers found must be in by then.
+    if (this.#run === run) this.#output?.settle();
     this.#deps.emit('exit', exit);
     // The ports died with the process; a wait for one must not resolve with a dead port.
     if (this.#run === run) this.reports.removeAllPorts();

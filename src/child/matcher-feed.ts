@@ -3,30 +3,40 @@ import type { MatcherEngine } from '../matchers/index.js';
 
 // How long matching may take in one event-loop turn before the rest waits for the next. A
 // pipe read delivers up to 2 MiB in one turn (libuv reads up to 32 times 64 KiB); matched at
-// once, 20,000 short lines would hold the parent's loop for 100 ms or more.
+// once, 20,000 short lines would hold the parent's loop for 100 ms or more. Only matching
+// counts: the turn's own line events and GC are paid with or without matchers, and counting
+// them queued (and so kept alive across turns, for the GC to copy) most lines of every big read.
 const TURN_BUDGET_MS = 8;
+// What a line the engine recalls (see MatcherEngine.recall) is counted as: about 5 times what
+// it costs (0.05-0.1 µs), so that timing it, which costs as much, is not needed.
+const RECALLED_LINE_MS = 0.00025;
 // Lines waiting beyond this pause the child's pipes (it then blocks in write) until half are done.
 const HIGH_WATER_LINES = 50_000;
 const CHECK_CLOCK_EVERY = 32;
+// What a run's exit may spend matching its backlog at once (see settle).
+const SETTLE_BUDGET_MS = 50;
 // What was found is published at most this often while lines keep coming: a file's whole list
 // is sent at every publish, so publishing after every pipe read made a flood of new problems
 // cost the square of a file's size. Cycle boundaries publish at once (see DiagnosticSets).
 const PUBLISH_EVERY_MS = 20;
 
 /**
- * Feeds one run's cleaned output lines to its matcher engine without letting a flood stall
- * the parent: lines are matched at once while the current event-loop turn has spent less
- * than 8 ms on them, and queued for the next turns otherwise, in order. A queue of 50,000
- * lines pauses the child's stdout and stderr until it is half done, so memory stays bounded
- * however fast the child prints. What the engine found is published within 20 ms.
+ * Feeds one run's output lines (as printed) to its matcher engine without letting a flood
+ * stall the parent: lines are matched at once while the current event-loop turn has spent
+ * less than 8 ms matching, and queued for the next turns otherwise, in order. A queue of
+ * 50,000 lines pauses the child's stdout and stderr until it is half done, so memory stays
+ * bounded however fast the child prints. What the engine found is published within 20 ms.
  */
 export class MatcherFeed {
   readonly #engine: MatcherEngine;
   #streams: Readable[] = [];
   #queue: string[] = [];
   #head = 0;
-  #turnStarted: number | undefined;
-  #sinceClock = 0;
+  // This turn's matching so far: lines recalled, and time spent on the others. Kept as numbers
+  // that are never undefined, so V8 updates them in place rather than boxing each new value.
+  #turnOpen = false;
+  #recalled = 0;
+  #spentMs = 0;
   #drainQueued = false;
   #flushQueued = false;
   #paused = false;
@@ -51,28 +61,59 @@ export class MatcherFeed {
 
   push(line: string): void {
     if (this.#retired) return;
-    if (this.#head < this.#queue.length || this.#overBudget()) {
+    if (!this.#turnOpen) this.#openTurn();
+    const spent = this.#spentMs + this.#recalled * RECALLED_LINE_MS;
+    if (this.#head < this.#queue.length || spent > TURN_BUDGET_MS) {
       this.#queue.push(line);
       this.#scheduleDrain();
       if (this.#queue.length - this.#head >= HIGH_WATER_LINES) this.#pause();
       return;
     }
-    this.#engine.line(line);
-    this.#scheduleFlush();
+    if (this.#engine.recall(line)) {
+      this.#recalled++;
+      return;
+    }
+    const started = performance.now();
+    this.#engine.match(line);
+    this.#spentMs += performance.now() - started;
   }
 
-  #overBudget(): boolean {
-    // Reading the clock costs about as much as matching a remembered line: every 32nd line only.
-    if (this.#turnStarted !== undefined && ++this.#sinceClock % CHECK_CLOCK_EVERY !== 0) return false;
-    const now = performance.now();
-    if (this.#turnStarted === undefined) {
-      this.#turnStarted = now;
-      setImmediate(() => {
-        this.#turnStarted = undefined;
-      });
-      return false;
+  /** The first line of a turn: its budget starts, and at its end what was found is published. */
+  #openTurn(): void {
+    this.#turnOpen = true;
+    setImmediate(() => {
+      this.#turnOpen = false;
+      this.#recalled = 0;
+      this.#spentMs = 0;
+      if (!this.#retired) this.#scheduleFlush();
+    });
+  }
+
+  /**
+   * Matches the queued lines now, up to 50 ms of work, and publishes what was found: the
+   * process exited, and its `exit` event should not come before the diagnostics of what it
+   * printed. A longer backlog (a flood just before the exit) goes on in later turns as usual,
+   * so an exit never stalls the parent for long; so do lines its pipes still hold.
+   */
+  settle(): void {
+    if (this.#retired) return;
+    const started = performance.now();
+    const queue = this.#queue;
+    let i = this.#head;
+    while (i < queue.length) {
+      this.#engine.line(queue[i] as string);
+      i++;
+      if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > SETTLE_BUDGET_MS) break;
     }
-    return now - this.#turnStarted > TURN_BUDGET_MS;
+    this.#head = i;
+    if (i >= queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+      this.#resume();
+    } else {
+      this.#scheduleDrain();
+    }
+    if (this.#engine.pending) this.#engine.flush();
   }
 
   #scheduleFlush(): void {

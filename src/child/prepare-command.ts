@@ -5,6 +5,8 @@ import {
   lookupCommand,
   resolveRuntime,
   RUNTIME_COMMANDS,
+  findShimNode,
+  type NpmCmdShim,
   type ResolvedRuntime,
 } from '../toolchain/index.js';
 import type { ResolvedSpec } from './spec.js';
@@ -12,6 +14,8 @@ import type { ResolvedSpec } from './spec.js';
 /** What a spawn runs: the command as an absolute path where it was looked up, and the env it adds. */
 export interface PreparedCommand {
   command: string;
+  /** Arguments before the spec's: the script of an npm `.cmd` shim, run by Node (Windows). */
+  argsBefore: string[];
   /** Set over the parent's env and `spec.env` (the runtime's bin dir first on PATH), or empty. */
   env: Record<string, string>;
   runtime: ResolvedRuntime | undefined;
@@ -37,11 +41,14 @@ export function prepareCommand(spec: ResolvedSpec): PreparedCommand {
     childEnv[key] = env[key];
   }
   if (runtime !== undefined && RUNTIME_COMMANDS[runtime.name].includes(spec.command)) {
-    return { command: runtime.path, env, runtime };
+    return { command: runtime.path, argsBefore: [], env, runtime };
   }
-  if (!isBareCommand(spec.command)) return { command: spec.command, env, runtime };
+  if (!isBareCommand(spec.command)) return { command: spec.command, argsBefore: [], env, runtime };
   const found = lookupCommand(spec.command, { cwd, env: childEnv });
-  if (found.path !== undefined) return { command: found.path, env, runtime };
+  if (found.shim !== undefined) {
+    return { command: nodeForShim(spec, found.shim, childEnv), argsBefore: [found.shim.script], env, runtime };
+  }
+  if (found.path !== undefined) return { command: found.path, argsBefore: [], env, runtime };
   const cause = Object.assign(new Error(`${spec.command} not found`), { code: 'ENOENT' });
   const top = found.binDirs.at(-1);
   throw new ProcwireError(
@@ -50,5 +57,16 @@ export function prepareCommand(spec: ResolvedSpec): PreparedCommand {
       `node_modules/.bin from ${cwd} up to ${top} nor on PATH (${found.pathDirs.join(delimiter) || 'empty'}) ` +
       '(install it, or give its path)',
     { childId: spec.id, cause },
+  );
+}
+
+function nodeForShim(spec: ResolvedSpec, shim: NpmCmdShim, childEnv: Record<string, string | undefined>): string {
+  const node = findShimNode(shim, childEnv);
+  if (node !== undefined) return node;
+  throw new ProcwireError(
+    'SPAWN_FAILED',
+    `child "${spec.id}": ${JSON.stringify(spec.command)} is the npm shim of ${shim.script}, a Node script, and no ` +
+      'node.exe is beside the shim or on PATH (install Node, set spec.runtime, or give node as the command)',
+    { childId: spec.id, cause: Object.assign(new Error('node not found'), { code: 'ENOENT' }) },
   );
 }

@@ -15,11 +15,11 @@ export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd'>;
 
 /**
  * Where one run's stdout and stderr lines go: the child's `stdout`/`stderr` events as they
- * were printed, and, cleaned (see cleanLine), whoever waits for a line and the run's problem
- * matchers (through a MatcherFeed, which keeps a flood from stalling the parent). What the
- * matchers find goes into the child's Reports once per event-loop turn and at each watch
- * cycle's boundary, before its `cycle` event. A run that is `retire`d (a new run started)
- * no longer reports.
+ * were printed, then, cleaned (see cleanLine), whoever waits for a line, and the run's
+ * problem matchers (through a MatcherFeed, which keeps a flood from stalling the parent; the
+ * engine cleans the lines it does not recall). What the matchers find goes into the child's
+ * Reports within 20 ms and at each watch cycle's boundary, before its `cycle` event. A run
+ * that is `retire`d (a new run started) no longer reports.
  */
 export class RunOutput {
   readonly sinks: OutputSinks;
@@ -75,6 +75,11 @@ export class RunOutput {
     this.#engine?.start();
   }
 
+  /** The process exited: what it printed so far is matched and published now (MatcherFeed.settle). */
+  settle(): void {
+    if (!this.#retired) this.#feed?.settle();
+  }
+
   /** A newer run took over: nothing of this one is reported any more. */
   retire(): void {
     this.#retired = true;
@@ -85,9 +90,12 @@ export class RunOutput {
     emit(stream, line);
     const feed = this.#retired ? undefined : this.#feed;
     if (feed === undefined && this.#lineListeners.size === 0) return;
-    const cleaned = cleanLine(line);
-    for (const listener of this.#lineListeners) listener(cleaned, stream);
-    feed?.push(cleaned);
+    if (this.#lineListeners.size > 0) {
+      const cleaned = cleanLine(line);
+      for (const listener of this.#lineListeners) listener(cleaned, stream);
+    }
+    // The engine cleans what it has not seen recently itself: a reprinted line is not cleaned again.
+    feed?.push(line);
   }
 
   #cycle(event: CycleEvent, emit: EmitChildEvent): void {

@@ -37,11 +37,12 @@ export function spawnProcess(
   extraEnv: Record<string, string>,
   sinks: OutputSinks,
   command: string = spec.command,
+  argsBefore: readonly string[] = [],
 ): Promise<ProcessHandle> {
   const out = spec.stdio === 'pipe' ? 'pipe' : spec.stdio;
   let child: ChildProcess;
   try {
-    child = spawn(command, spec.args, {
+    child = spawn(command, [...argsBefore, ...spec.args], {
       cwd: spec.cwd,
       env: { ...inheritedEnv(), ...spec.env, ...extraEnv },
       // A separate group (and session) per child: signals to the group reach the child's

@@ -6,9 +6,6 @@ import { stripVTControlCharacters } from 'node:util';
  * cut before anything else is done with it, so what a regexp runs over is bounded.
  */
 export const MATCHED_LINE_CHARS = 4096;
-// Escape (ESC, CSI) and carriage return: what cleanLine has to do anything about.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding those characters is the point
-const SPECIAL = /[\x1b\x9b\r]/;
 
 /**
  * A line as a matcher sees it: cut to MATCHED_LINE_CHARS, ANSI escape sequences (colour,
@@ -17,10 +14,13 @@ const SPECIAL = /[\x1b\x9b\r]/;
  */
 export function cleanLine(raw: string): string {
   let line = raw.length > MATCHED_LINE_CHARS ? raw.slice(0, MATCHED_LINE_CHARS) : raw;
-  // Most lines have none of these: one scan for all three is far cheaper than the regexp.
-  if (!SPECIAL.test(line)) return line;
-  if (line.includes('\x1b') || line.includes('\x9b')) line = stripVTControlCharacters(line);
-  if (line.includes('\r')) {
+  // Most lines have none of these (escape, CSI, carriage return). Three `includes` (each a
+  // memchr) cost half of one character-class regexp test over the line.
+  const escapes = line.includes('\x1b') || line.includes('\x9b');
+  const returns = line.includes('\r');
+  if (!escapes && !returns) return line;
+  if (escapes) line = stripVTControlCharacters(line);
+  if (returns) {
     const parts = line.split('\r');
     line = parts.findLast((part) => part.length > 0) ?? '';
   }

@@ -37,6 +37,7 @@ export class DiagnosticSets {
   readonly #owners = new Map<string, Owner>();
   readonly #dirty = new Set<string>();
   readonly #publish: Publish;
+  #generation = 0;
 
   constructor(publish: Publish) {
     this.#publish = publish;
@@ -45,6 +46,15 @@ export class DiagnosticSets {
   /** True while something found is not published yet. */
   get pending(): boolean {
     return this.#dirty.size > 0;
+  }
+
+  /**
+   * A number that changes whenever a problem added before might be missing now (a cycle
+   * began or ended, a set was refused): while it stays the same, adding the same problem for
+   * the same owner and file again changes nothing, so a caller may skip it.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Adds a problem found for `file`; `key` is its problemKey when the caller has it already. */
@@ -78,6 +88,7 @@ export class DiagnosticSets {
   /** A cycle of `owner` begins: what it reports from now on replaces what it had; `onlyFile` narrows that. */
   beginCycle(owner: string, onlyFile?: string): void {
     this.flush();
+    this.#generation++;
     const state = this.#owner(owner);
     state.found.clear();
     state.toClean = new Set(onlyFile === undefined ? state.published.keys() : [onlyFile]);
@@ -86,6 +97,7 @@ export class DiagnosticSets {
   /** A cycle of `owner` ends: files it did not report again are cleared. Returns what it holds now. */
   endCycle(owner: string): CycleCounts {
     this.flush();
+    this.#generation++;
     const state = this.#owner(owner);
     for (const file of state.toClean) {
       if (state.published.delete(file)) this.#send(file);
@@ -103,11 +115,18 @@ export class DiagnosticSets {
   }
 
   #send(file: string): void {
-    const merged: Diagnostic[] = [];
-    for (const state of this.#owners.values()) merged.push(...(state.published.get(file) ?? []));
+    const lists: Diagnostic[][] = [];
+    for (const state of this.#owners.values()) {
+      const list = state.published.get(file);
+      if (list !== undefined && list.length > 0) lists.push(list);
+    }
+    // Most files have one owner: its list is sent as it is (nothing here changes a list once
+    // published), not copied, since a growing file is sent whole at every flush.
+    const merged = lists.length === 1 ? (lists[0] as Diagnostic[]) : lists.flat();
     if (this.#publish(file, merged)) return;
     // Refused (over the child's caps): the file is cleared instead, so that what is held here
     // and what the child's reports hold stay the same.
+    this.#generation++;
     for (const state of this.#owners.values()) {
       state.published.delete(file);
       state.found.delete(file);

@@ -1,8 +1,9 @@
+import { cleanLine } from './clean-line.js';
 import { DiagnosticSets, problemKey, type Publish } from './diagnostic-sets.js';
 import { FileLocator } from './file-location.js';
 import { SLOW_REGEXP_MS, type ExecGuard } from './guarded-exec.js';
 import { LineMatchers } from './line-matchers.js';
-import { LineMemo } from './line-memo.js';
+import { LineMemo, type LineVerdict } from './line-memo.js';
 import type { ResolvedMatcher } from './parse-matcher.js';
 import { WatchCycles, type CycleEvent } from './watch-cycles.js';
 
@@ -72,29 +73,51 @@ export class MatcherEngine {
     this.#cycles.start();
   }
 
-  /** Takes one line of output, already cleaned (see cleanLine). */
-  line(line: string): void {
+  /**
+   * Takes one line of output as printed; matchers see it cleaned (see cleanLine). A line that
+   * is already clean may be given too: cleaning it again changes nothing.
+   */
+  line(raw: string): void {
+    if (!this.recall(raw)) this.match(raw);
+  }
+
+  /**
+   * Takes a line if it was seen recently, for a fraction of what matching costs, and says so;
+   * false means nothing was done and the line must go to `match`.
+   */
+  recall(raw: string): boolean {
     // A line seen recently is neither a cycle's boundary (those are never memoized) nor anything
-    // but what it was then: no regexp runs again for it.
-    const known = this.#memo?.get(line);
-    if (known !== undefined) {
-      if (known !== null) this.#sets.add(known.owner, known.file, known.diagnostic, known.key);
-      return;
-    }
+    // but what it was then: it is not even cleaned again, and no regexp runs for it.
+    const known = this.#memo?.get(raw);
+    if (known === undefined) return false;
+    // Added again in the same generation it would change nothing: a reprinted problem costs
+    // one comparison.
+    if (known !== null && known.added !== this.#sets.generation) this.#add(known);
+    return true;
+  }
+
+  /** Takes a line that `recall` just refused: cleans it and runs the matchers over it. */
+  match(raw: string): void {
+    const line = cleanLine(raw);
     if (this.#cycles.any && this.#cycles.line(line)) return;
     const found = this.#lines.push(line);
     // Whether a begin or end line counts depends on the state (see WatchCycles), so it is
     // looked at every time.
     const memo = this.#memo !== undefined && !(this.#cycles.any && this.#cycles.mayBeBoundary(line));
     if (found === undefined) {
-      if (memo) this.#memo?.set(line, null);
+      if (memo) this.#memo?.set(raw, null);
       return;
     }
     const { owner } = this.#matchers[found.matcher] as ResolvedMatcher;
     const file = (this.#locators[found.matcher] as FileLocator).locate(found.file);
-    const key = problemKey(found.diagnostic);
-    if (memo) this.#memo?.set(line, { owner, file, diagnostic: found.diagnostic, key });
-    this.#sets.add(owner, file, found.diagnostic, key);
+    const verdict = { owner, file, diagnostic: found.diagnostic, key: problemKey(found.diagnostic), added: -1 };
+    if (memo) this.#memo?.set(raw, verdict);
+    this.#add(verdict);
+  }
+
+  #add(verdict: LineVerdict): void {
+    this.#sets.add(verdict.owner, verdict.file, verdict.diagnostic, verdict.key);
+    verdict.added = this.#sets.generation;
   }
 
   /** Publishes what changed since the last flush. */

@@ -5,6 +5,7 @@ export { resolveRuntime, searchPlaces, type ResolveOptions } from './resolve-run
 export { findPin, shortSource, type FoundPin } from './pin-files.js';
 export { pinProblem } from './pin-text.js';
 export { isBareCommand, lookupCommand, type CommandLookup } from './lookup-command.js';
+export { findShimNode, type NpmCmdShim } from './npm-cmd-shim.js';
 export { cacheDir } from './cache-dir.js';
 export { parseRuntimeRequest, RUNTIME_COMMANDS } from './request.js';
 export { forgetToolchainCaches } from './forget.js';

@@ -1,10 +1,13 @@
 import { dirname, join, resolve } from 'node:path';
+import { type NpmCmdShim, readNpmCmdShim } from './npm-cmd-shim.js';
 import { findIn, pathDirs, pathValueOf } from './path-search.js';
 import type { ToolchainEnv } from './types.js';
 
 /** Where a bare command was found, or every directory looked in when it was not. */
 export interface CommandLookup {
   path: string | undefined;
+  /** Set when `path` is an npm `.cmd` shim (Windows): run its script with Node instead. */
+  shim?: NpmCmdShim;
   /** `node_modules/.bin` from the cwd upward, in the order looked in. */
   binDirs: string[];
   /** The PATH directories, in order. */
@@ -18,8 +21,9 @@ export function isBareCommand(command: string, platform: NodeJS.Platform = proce
 
 /**
  * Looks a bare command up as `npm run` does: `node_modules/.bin` in the cwd and each directory
- * above it, then the PATH of `env`. On Windows only what can be spawned without a shell counts
- * (`.exe`, `.com`): a `.cmd` shim needs `cmd.exe /c`.
+ * above it, then the PATH of `env`. On Windows what can be spawned without a shell counts
+ * (`.exe`, `.com`), and in each directory after them an npm `.cmd` shim, returned with the
+ * Node script it runs; any other `.cmd` or `.bat` needs `cmd.exe /c`.
  */
 export function lookupCommand(
   command: string,
@@ -33,6 +37,16 @@ export function lookupCommand(
     if (dirname(dir) === dir) break;
   }
   const dirs = pathDirs(pathValueOf(env));
-  const path = findIn(binDirs, command, env, platform) ?? findIn(dirs, command, env, platform);
-  return { path, binDirs, pathDirs: dirs };
+  if (platform !== 'win32') {
+    const path = findIn(binDirs, command, env, platform) ?? findIn(dirs, command, env, platform);
+    return { path, binDirs, pathDirs: dirs };
+  }
+  for (const dir of [...binDirs, ...dirs]) {
+    const path = findIn([dir], command, env, platform);
+    if (path !== undefined) return { path, binDirs, pathDirs: dirs };
+    const shimPath = join(dir, `${command}.cmd`);
+    const shim = readNpmCmdShim(shimPath);
+    if (shim !== undefined) return { path: shimPath, shim, binDirs, pathDirs: dirs };
+  }
+  return { path: undefined, binDirs, pathDirs: dirs };
 }

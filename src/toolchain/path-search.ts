@@ -13,11 +13,19 @@ export function pathDirs(pathValue: string): string[] {
   return pathValue.split(delimiter).filter((dir) => dir !== '' && isAbsolute(dir));
 }
 
-/** The file names to try for a command: itself, and on Windows with each PATHEXT extension. */
+/**
+ * The file names to try for a command: itself, and on Windows with each PATHEXT extension. On
+ * Windows the name as given counts only when it already ends in one of them: npm puts a `tsc`
+ * shell script beside `tsc.cmd` in node_modules/.bin, and Windows cannot run it.
+ */
 export function candidateNames(command: string, env: ToolchainEnv, platform: NodeJS.Platform): string[] {
   if (platform !== 'win32') return [command];
-  const extensions = (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter((ext) => ext !== '');
-  return [command, ...extensions.map((ext) => command + ext.toLowerCase())];
+  const extensions = (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD')
+    .split(';')
+    .filter((ext) => ext !== '')
+    .map((ext) => ext.toLowerCase());
+  const given = extensions.some((ext) => command.toLowerCase().endsWith(ext)) ? [command] : [];
+  return [...given, ...extensions.map((ext) => command + ext)];
 }
 
 /** The first executable `command` in `dirs`, as an absolute path. */

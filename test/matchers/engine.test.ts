@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Diagnostic } from '../../src/index.js';
-import { cleanLine, MatcherEngine, parseMatchers, type CycleEvent } from '../../src/matchers/index.js';
+import { MatcherEngine, parseMatchers, type CycleEvent } from '../../src/matchers/index.js';
 
 // The engine is pure (lines in, diagnostics and cycles out), so VS Code's semantics are
 // checked here line by line; the real compilers run in the other files of this folder.
@@ -19,7 +19,8 @@ function run(matchers: unknown[], lines: string[], cwd = '/work') {
     warn: (message) => events.push(`warn ${message}`),
   });
   engine.start();
-  for (const line of lines) engine.line(cleanLine(line));
+  // As printed, as RunOutput gives them: the engine cleans what it does not recall.
+  for (const line of lines) engine.line(line);
   engine.flush();
   return { files, events, engine };
 }
@@ -128,15 +129,14 @@ t.test('$eslint-compact', async (t) => {
   ]);
 });
 
-t.test('colour, carriage returns and overlong lines are handled before matching', async (t) => {
-  const { files } = run(
-    ['$tsc'],
-    [
-      '\x1b[96msrc/a.ts\x1b[0m:\x1b[93m1\x1b[0m:\x1b[93m7\x1b[0m - \x1b[91merror\x1b[0m\x1b[90m TS2322: \x1b[0mBad.',
-      'progress 50%\rsrc/b.ts(2,1): error TS1005: Expected.\r',
-      `src/c.ts(1,1): error TS1: ${'x'.repeat(10_000)}`,
-    ],
-  );
+t.test('colour, carriage returns and overlong lines are handled before matching, reprinted too', async (t) => {
+  const printed = [
+    '\x1b[96msrc/a.ts\x1b[0m:\x1b[93m1\x1b[0m:\x1b[93m7\x1b[0m - \x1b[91merror\x1b[0m\x1b[90m TS2322: \x1b[0mBad.',
+    'progress 50%\rsrc/b.ts(2,1): error TS1005: Expected.\r',
+    `src/c.ts(1,1): error TS1: ${'x'.repeat(10_000)}`,
+  ];
+  const { files } = run(['$tsc'], [...printed, ...printed]);
+  t.equal(files.get('/work/src/a.ts')?.length, 1, 'the reprinted colour line is the same problem');
   t.same(files.get('/work/src/a.ts')?.[0], {
     range: range(0, 6),
     severity: 1,
@@ -152,6 +152,38 @@ t.test('without background, a run accumulates; an identical problem is kept once
   const line = 'src/a.ts(1,1): error TS1: one';
   const { files } = run(['$tsc'], [line, 'src/a.ts(2,1): error TS2: two', line]);
   t.equal(files.get('/work/src/a.ts')?.length, 2);
+});
+
+t.test('a problem printed between cycles and reprinted in the next cycle is kept at its end', async (t) => {
+  // Recalled in the new cycle, it must count there: the cycle's begin forgot what it held.
+  const begin = '12:00:00 AM - File change detected. Starting incremental compilation...';
+  const end = '12:00:00 AM - Found 1 error. Watching for file changes.';
+  const problem = 'src/a.ts(1,1): error TS1: a';
+  const { files, events } = run(['$tsc-watch'], [end, problem, begin, problem, end]);
+  const ends = events.filter((e) => typeof e !== 'string' && e.phase === 'end');
+  t.match(ends[1], { errors: 1, files: 1 }, 'the second cycle ended holding the problem');
+  t.same([...files.keys()], ['/work/src/a.ts']);
+});
+
+t.test('a problem seen again after its file was refused (over a cap) is published again', async (t) => {
+  // The second line is recalled, not matched: it must not be taken for already held.
+  const sent: string[] = [];
+  let refuse = true;
+  const engine = new MatcherEngine(parseMatchers('m', ['$tsc']), '/work', {
+    publish: (file, list) => {
+      sent.push(`${file} ${list.length}`);
+      return !(refuse && list.length > 0);
+    },
+    cycle: () => undefined,
+    warn: () => undefined,
+  });
+  const line = 'src/a.ts(1,1): error TS1: one';
+  engine.line(line);
+  engine.flush();
+  refuse = false;
+  engine.line(line);
+  engine.flush();
+  t.same(sent, ['/work/src/a.ts 1', '/work/src/a.ts 0', '/work/src/a.ts 1']);
 });
 
 t.test('cycles: activeOnStart, begin lines, end lines; a file not reported again is cleared', async (t) => {

@@ -63,6 +63,36 @@ t.test('gcc: an error and a warning with $gcc', { skip: !gcc && 'no gcc on PATH:
   });
 });
 
+t.test(
+  "a one-shot compiler's diagnostics are in at its exit event, not published after it",
+  { skip: !gcc && 'no gcc on PATH: install a C compiler' },
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const dir = tempDir(t, { 'x.c': 'int main(void) {\n  return y;\n}\n' });
+    // The promise covers what was read before the exit; a line can still be in the pipe when
+    // the exit is seen (both arrive in one loop turn, in either order). Three runs whose line
+    // came first are checked: gcc often takes longer than the 20 ms publishing delay to exit
+    // after printing, which would hide the bug in a single run.
+    let checked = 0;
+    for (let attempt = 1; attempt <= 10 && checked < 3; attempt++) {
+      const seen = new Promise<{ lineFirst: boolean; atExit: number }>((resolve) =>
+        sup.once('child', (c) => {
+          let lineFirst = false;
+          c.once('stderr', () => (lineFirst = true));
+          c.once('exit', () => resolve({ lineFirst, atExit: c.diagnostics.get(join(dir, 'x.c'))?.length ?? 0 }));
+        }),
+      );
+      const spec = { id: `gcc-${attempt}`, command: 'gcc', args: ['-fsyntax-only', 'x.c'], cwd: dir };
+      await sup.spawn({ ...spec, env: { LC_ALL: 'C' }, matchers: ['$gcc'], connect: 'none', restart: 'never' });
+      const { lineFirst, atExit } = await within(seen, 'gcc to exit');
+      if (!lineFirst) continue;
+      checked++;
+      t.equal(atExit, 1, `run ${attempt}: the error gcc printed is in child.diagnostics when 'exit' is emitted`);
+    }
+    t.equal(checked, 3, "three runs in which gcc's error line arrived before its exit");
+  },
+);
+
 const eslint = fileURLToPath(new URL('../compilers/node_modules/eslint/bin/eslint.js', import.meta.url));
 t.test(
   'eslint stylish: a file line, then problem lines (loop)',

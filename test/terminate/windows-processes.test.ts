@@ -2,7 +2,7 @@ import t from 'tap';
 import { descendantsOf, parseProcessLinks } from '../../src/terminate/windows-processes.js';
 
 // The process table parsing behind the Windows tree kill when taskkill /T cannot do it. The
-// kill itself runs on real processes in the Windows lane (test/windows/wine.test.ts).
+// kill itself runs on real processes in the Windows lane (test/_windows/wine.test.ts).
 
 t.test('wmic output: UTF-16 with a byte-order mark, a header, padded columns, CRLF', async (t) => {
   const text =

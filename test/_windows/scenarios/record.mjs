@@ -1,5 +1,5 @@
 // What every Windows scenario shares. Scenarios run on the registry's Windows Node under Wine
-// (test/windows/wine.test.ts); their stdout and stderr go to files, because Wine's console
+// (test/_windows/wine.test.ts); their stdout and stderr go to files, because Wine's console
 // pipes make Node's stdio fail, so what they found is written as JSON to the path in argv[2]
 // after every step: a scenario that hangs still leaves what it saw up to the hang.
 import { writeFileSync } from 'node:fs';

@@ -42,7 +42,7 @@ await scenario(async (record) => {
     ]),
   );
   let ps;
-  const run = procwire(['run', config, '--exit-after', '15s'], {
+  const run = procwire(['run', config, '--exit-after', '40s'], {
     onLine: (line) => {
       if (ps === undefined && /talker.*ready/.test(line)) ps = procwire(['ps', '--json', '--config', config]);
     },

@@ -1,4 +1,4 @@
-// Runs scenario scripts (test/windows/scenarios) on the registry's Windows Node under Wine,
+// Runs scenario scripts (test/_windows/scenarios) on the registry's Windows Node under Wine,
 // and reads back what each found. Wine runs Windows programs as Linux processes sharing this
 // file system (as drive Z:), so the scenarios use dist/ and test/fixtures in place.
 import { spawn } from 'node:child_process';
@@ -73,7 +73,7 @@ export interface ScenarioRun {
 }
 
 /**
- * Runs `test/windows/scenarios/<name>.mjs` on the Windows Node, its stdout and stderr sent to
+ * Runs `test/_windows/scenarios/<name>.mjs` on the Windows Node, its stdout and stderr sent to
  * files (Wine's console pipes make Node's stdio fail with EBADF), and resolves with the JSON it
  * wrote. A scenario still running after `timeoutMs` is ended with its whole prefix; its
  * results are then what it had found before the hang.
