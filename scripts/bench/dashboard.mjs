@@ -134,33 +134,30 @@ const printingChild = (i) => ({
   ports: 'off',
 });
 
+/** Opens the page over 50 children made by `child`, follows c0, and measures after a warm-up. */
+async function measure(browser, name, child) {
+  const dashboard = await openDashboard(
+    browser,
+    name,
+    Array.from({ length: CHILDREN }, (_, i) => child(i)),
+  );
+  try {
+    await dashboard.page.locator('tr[data-child="c0"] td.id').click();
+    await new Promise((resolve) => setTimeout(resolve, WARM_MS));
+    const from = await pageClock(dashboard.page);
+    await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
+    return { measured: await collect(dashboard.page, from, from + MEASURE_MS), from };
+  } finally {
+    await dashboard.close();
+  }
+}
+
 const browser = await chromium.launch({ executablePath, args: ['--disable-gpu', '--disable-dev-shm-usage'] });
 try {
-  // Idle: 50 children that print nothing.
-  const idle = await openDashboard(
-    browser,
-    'idle',
-    Array.from({ length: CHILDREN }, (_, i) => idleChild(i)),
-  );
-  await idle.page.locator('tr[data-child="c0"] td.id').click();
-  await new Promise((resolve) => setTimeout(resolve, WARM_MS));
-  const idleFrom = await pageClock(idle.page);
-  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
-  const idleSeen = await collect(idle.page, idleFrom, idleFrom + MEASURE_MS);
-  await idle.close();
-
-  // Loaded: the same page while 50 children print 100 lines a second; c0's log is followed.
-  const busy = await openDashboard(
-    browser,
-    'busy',
-    Array.from({ length: CHILDREN }, (_, i) => printingChild(i)),
-  );
-  await busy.page.locator('tr[data-child="c0"] td.id').click();
-  await new Promise((resolve) => setTimeout(resolve, WARM_MS));
-  const from = await pageClock(busy.page);
-  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
-  const busySeen = await collect(busy.page, from, from + MEASURE_MS);
-  await busy.close();
+  // Idle: 50 children that print nothing. Loaded: the same page while 50 children print 100
+  // lines a second. c0's log is followed in both.
+  const { measured: idleSeen } = await measure(browser, 'idle', idleChild);
+  const { measured: busySeen, from } = await measure(browser, 'busy', printingChild);
 
   const lagsOf = (pairs) => pairs.filter(([written]) => written >= from && written < from + MEASURE_MS);
   const arrived = lagsOf(busySeen.seen.arrived);
