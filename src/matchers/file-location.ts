@@ -1,4 +1,5 @@
 import { isAbsolute, normalize, resolve } from 'node:path';
+import { detach } from './line-memo.js';
 import type { FileLocation } from './parse-matcher.js';
 
 // A compiler names the same few files over and over; a child naming ever-new ones must not
@@ -27,9 +28,11 @@ export class FileLocator {
   locate(name: string): string {
     let path = this.#cache.get(name);
     if (path === undefined) {
-      path = this.#absolute && isAbsolute(name) ? normalize(name) : resolve(this.#base, name);
+      // The name is a slice of its pipe chunk, and resolve may hand it back as it is: both the
+      // cache's key and the path kept in the diagnostics store are copies.
+      path = detach(this.#absolute && isAbsolute(name) ? normalize(name) : resolve(this.#base, name));
       if (this.#cache.size >= CACHE_SIZE) this.#cache.clear();
-      this.#cache.set(name, path);
+      this.#cache.set(detach(name), path);
     }
     return path;
   }

@@ -1,3 +1,4 @@
+import { detach } from './line-memo.js';
 import type { Diagnostic, DiagnosticSeverity } from '../protocol/index.js';
 import type { CompiledPattern } from './parse-pattern.js';
 
@@ -59,13 +60,14 @@ export function toDiagnostic(data: ProblemData, fallback: DiagnosticSeverity, so
   if (!data.file || !data.message) return undefined;
   const range = data.kind === 'file' ? fileStart() : data.location ? parseLocation(data.location) : fromLines(data);
   if (range === undefined) return undefined;
+  // Captures are slices of the line, and so of its pipe chunk: the store keeps copies.
   const diagnostic: Diagnostic = {
     range,
     severity: severityOf(data.severity) ?? fallback,
-    message: data.message,
+    message: detach(data.message),
     source,
   };
-  if (data.code !== undefined) diagnostic.code = data.code;
+  if (data.code !== undefined) diagnostic.code = detach(data.code);
   return diagnostic;
 }
 

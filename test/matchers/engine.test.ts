@@ -1,4 +1,6 @@
 import t from 'tap';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Diagnostic } from '../../src/index.js';
 import { MatcherEngine, parseMatchers, type CycleEvent } from '../../src/matchers/index.js';
 
@@ -257,4 +259,32 @@ t.test('lines seen before (memoized) still count: a repeated begin line, a repri
   t.equal(ends.length, 3, 'three cycles ended');
   t.match(ends[2], { errors: 1, files: 1 });
   t.same([...files.keys()], ['/work/src/a.ts']);
+});
+
+t.test("a diagnostic's strings do not keep the pipe chunk they were cut from alive", async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const files = new Map<string, Diagnostic[]>();
+  const engine = new MatcherEngine(parseMatchers('m', ['$tsc']), '/work', {
+    publish: (file, list) => (files.set(file, list), true),
+    cycle: () => undefined,
+    warn: () => undefined,
+  });
+  engine.start();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  // 64 chunks of 1 MiB, each with one error in a file of its own, as lines read from a pipe
+  // are slices of the chunk they came in: the file name (the map key and the locator's cache),
+  // the message and the code are all captures of that slice.
+  for (let i = 0; i < 64; i++) {
+    // Long enough (13 characters or more) that V8 slices rather than copies them.
+    const chunk = `${'x'.repeat(2 ** 20)}\n/src/a/deeper/folder/f${i}.ts(1,1): error TS2322: the message number ${i}\n`;
+    engine.line(chunk.slice(2 ** 20 + 1, chunk.length - 1));
+  }
+  engine.flush();
+  gc();
+  const grownMiB = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  t.equal(files.size, 64, 'every error was found');
+  t.match(files.get('/src/a/deeper/folder/f63.ts'), [{ code: '2322', message: 'the message number 63' }]);
+  t.ok(grownMiB < 16, `the heap grew ${grownMiB.toFixed(1)} MiB for 64 diagnostics (64 MiB if chunks were kept)`);
 });
