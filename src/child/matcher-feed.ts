@@ -97,22 +97,7 @@ export class MatcherFeed {
    */
   settle(): void {
     if (this.#retired) return;
-    const started = performance.now();
-    const queue = this.#queue;
-    let i = this.#head;
-    while (i < queue.length) {
-      this.#engine.line(queue[i] as string);
-      i++;
-      if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > SETTLE_BUDGET_MS) break;
-    }
-    this.#head = i;
-    if (i >= queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-      this.#resume();
-    } else {
-      this.#scheduleDrain();
-    }
+    this.#drain(SETTLE_BUDGET_MS);
     if (this.#engine.pending) this.#engine.flush();
   }
 
@@ -131,7 +116,8 @@ export class MatcherFeed {
     setImmediate(() => this.#drain());
   }
 
-  #drain(): void {
+  /** Matches queued lines, in order, for up to `budgetMs`; what is left waits for the next turn. */
+  #drain(budgetMs = TURN_BUDGET_MS): void {
     this.#drainQueued = false;
     if (this.#retired) return;
     const started = performance.now();
@@ -140,7 +126,7 @@ export class MatcherFeed {
     while (i < queue.length) {
       this.#engine.line(queue[i] as string);
       i++;
-      if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > TURN_BUDGET_MS) break;
+      if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > budgetMs) break;
     }
     this.#head = i;
     this.#scheduleFlush();
