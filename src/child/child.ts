@@ -215,7 +215,8 @@ export class Child extends EventEmitter<ChildEvents> {
 
   /**
    * Sends `signal` to the child's process group (e.g. SIGHUP to reload). Rejects with
-   * NOT_RUNNING if no process runs.
+   * NOT_RUNNING if no process runs. On Windows a terminating signal ends the process tree and
+   * resolves once it is done; any other signal is not sent.
    */
   signal(signal: NodeJS.Signals): Promise<void> {
     return this.#controls.run(async () => this.#lifecycle.signal(signal));

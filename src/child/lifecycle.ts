@@ -6,7 +6,7 @@ import { ProcwireError, type HandlerTable } from '../protocol/index.js';
 import type { Endpoint } from '../endpoint/index.js';
 import { RestartWindow } from '../restart/restart-window.js';
 import { supervise, type SupervisionHost } from '../restart/supervise.js';
-import { signalGroup } from '../terminate/kill-group.js';
+import { signalTree } from '../terminate/kill-group.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection } from './child-connection.js';
 import { connectionHooks } from './connection-hooks.js';
@@ -187,13 +187,13 @@ export class Lifecycle {
     return result;
   }
 
-  /** Sends `signal` to the current process's group; NOT_RUNNING when none runs. */
-  signal(signal: NodeJS.Signals): void {
+  /** Sends `signal` to the current process's group (see signalTree); NOT_RUNNING when none runs. */
+  async signal(signal: NodeJS.Signals): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) {
       throw this.#error('NOT_RUNNING', `has no running process to send ${signal} to (state: ${this.#state.kind})`);
     }
-    signalGroup(pid, signal);
+    await signalTree(pid, signal);
   }
 
   /** The restart loop's view of this child. */

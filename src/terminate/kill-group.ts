@@ -9,16 +9,10 @@ const WINDOWS_TERMINATING = new Set<NodeJS.Signals>(['SIGTERM', 'SIGKILL', 'SIGI
  * Sends `signal` to the process group led by `pid`, which must still be the process meant:
  * not yet reaped (our own child before its exit) or checked by start time (see StateDir).
  * Children are spawned as group leaders, so this reaches a toolchain's own subprocesses too.
- * On Windows, where there are no groups or signals, a terminating signal ends the tree in the
- * background (killTreeWindows; await that yourself where the outcome matters) and any other
- * signal is not sent. Returns false when no such group exists any more, or nothing was sent.
+ * POSIX only: Windows, which has neither groups nor signals, goes through signalTree (and the
+ * stop escalation through killTreeWindows). Returns false when no such group exists any more.
  */
 export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
-  if (process.platform === 'win32') {
-    if (!WINDOWS_TERMINATING.has(signal)) return false;
-    void killTreeWindows(pid);
-    return true;
-  }
   try {
     process.kill(-pid, signal);
     return true;
@@ -37,6 +31,18 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 /**
+ * What `child.signal()` does: signalGroup, and on Windows, where the only signal is the end of a
+ * process, the tree kill for a terminating signal, awaited (so the tree is gone when this
+ * resolves), and nothing for any other. Resolves false when nothing was sent.
+ */
+export async function signalTree(pid: number, signal: NodeJS.Signals): Promise<boolean> {
+  if (process.platform !== 'win32') return signalGroup(pid, signal);
+  if (!WINDOWS_TERMINATING.has(signal)) return false;
+  await killTreeWindows(pid);
+  return true;
+}
+
+/**
  * Sends `signal` to what is left of the group whose leader `pgid` has exited. Once the
  * leader is reaped its pid is free, and only while members of its group remain does the
  * kernel keep that number from naming a new process (which may lead a group of its own).
@@ -46,11 +52,6 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
  * Returns false when nothing was signalled.
  */
 export function signalGroupRemains(pgid: number, signal: NodeJS.Signals): boolean {
-  if (process.platform === 'win32') {
-    if (!WINDOWS_TERMINATING.has(signal)) return false;
-    void killTreeWindows(pgid, { leaderGone: true });
-    return true;
-  }
   if (!groupAlive(pgid, { leaderGone: true })) return false;
   try {
     process.kill(-pgid, signal);

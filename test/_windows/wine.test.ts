@@ -66,11 +66,17 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: 2 * SCENARIO
       t.match(child?.diagnostic?.file, /^[A-Z]:\\/, `${kind}: the path is a Windows one`);
       t.same(child?.echo, { n: 7 }, `${kind}: the parent's request answered`);
       t.same(child?.logs, [`${kind}: parent answered {"pong":"${kind}"}`], `${kind}: the child's request answered`);
+      t.equal(child?.usr2, 'running', `${kind}: SIGUSR2, which Windows lacks, is not sent`);
       t.same(child?.stop, { exitCode: 0, signal: null, termination: 'clean' }, `${kind}: a clean stop`);
     }
     t.match(r.register, { state: 'running', port: { name: 'port-1', host: '127.0.0.1', protocol: 'http' } });
     t.match(r.register?.page, /^plain server on v20\./, 'the preload reported the port an unmodified server bound');
-    t.equal(r.shutdown?.plain, 'stopped', 'shutdown stopped the last child');
+    t.same(
+      r.sigterm,
+      { exit: { exitCode: 1, signal: null }, alive: false },
+      'SIGTERM ended the child (TerminateProcess)',
+    );
+    t.ok(r.shutdown?.ms < 10_000, `shutdown ended (${r.shutdown?.ms} ms)`);
   });
 
   await t.test('stops that do not depend on taskkill /T, restarts, a killed parent', async (t) => {

@@ -1,8 +1,8 @@
 // The pipe endpoint and its name rules; SDK children (CommonJS and ES module) through hello,
 // ready, a port, a diagnostic and requests both ways; the register preload reporting an
-// unmodified server's port; a clean stop; a bounded shutdown.
+// unmodified server's port; child.signal on Windows; a clean stop; a bounded shutdown.
 import { Supervisor } from '../../../dist/src/index.js';
-import { dist, failureOf, fixture, getText, scenario } from './record.mjs';
+import { alive, dist, failureOf, fixture, getText, scenario } from './record.mjs';
 
 await scenario(async (record) => {
   const sup = await Supervisor.start();
@@ -34,6 +34,8 @@ await scenario(async (record) => {
       diagnostic: { file: file0, ...diagnostics?.[0] },
       echo: await child.sendRequest('echo', { n: 7 }),
       logs: logs.filter((line) => line.startsWith(`${id}:`)),
+      // Windows has no SIGUSR2: child.signal sends nothing, and the child runs on.
+      usr2: await child.signal('SIGUSR2').then(() => alive(child.pid) && child.state.kind),
       stop: await child.stop(),
     });
   }
@@ -43,6 +45,7 @@ await scenario(async (record) => {
     command: process.execPath,
     args: ['--require', dist('register.cjs'), fixture('plain-http-server.cjs')],
     stdio: 'ignore',
+    restart: 'never',
   });
   const found = await plain.waitForPort('port-1', { timeout: '20s' });
   record('register', {
@@ -50,7 +53,12 @@ await scenario(async (record) => {
     port: found,
     page: await getText(`http://${found.host}:${found.port}/`),
   });
+  // SIGTERM ends the tree (there is no graceful signal on Windows).
+  const pid = plain.pid;
+  const exited = new Promise((resolve) => plain.once('exit', resolve));
+  await plain.signal('SIGTERM');
+  record('sigterm', { exit: await exited, alive: alive(pid) });
   const start = Date.now();
   await sup.shutdown();
-  record('shutdown', { ms: Date.now() - start, plain: plain.state.kind });
+  record('shutdown', { ms: Date.now() - start });
 });
