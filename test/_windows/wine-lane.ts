@@ -90,8 +90,8 @@ export async function runScenario(
   let timer: NodeJS.Timeout | undefined;
   try {
     const scenario = join(here, 'scenarios', `${name}.mjs`);
-    // Through env -u: tap's process tracking puts NODE_OPTIONS (a Linux path to preload) into
-    // the environment of every process a test spawns, and the Windows Node would fail on it.
+    // Through env -u: a NODE_OPTIONS with a Linux path to preload (tap's, which test/setup
+    // removes, or a shell's) would make the Windows Node fail.
     const run = spawn('env', ['-u', 'NODE_OPTIONS', lane.wine, lane.node, `Z:${scenario}`, `Z:${resultFile}`], {
       env: wineEnv(lane),
       stdio: ['ignore', out, out],

@@ -7,9 +7,9 @@ import { fixture, startSupervisor } from '../helpers/index.js';
 import { node18, skipWithoutNode18 } from '../toolchain/fake-home.js';
 
 // A second Node major from the npm registry (test/runtimes), standing in for a project's pinned toolchain.
-// tap preloads its hooks into every process it can see spawned, through NODE_OPTIONS, even
-// over an env we pass; they need the parent's Node. `env -u` runs the toolchain without
-// them (and execs it, so the pid stays the child's), as a real parent's child would run.
+// A preload in NODE_OPTIONS (tap's, which test/setup removes, or a shell's tsx) needs the
+// parent's Node. `env -u` runs the toolchain without one (and execs it, so the pid stays the
+// child's), as a real parent's child would run.
 const pinned = (args: string[]): { command: string; args: string[] } => ({
   command: 'env',
   args: ['-u', 'NODE_OPTIONS', node18!, ...args],

@@ -163,16 +163,16 @@ t.test(
     // The holder keeps the only slot until its own readyTimeout ends it, longer than the
     // waiter's readyTimeout; a READY_TIMEOUT must give the slot back too.
     const holder = sup.spawn(
-      nodeSpec('holder', 'connects-never-ready.cjs', { readyTimeout: 2500, stopTimeout: 500, restart: 'never' }),
+      nodeSpec('holder', 'connects-never-ready.cjs', { readyTimeout: 3500, stopTimeout: 500, restart: 'never' }),
     );
-    const waiter = sup.spawn(nodeSpec('waiter', 'only-ready.cjs', { readyTimeout: 1500, restart: 'never' }));
+    const waiter = sup.spawn(nodeSpec('waiter', 'only-ready.cjs', { readyTimeout: 2500, restart: 'never' }));
     await t.rejects(holder, { code: 'READY_TIMEOUT' });
     await waiter;
     const states = lives.get('waiter')?.states ?? [];
     const queuedAt = states.find((s) => s.kind === 'starting')?.at ?? NaN;
     const spawnedAt = states.find((s) => s.kind === 'starting' && s.reason === 'spawned')?.at ?? NaN;
     t.ok(
-      spawnedAt - queuedAt >= 1500,
+      spawnedAt - queuedAt >= 2500,
       `it waited ${spawnedAt - queuedAt} ms for a slot, longer than its readyTimeout, and still started`,
     );
   }),

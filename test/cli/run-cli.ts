@@ -63,8 +63,8 @@ export function runCli(
 ): CliRun {
   const runtimeDir = mkdtempSync(join(tmpdir(), 'procwire-cli-run-'));
   const env = plainEnv({ XDG_RUNTIME_DIR: runtimeDir, ...options.env });
-  // tap's process-info hook puts its preload into every spawned process's NODE_OPTIONS; run
-  // through env(1), the CLI and its children are free of it (an older Node cannot load it).
+  // Through env(1), the CLI and its children are free of any preload in NODE_OPTIONS (an older
+  // Node cannot load tap's or tsx's; test/setup/without-tap-spawn-hook.mjs removes tap's already).
   const [command, argv] = options.withoutTapPreload
     ? ['env', ['-u', 'NODE_OPTIONS', process.execPath, cli, ...args]]
     : [process.execPath, [cli, ...args]];

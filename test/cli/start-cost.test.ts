@@ -28,8 +28,8 @@ function loadedBy(t: Test, args: string[]): Loaded {
   const preload = join(dir, 'report.cjs');
   writeFileSync(preload, report);
   writeFileSync(join(dir, 'procwire.config.json'), '[]');
-  // Without NODE_OPTIONS, through env(1): tap puts its preloads into every process it sees
-  // spawned, and they would start the ESM loader. Where there is no env(1) (Windows) tap's files
+  // Without NODE_OPTIONS, through env(1): a preload there (tap's, which test/setup removes, or a
+  // shell's) would start the ESM loader. Where there is no env(1) (Windows) tap's files
   // are left out of the count and the loader is not judged. The runtime dir is empty, so `ps`
   // goes all the way to the socket and finds no run there.
   const node = [process.execPath, '--require', preload, cli, ...args];

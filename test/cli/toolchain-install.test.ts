@@ -86,7 +86,7 @@ async function startRegistry(t: Test, dir: string): Promise<Registry> {
 }
 
 async function procwire(t: Test, args: string[], env: Record<string, string>) {
-  // Without tap's preload (NODE_OPTIONS), which nearly doubles a short command's start here.
+  // Without any preload in NODE_OPTIONS (test/setup removes tap's; a shell may set others).
   const run = runCli(t, args, { env: { ...env, NODE_OPTIONS: '' } });
   const { code } = await exitOf(run.proc);
   return { code, out: run.lines.join('\n'), err: run.stderr() };

@@ -9,7 +9,7 @@ import { cli, runCli, writeConfig } from './run-cli.js';
 // `install`: test/cli/toolchain-install.test.ts (a registry on 127.0.0.1).
 
 async function procwire(t: Test, args: string[], env: Record<string, string>) {
-  // Without tap's preload (NODE_OPTIONS), which nearly doubles a short command's start here.
+  // Without any preload in NODE_OPTIONS (test/setup removes tap's; a shell may set others).
   const run = runCli(t, args, { env: { ...env, NODE_OPTIONS: '' } });
   const { code } = await exitOf(run.proc);
   return { code, out: run.lines.join('\n'), err: run.stderr() };
@@ -96,7 +96,7 @@ t.test(
 
 t.test('procwire run says which runtime each child runs on, and why', { skip: skipWithoutNode18 }, async (t) => {
   const home = new FakeHome(t);
-  // The running Node: tap's hooks, which every process under test gets, need it.
+  // The running Node, so that the child runs on the same Node as the test.
   home.install('nvm', RUNNING_VERSION, process.execPath);
   const project = home.project('app', { '.nvmrc': RUNNING_VERSION });
   const config = writeConfig(t, [

@@ -41,8 +41,9 @@ function userEnv(): Record<string, string> {
 /**
  * Command and args that run `command` in exactly userEnv(). tap's process-info hook patches
  * spawn so that every process we start gets its NODE_OPTIONS (an --import that installs a
- * require hook) whatever env we pass, and under that hook TypeScript 7's ESM `bin/tsc` fails to
- * load in the build (ERR_REQUIRE_CYCLE_MODULE). `env -i` starts the command with only our pairs.
+ * require hook) whatever env we pass (test/setup/without-tap-spawn-hook.mjs removes it, but a
+ * user's install must not depend on that), and under that hook TypeScript 7's ESM `bin/tsc`
+ * fails to load in the build (ERR_REQUIRE_CYCLE_MODULE). `env -i` runs with only our pairs.
  */
 function inUserEnv(command: string, args: string[]): [string, string[]] {
   if (process.platform === 'win32') return [command, args];

@@ -8,9 +8,9 @@ import { EVENT_WAIT_MS, fixture, spawnTracked, startSupervisor, within } from '.
 import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } from './fake-home.js';
 
 // Children spawned on the runtime their project pins, found in a fake HOME whose nvm holds the
-// real Node 18 and the running Node. tap preloads its hooks through NODE_OPTIONS into every
-// process the test spawns, and they break Node 18; so these children get a parent of their
-// own (test/fixtures/runs-children-in-turn.mjs, on the built package) started without them.
+// real Node 18 and the running Node. Preloads in NODE_OPTIONS (tap's, which test/setup removes,
+// or a shell's tsx) break Node 18; so these children get a parent of their own
+// (test/fixtures/runs-children-in-turn.mjs, on the built package) started without them.
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const typescriptVersion = (
