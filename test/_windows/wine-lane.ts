@@ -55,14 +55,28 @@ function wineEnv(lane: WineLane): NodeJS.ProcessEnv {
   };
 }
 
-/** Kills every process of the lane's prefix (its wineserver and all it runs). */
-export function killLane(lane: WineLane): Promise<void> {
+/**
+ * Kills every process of the lane's prefix: through its wineserver, then, as that reaches
+ * nothing once the wineserver itself is gone (its processes then hang for ever), every process
+ * whose environment names the prefix.
+ */
+export async function killLane(lane: WineLane): Promise<void> {
   const server = join(dirname(lane.wine), 'wineserver');
-  return new Promise((resolve) => {
+  await new Promise<void>((resolve) => {
     const kill = spawn(existsSync(server) ? server : 'wineserver', ['-k'], { env: wineEnv(lane), stdio: 'ignore' });
     kill.on('error', () => resolve());
     kill.on('close', () => resolve());
   });
+  const mark = Buffer.from(`\0WINEPREFIX=${lane.prefix}\0`);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${entry}/environ`)]).includes(mark))
+        process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
 }
 
 /** What a scenario wrote, with its own output for the failure message. */

@@ -27,7 +27,7 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: 2 * SCENARIO
   const lane: WineLane = { wine: wine as string, node: node as string, prefix: join(work, 'prefix') };
   t.teardown(async () => {
     await killLane(lane);
-    rmSync(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true, maxRetries: 3 });
   });
   // The prefix is made by the first Windows process (several seconds); then the scenarios run
   // at once, as they share nothing but Wine, and most of their time is Wine starting processes.

@@ -8,6 +8,7 @@ import {
   exitOf,
   firstLine,
   fixture,
+  killAtTeardown,
   nodeSpec,
   pidAlive,
   spawnTracked,
@@ -37,10 +38,8 @@ async function startParentOfOne(
     ...env,
   });
   const { pid, address } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number; address: string };
-  t.teardown(() => {
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-    rmSync(dirname(address), { recursive: true, force: true });
-  });
+  killAtTeardown(t, pid);
+  t.teardown(() => rmSync(dirname(address), { recursive: true, force: true }));
   return { parent, pid };
 }
 

@@ -11,6 +11,7 @@ import {
   exitOf,
   firstLine,
   fixture,
+  killAtTeardown,
   pidAlive,
   recordLives,
   recordOutput,
@@ -144,10 +145,8 @@ t.test(
       pid: number;
       address: string;
     };
-    t.teardown(() => {
-      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-      rmSync(dirname(address), { recursive: true, force: true });
-    });
+    killAtTeardown(t, pid);
+    t.teardown(() => rmSync(dirname(address), { recursive: true, force: true }));
     t.ok(pidAlive(pid), 'the Python child runs');
     parent.kill('SIGKILL');
     await exitOf(parent);

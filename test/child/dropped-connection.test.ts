@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExitInfo } from '../../src/index.js';
-import { nextEvent, nodeSpec, pidAlive, recordLives, startSupervisor, until } from '../helpers/index.js';
+import {
+  nextEvent,
+  nodeSpec,
+  killAtTeardown,
+  pidAlive,
+  recordLives,
+  startSupervisor,
+  until,
+} from '../helpers/index.js';
 
 const STOP_TIMEOUT = 300;
 // Timers may fire a millisecond or two early by the wall clock.
@@ -25,7 +33,7 @@ async function dropAndWatch(t: Test, restart: 'never' | 'on-failure') {
     }),
   );
   const pid = child.pid!;
-  t.teardown(() => void (pidAlive(pid) && process.kill(pid, 'SIGKILL')));
+  killAtTeardown(t, pid);
   const exited = nextEvent<[ExitInfo]>(child, 'exit', 'the child that dropped its connection to be ended');
   t.equal(await child.sendRequest('drop'), 'dropping');
   const droppedAt = Date.now();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogEntry, PortInfo } from '../../src/index.js';
-import { EVENT_WAIT_MS, nodeSpec, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
+import { EVENT_WAIT_MS, nodeSpec, killAtTeardown, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
 
 // What a child says around its own death: read to the end, but bounded, and never credited
 // to a process that is gone or to a run that was replaced.
@@ -19,12 +19,11 @@ t.test(
       child.on('port', (port) => ports.push(port));
       child.on('log', (entry) => {
         logs.push(entry);
-        if (entry.message.startsWith('{'))
+        if (entry.message.startsWith('{')) {
           grandchild = (JSON.parse(entry.message) as { grandchild: number }).grandchild;
+          killAtTeardown(t, grandchild);
+        }
       });
-    });
-    t.teardown(() => {
-      if (grandchild !== undefined && pidAlive(grandchild)) process.kill(grandchild, 'SIGKILL');
     });
     const exited = new Promise<number>((resolve) =>
       sup.once('child', (child) => child.once('exit', () => resolve(Date.now()))),

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { LogEntry } from '../../src/index.js';
-import { nextEvent, nodeSpec, pidAlive, startSupervisor } from '../helpers/index.js';
+import { nextEvent, nodeSpec, killAtTeardown, startSupervisor } from '../helpers/index.js';
 
 t.test('child.signal() reaches the whole process group: the child and its grandchild both get it', async (t) => {
   const sup = await startSupervisor(t);
@@ -12,7 +12,7 @@ t.test('child.signal() reaches the whole process group: the child and its grandc
   });
   const child = await sup.spawn(nodeSpec('reloader', 'records-signal-with-grandchild.cjs', { stopTimeout: 500 }));
   const grandchild = await grandchildPid;
-  t.teardown(() => pidAlive(grandchild) && process.kill(grandchild, 'SIGKILL'));
+  killAtTeardown(t, grandchild);
   t.not(grandchild, child.pid, 'two processes');
 
   const heard = (who: string, pid: number) =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SPEC_KEYS } from '../../src/child/spec.js';
 import { procwire } from '../../src/cli/verbs/index.js';
-import { exitOf, fixture, pidAlive, spawnTracked, until } from '../helpers/index.js';
+import { exitOf, fixture, killAtTeardown, pidAlive, spawnTracked, until } from '../helpers/index.js';
 import { cli, runCli, writeConfig } from './run-cli.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -134,7 +134,7 @@ t.test('a second Ctrl-C kills at once', async (t) => {
   ]);
   const run = runCli(t, ['run', config]);
   const [, pid] = await run.waitFor(/^stubborn\s+\| running \(pid (\d+)\)/);
-  t.teardown(() => pidAlive(Number(pid)) && process.kill(Number(pid), 'SIGKILL'));
+  killAtTeardown(t, Number(pid));
   run.proc.kill('SIGINT');
   await run.waitFor(/shutting down \(SIGINT\)/);
   run.proc.kill('SIGINT');

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Supervisor, type SupervisorOptions, type ChildSpec, type LogEntry } from '../../src/index.js';
+import { processStartTime } from '../../src/terminate/process-start.js';
 
 /** Absolute path of a fixture program in test/fixtures. */
 export function fixture(name: string): string {
@@ -28,6 +29,28 @@ export async function startSupervisor(t: Teardown, options: SupervisorOptions = 
   const sup = await Supervisor.start(options);
   t.teardown(() => sup.shutdown());
   return sup;
+}
+
+/**
+ * Kills `pid` (with its group, if `group`) when the test ends, only if it is still the process
+ * it was when this was called: same pid, same start time. A pid alone names another process
+ * once reused, and on the CI machine pid_max is 32768, which the suite's processes and their
+ * threads wrap every few minutes; a teardown that killed whatever had the pid by then once
+ * ended the Wine lane's wineserver. Call it as soon as the pid is known, while it still runs.
+ */
+export function killAtTeardown(t: Teardown, pid: number, { group = false } = {}): void {
+  const start = processStartTime(pid);
+  t.teardown(() => {
+    if (!pidAlive(pid) || processStartTime(pid) !== start) return;
+    for (const target of group ? [-pid, pid] : [pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+        return;
+      } catch {
+        // ESRCH: it ended meanwhile. EPERM on the group (it left it): the process itself still goes.
+      }
+    }
+  });
 }
 
 /**

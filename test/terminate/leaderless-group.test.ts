@@ -1,7 +1,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { escalate } from '../../src/terminate/escalate.js';
-import { exitOf, firstLine, pidAlive } from '../helpers/index.js';
+import { exitOf, firstLine, killAtTeardown, pidAlive } from '../helpers/index.js';
 
 // The SIGKILL to a group after its leader exited. Once the leader is reaped its pid is free;
 // if the group is empty too, that number may already name a new process that leads a group
@@ -44,7 +44,7 @@ t.test('after the leader exited, the members left in its group are killed', linu
     { detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const worker = Number(await firstLine(leader.stdout!));
-  t.teardown(() => pidAlive(worker) && process.kill(worker, 'SIGKILL'));
+  killAtTeardown(t, worker);
   const exit = await exitOf(leader);
   t.same(exit, { code: 0, signal: null }, 'the leader exited and was reaped');
   t.ok(pidAlive(worker), 'its worker still runs in the group');

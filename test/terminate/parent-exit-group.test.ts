@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { exitOf, fixture, pidAlive, until, within } from '../helpers/index.js';
+import { exitOf, fixture, killAtTeardown, pidAlive, until, within } from '../helpers/index.js';
 
 /** Everything a stream prints, and a promise of its first line. */
 function readOutput(stream: NodeJS.ReadableStream): { text(): string; firstLine: Promise<string> } {
@@ -33,10 +33,8 @@ for (const how of ['drain', 'SIGHUP'] as const) {
     const output = readOutput(parent.stdout);
     const report = await within(output.firstLine, 'the parent to report its child and grandchild');
     const { pid, grandchild, address } = JSON.parse(report) as { pid: number; grandchild: number; address: string };
-    t.teardown(() => {
-      for (const p of [pid, grandchild]) if (pidAlive(p)) process.kill(p, 'SIGKILL');
-      rmSync(dirname(address), { recursive: true, force: true });
-    });
+    for (const p of [pid, grandchild]) killAtTeardown(t, p);
+    t.teardown(() => rmSync(dirname(address), { recursive: true, force: true }));
     t.ok(pidAlive(pid), `child ${pid} runs`);
     t.ok(pidAlive(grandchild), `grandchild ${grandchild} runs`);
     if (how === 'drain') parent.stdin.end('go\n');

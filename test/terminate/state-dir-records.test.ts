@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../src/index.js';
-import { exitOf, firstLine, fixture, pidAlive } from '../helpers/index.js';
+import { exitOf, firstLine, fixture, killAtTeardown, pidAlive } from '../helpers/index.js';
 
 // Forged and hostile entries in a stateDir. Every decoy here is a process the test spawned:
 // a reaper that trusted a record would kill only the decoy, which the test then finds dead.
@@ -128,7 +128,7 @@ t.test(
     const maker = spawn('python3', [fixture('leaves-its-group.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
     t.teardown(() => maker.kill('SIGKILL'));
     const { p, q, r } = JSON.parse(await firstLine(maker.stdout!)) as { p: number; q: number; r: number };
-    t.teardown(() => [q, r].forEach((pid) => pidAlive(pid) && process.kill(pid, 'SIGKILL')));
+    for (const pid of [q, r]) killAtTeardown(t, pid);
     forgeRecord(dir, p);
 
     const sup = await Supervisor.start({ stateDir: dir });

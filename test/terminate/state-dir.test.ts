@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Supervisor } from '../../src/index.js';
-import { exitOf, firstLine, fixture, pidAlive, spawnTracked } from '../helpers/index.js';
+import { exitOf, firstLine, fixture, killAtTeardown, pidAlive, spawnTracked } from '../helpers/index.js';
 
 const linuxOnly = {
   skip: process.platform !== 'linux' && 'orphan recovery checks start times in /proc, which only Linux has',
@@ -25,10 +25,8 @@ t.test(
       STATE_DIR: dir,
     });
     const { pid, address } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number; address: string };
-    t.teardown(() => {
-      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-      rmSync(dirname(address), { recursive: true, force: true });
-    });
+    killAtTeardown(t, pid);
+    t.teardown(() => rmSync(dirname(address), { recursive: true, force: true }));
     t.equal(readdirSync(dir).length, 1, 'the child was written down');
     parent.kill('SIGKILL');
     await exitOf(parent);

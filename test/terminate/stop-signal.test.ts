@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildSpec } from '../../src/index.js';
-import { nextEvent, nodeSpec, pidAlive, startSupervisor } from '../helpers/index.js';
+import { nextEvent, nodeSpec, killAtTeardown, pidAlive, startSupervisor } from '../helpers/index.js';
 
 // A stop sends `stopSignal` to the whole group in its second phase; the default is SIGTERM.
 // The fixture ignores the shutdown request, so the second phase always comes.
@@ -27,7 +27,7 @@ for (const stopSignal of [undefined, 'SIGINT', 'SIGUSR2'] as const) {
         nodeSpec('stubborn', 'records-stop-signal.cjs', stopSignal ? { ...extra, stopSignal } : extra),
       );
       const grandchildPid = await grandchild;
-      t.teardown(() => void (pidAlive(grandchildPid) && process.kill(grandchildPid, 'SIGKILL')));
+      killAtTeardown(t, grandchildPid);
 
       const result = await child.stop();
       t.same(

@@ -2,7 +2,16 @@ import t from 'tap';
 import { dirname } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { Child } from '../../src/index.js';
-import { exitOf, firstLine, fixture, nodeSpec, pidAlive, spawnTracked, startSupervisor } from '../helpers/index.js';
+import {
+  exitOf,
+  firstLine,
+  fixture,
+  nodeSpec,
+  killAtTeardown,
+  pidAlive,
+  spawnTracked,
+  startSupervisor,
+} from '../helpers/index.js';
 
 /** Resolves once the child printed `line` on stdout. */
 function printed(child: Child, line: string): Promise<void> {
@@ -87,7 +96,7 @@ t.test('stop takes the whole process group: no grandchild survives', async (t) =
   });
   const child = await sup.spawn(nodeSpec('driver', 'spawns-grandchildren.cjs', { stopTimeout: 3000 }));
   const pids = await workers;
-  t.teardown(() => pids.forEach((pid) => pidAlive(pid) && process.kill(pid, 'SIGKILL')));
+  for (const pid of pids) killAtTeardown(t, pid);
   t.equal(pids.length, 2);
   for (const pid of pids) t.ok(pidAlive(pid), `worker ${pid} runs`);
   const result = await child.stop();
@@ -119,10 +128,8 @@ for (const how of ['exit', 'throw', 'SIGTERM', 'SIGINT'] as const) {
       how === 'exit' || how === 'throw' ? how : 'wait',
     ]);
     const { pid, address } = JSON.parse(await firstLine(parent.stdout!)) as { pid: number; address: string };
-    t.teardown(() => {
-      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-      rmSync(dirname(address), { recursive: true, force: true });
-    });
+    killAtTeardown(t, pid);
+    t.teardown(() => rmSync(dirname(address), { recursive: true, force: true }));
     if (how === 'SIGTERM' || how === 'SIGINT') parent.kill(how);
     const ended = await exitOf(parent);
     if (how === 'exit') t.same(ended, { code: 0, signal: null });
