@@ -4,6 +4,7 @@ import { createConnection, type Socket } from 'node:net';
 import { Env } from '../src/protocol/wire/env.js';
 import { ProcwireError } from '../src/protocol/wire/errors.js';
 import { FrameChannel } from '../src/protocol/wire/frame-channel.js';
+import { encodeFrame } from '../src/protocol/wire/frame-writer.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../src/protocol/wire/limits.js';
 import { Methods, PROTOCOL_VERSION } from '../src/protocol/wire/methods.js';
 import type { HelloResult } from '../src/protocol/wire/types.js';
@@ -70,24 +71,32 @@ async function open(options: ConnectOptions): Promise<ParentConnection> {
         'started by a procwire supervisor. Start it with sup.spawn(), or pass { socket, id, token } to connect().',
     );
   }
-  const socket = await dial(socketPath, id);
+  // The hello goes out with the connect, not after it: the parent reads it the moment it
+  // accepts, and the child's wait for the connection and for the answer overlap.
+  const hello = encodeFrame({
+    jsonrpc: '2.0',
+    id: 'procwire-hello',
+    method: Methods.hello,
+    params: { protocol: PROTOCOL_VERSION, id, token, pid: process.pid },
+  });
+  const socket = await dial(socketPath, id, hello);
   const channel = new FrameChannel(socket, { maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE });
-  let hello: HelloResult;
+  let answer: HelloResult;
   try {
-    hello = await handshake(channel, id, token);
+    answer = await handshake(channel, id);
   } catch (error) {
     channel.dispose();
     socket.destroy();
     throw error;
   }
-  return new ParentConnection(channel, id, hello, { exitOnDisconnect: options.exitOnDisconnect ?? true });
+  return new ParentConnection(channel, id, answer, { exitOnDisconnect: options.exitOnDisconnect ?? true });
 }
 
 // A parent that accepted the connection answers at once; one that does not in this long is hung.
 const HELLO_ANSWER_TIMEOUT_MS = 30_000;
 
-/** Says hello in a raw frame and reads the answer, before any JSON-RPC machinery exists. */
-async function handshake(channel: FrameChannel, id: string, token: string): Promise<HelloResult> {
+/** Reads the answer to the hello that dial() sent, in a raw frame, before any JSON-RPC machinery exists. */
+async function handshake(channel: FrameChannel, id: string): Promise<HelloResult> {
   const refused = (): ProcwireError =>
     new ProcwireError(
       'AUTH_FAILED',
@@ -111,14 +120,6 @@ async function handshake(channel: FrameChannel, id: string, token: string): Prom
       unsubscribe.push(channel.onClose(() => reject(refused())));
       unsubscribe.push(channel.onError((error) => reject(error)));
       channel.nextMessage().then(resolve, reject);
-      channel
-        .write({
-          jsonrpc: '2.0',
-          id: 'procwire-hello',
-          method: Methods.hello,
-          params: { protocol: PROTOCOL_VERSION, id, token, pid: process.pid },
-        })
-        .catch(() => reject(refused()));
     });
     const result = (answer as { result?: Partial<HelloResult> }).result;
     if (
@@ -150,11 +151,12 @@ async function handshake(channel: FrameChannel, id: string, token: string): Prom
 const DIAL_RETRY_MS = 25;
 const DIAL_PATIENCE_MS = 3_000;
 
-async function dial(path: string, id: string): Promise<Socket> {
+/** Connects to `path` and writes `first` (queued until connected; each retry writes it again). */
+async function dial(path: string, id: string, first: string): Promise<Socket> {
   const deadline = Date.now() + DIAL_PATIENCE_MS;
   for (;;) {
     try {
-      return await dialOnce(path);
+      return await dialOnce(path, first);
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN' && Date.now() < deadline) {
@@ -174,9 +176,10 @@ async function dial(path: string, id: string): Promise<Socket> {
   }
 }
 
-function dialOnce(path: string): Promise<Socket> {
+function dialOnce(path: string, first: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path);
+    socket.write(first);
     socket.once('connect', () => {
       socket.removeAllListeners('error');
       resolve(socket);
