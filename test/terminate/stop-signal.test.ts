@@ -22,7 +22,9 @@ for (const stopSignal of [undefined, 'SIGINT', 'SIGUSR2'] as const) {
           ([entry]) => (JSON.parse(entry.message) as { grandchild: number }).grandchild,
         );
       });
-      const extra: Partial<ChildSpec> = { stopTimeout: 300, env: { MARKER_FILE: marker }, restart: 'never' };
+      // Long enough that a loaded machine still lets the child record the signal and exit
+      // before the SIGKILL phase (300 ms was not, under CI load).
+      const extra: Partial<ChildSpec> = { stopTimeout: 1000, env: { MARKER_FILE: marker }, restart: 'never' };
       const child = await sup.spawn(
         nodeSpec('stubborn', 'records-stop-signal.cjs', stopSignal ? { ...extra, stopSignal } : extra),
       );
