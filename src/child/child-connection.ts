@@ -21,6 +21,7 @@ import {
 import type { AcceptedConnection } from '../endpoint/index.js';
 import { toMs, type Duration } from '../options/duration.js';
 import { overLimit } from './child-limits.js';
+import { keepReading } from './keep-reading.js';
 
 // However much a dead process left in its socket, reading it may take no longer than this.
 const DRAIN_LIMIT_MS = 10_000;
@@ -171,17 +172,22 @@ export class ChildConnection {
 
   /**
    * For a process that has exited: reads what it wrote before it died (its end is closed,
-   * so the rest of the socket is bounded) and closes on that end of file, or after
-   * `graceMs` should something else hold the socket open. Time during which our own
-   * backpressure paused the socket does not count, up to DRAIN_LIMIT_MS in all.
+   * so the rest of the socket is bounded) and closes on that end of file, or once `graceMs`
+   * passes with nothing read and nothing held back by our own backpressure, should something
+   * else hold the socket open. DRAIN_LIMIT_MS bounds the whole wait.
    */
   closeWhenDrained(graceMs: number): void {
     if (this.#closed.signal.aborted) return;
     const giveUpAt = Date.now() + DRAIN_LIMIT_MS;
+    const socket = this.#accepted.channel.socket;
+    let bytesRead = socket.bytesRead;
+    let wasBehind = this.#channelConnection.behind;
     const check = (): void => {
-      // Paused by our own backpressure is not the socket being held open by someone else:
-      // the rest of what the process wrote is still to be read, so wait for our queue.
-      if (this.#channelConnection.behind && Date.now() < giveUpAt) timer = setTimeout(check, graceMs);
+      const behind = this.#channelConnection.behind;
+      const look = { behind, wasBehind, progressed: socket.bytesRead !== bytesRead, pastLimit: Date.now() >= giveUpAt };
+      bytesRead = socket.bytesRead;
+      wasBehind = behind;
+      if (keepReading(look)) timer = setTimeout(check, graceMs);
       else this.close();
     };
     let timer = setTimeout(check, graceMs);
