@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { processStartTime } from '../../src/terminate/process-start.js';
-import { pidAlive, within } from '../helpers/index.js';
+import { killIfSame, seeProcess, type SeenProcess, within } from '../helpers/index.js';
 
 /** The built CLI, as `npx procwire` runs it (package.json's bin). */
 export const cli = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
@@ -72,8 +71,8 @@ export function runCli(
   const proc = spawn(command, argv, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const chunks: Buffer[] = [];
-  // Each child's pid with its start time when first printed: see killAtTeardown for why both.
-  const childPids = new Map<number, string | undefined>();
+  // Each child as first printed, by pid and start time (see SeenProcess).
+  const children = new Map<number, SeenProcess>();
   const waiters: { pattern: RegExp; resolve(match: RegExpMatchArray): void; reject(error: Error): void }[] = [];
   let buffer = '';
   let stderr = '';
@@ -87,7 +86,7 @@ export function runCli(
     for (const line of parts) {
       lines.push(line);
       const pid = Number(stripVTControlCharacters(line).match(STATUS_PID)?.[1]);
-      if (pid > 1 && !childPids.has(pid)) childPids.set(pid, processStartTime(pid));
+      if (pid > 1 && !children.has(pid)) children.set(pid, seeProcess(pid));
       for (const waiter of [...waiters]) {
         const match = line.match(waiter.pattern);
         if (match) {
@@ -119,18 +118,8 @@ export function runCli(
       proc.kill('SIGKILL');
       await within(once(proc, 'exit'), `the SIGKILLed procwire (pid ${proc.pid}) to exit`);
     }
-    for (const [pid, start] of childPids) {
-      if (!pidAlive(pid) || processStartTime(pid) !== start) continue;
-      // Children are group leaders; the group takes a plain child's own subprocesses too.
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-          break;
-        } catch {
-          // ESRCH: it ended meanwhile; EPERM on the group (it left it): the process itself.
-        }
-      }
-    }
+    // Children are group leaders; the group takes a plain child's own subprocesses too.
+    for (const child of children.values()) killIfSame(child, { group: true });
     rmSync(runtimeDir, { recursive: true, force: true });
   };
   t.teardown(cleanup);

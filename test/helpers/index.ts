@@ -32,25 +32,39 @@ export async function startSupervisor(t: Teardown, options: SupervisorOptions = 
 }
 
 /**
- * Kills `pid` (with its group, if `group`) when the test ends, only if it is still the process
- * it was when this was called: same pid, same start time. A pid alone names another process
- * once reused, and on the CI machine pid_max is 32768, which the suite's processes and their
- * threads wrap every few minutes; a teardown that killed whatever had the pid by then once
- * ended the Wine lane's wineserver. Call it as soon as the pid is known, while it still runs.
+ * A process named for good: its pid and its start time, read while it runs. A pid alone names
+ * another process once reused, and on the CI machine pid_max is 32768, which the suite's
+ * processes and their threads wrap every few minutes: a teardown that killed whatever had the
+ * pid by then could end another test's process (the likely end of the Wine lane's wineserver in
+ * one CI run). Take it as soon as the pid is known.
  */
-export function killAtTeardown(t: Teardown, pid: number, { group = false } = {}): void {
-  const start = processStartTime(pid);
-  t.teardown(() => {
-    if (!pidAlive(pid) || processStartTime(pid) !== start) return;
-    for (const target of group ? [-pid, pid] : [pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-        return;
-      } catch {
-        // ESRCH: it ended meanwhile. EPERM on the group (it left it): the process itself still goes.
-      }
+export interface SeenProcess {
+  pid: number;
+  start: string | undefined;
+}
+
+/** The process at `pid` now, by pid and start time. */
+export function seeProcess(pid: number): SeenProcess {
+  return { pid, start: processStartTime(pid) };
+}
+
+/** SIGKILLs the process (with its group first, if `group`) only if it still runs as itself. */
+export function killIfSame({ pid, start }: SeenProcess, { group = false } = {}): void {
+  if (!pidAlive(pid) || processStartTime(pid) !== start) return;
+  for (const target of group ? [-pid, pid] : [pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+      return;
+    } catch {
+      // ESRCH: it ended meanwhile. EPERM on the group (it left it): the process itself still goes.
     }
-  });
+  }
+}
+
+/** Kills `pid` when the test ends if it is still the process it is now (see SeenProcess). */
+export function killAtTeardown(t: Teardown, pid: number): void {
+  const seen = seeProcess(pid);
+  t.teardown(() => killIfSame(seen));
 }
 
 /**
