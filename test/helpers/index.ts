@@ -174,14 +174,35 @@ async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
   throw new Error(`stream ended before a full line; got ${JSON.stringify(text)}`);
 }
 
-/** Resolves with the exit code and signal of a plain child process. */
+/** Resolves with the exit code and signal of a plain child process, once its output has been read. */
 export async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-  const [code, signal] = (await within(once(child, 'exit'), `process ${child.pid} (${child.spawnfile}) to exit`)) as [
-    number | null,
-    NodeJS.Signals | null,
-  ];
-  return { code, signal };
+  let exit: { code: number | null; signal: NodeJS.Signals | null };
+  if (child.exitCode !== null || child.signalCode !== null) exit = { code: child.exitCode, signal: child.signalCode };
+  else {
+    const [code, signal] = (await within(once(child, 'exit'), `process ${child.pid} (${child.spawnfile}) to exit`)) as [
+      number | null,
+      NodeJS.Signals | null,
+    ];
+    exit = { code, signal };
+  }
+  await outputRead(child, OUTPUT_AFTER_EXIT_MS);
+  return exit;
+}
+
+// 'exit' can come before the last of a process's output has been read (seen under load: a
+// help text was empty at the exit); its pipes close once it is. A grandchild may hold them.
+const OUTPUT_AFTER_EXIT_MS = 2_000;
+
+function outputRead(child: ChildProcess, ms: number): Promise<void> {
+  const pipes = [child.stdout, child.stderr].filter((pipe) => pipe !== null);
+  if (pipes.every((pipe) => pipe.destroyed || pipe.readableEnded)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Everything one child said about its life, recorded from the moment it was created. */
