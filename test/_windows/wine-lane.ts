@@ -2,7 +2,7 @@
 // and reads back what each found. Wine runs Windows programs as Linux processes sharing this
 // file system (as drive Z:), so the scenarios use dist/ and test/fixtures in place.
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +41,8 @@ export interface WineLane {
   wine: string;
   node: string;
   prefix: string;
+  /** How many times killLane has ended it. */
+  kills?: number;
 }
 
 /** The environment of a Wine process: nothing of the test runner's (NODE_OPTIONS loads tsx). */
@@ -61,6 +63,7 @@ function wineEnv(lane: WineLane): NodeJS.ProcessEnv {
  * whose environment names the prefix.
  */
 export async function killLane(lane: WineLane): Promise<void> {
+  lane.kills = (lane.kills ?? 0) + 1;
   const server = join(dirname(lane.wine), 'wineserver');
   await new Promise<void>((resolve) => {
     const kill = spawn(existsSync(server) ? server : 'wineserver', ['-k'], { env: wineEnv(lane), stdio: 'ignore' });
@@ -84,6 +87,8 @@ export interface ScenarioRun {
   results: Record<string, unknown>;
   exit: number | null;
   output: string;
+  /** The lane was ended while it ran (its timer or another's): Wine's clients then exit 0. */
+  killed: boolean;
 }
 
 /**
@@ -100,6 +105,8 @@ export async function runScenario(
 ): Promise<ScenarioRun> {
   const resultFile = join(workDir, `${name}.json`);
   const outFile = join(workDir, `${name}.out`);
+  rmSync(resultFile, { force: true });
+  const killsBefore = lane.kills ?? 0;
   const out = openSync(outFile, 'w');
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -118,7 +125,7 @@ export async function runScenario(
     const results = existsSync(resultFile)
       ? (JSON.parse(readFileSync(resultFile, 'utf8')) as Record<string, unknown>)
       : {};
-    return { results, exit, output: readFileSync(outFile, 'utf8').slice(-4000) };
+    return { results, exit, output: readFileSync(outFile, 'utf8').slice(-4000), killed: lane.kills !== killsBefore };
   } finally {
     clearTimeout(timer);
     closeSync(out);

@@ -20,12 +20,13 @@ const missing =
       : false;
 
 // Generous: Wine starts each Windows process in about half a second, and CI runs three files at
-// once. Together within tap's 180 s per file, so that a hung scenario is ended by its own timer
-// and reported with its output and what it found, rather than cut off by tap with nothing said.
-const BOOT_MS = 45_000;
-const SCENARIO_MS = 100_000;
+// once. A scenario still running at its timer is ended with the whole prefix and run once more
+// (below), so the file's own budget, which replaces tap's 180 s, holds two rounds.
+const BOOT_MS = 60_000;
+const SCENARIO_MS = 120_000;
+t.setTimeout(BOOT_MS + 2 * SCENARIO_MS + 30_000);
 
-t.test('procwire on Windows, under Wine', { skip: missing, timeout: BOOT_MS + SCENARIO_MS + 20_000 }, async (t) => {
+t.test('procwire on Windows, under Wine', { skip: missing, timeout: BOOT_MS + 2 * SCENARIO_MS + 20_000 }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'procwire-wine-'));
   const lane: WineLane = { wine: wine as string, node: node as string, prefix: join(work, 'prefix') };
   t.teardown(async () => {
@@ -37,6 +38,21 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: BOOT_MS + SC
   await runScenario(lane, 'boot', work, BOOT_MS);
   const names = ['sdk-children', 'stops-and-restarts', 'cli-run', 'npm-shim'] as const;
   const runs = await Promise.all(names.map((name) => runScenario(lane, name, work, SCENARIO_MS)));
+  // Wine itself has hung here: in two of six CI runs on 2026-12-01 every Windows process of the lane
+  // stopped (once with its wineserver gone), never in a run of the lane alone. A scenario that
+  // a timer ended (the lane killed while it ran, not finished) is said here and run once more;
+  // one that failed or threw is not.
+  const hung = names.flatMap((_name, i) => {
+    const first = runs[i] as ScenarioRun;
+    return first.killed && !first.results.finished ? [i] : [];
+  });
+  for (const i of hung) {
+    const first = runs[i] as ScenarioRun;
+    const seen = JSON.stringify(first.results).slice(0, 1000);
+    t.comment(`${names[i]} hung and was ended; found ${seen}; output:\n${first.output}`);
+  }
+  const again = await Promise.all(hung.map((i) => runScenario(lane, names[i] as string, work, SCENARIO_MS)));
+  for (const [k, i] of hung.entries()) runs[i] = again[k] as ScenarioRun;
   const results = new Map(names.map((name, i) => [name, runs[i] as ScenarioRun]));
   const run = async (name: (typeof names)[number]): Promise<ScenarioRun['results']> => {
     const { results: found, exit, output } = results.get(name) as ScenarioRun;
