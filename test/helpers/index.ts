@@ -35,8 +35,8 @@ export async function startSupervisor(t: Teardown, options: SupervisorOptions = 
  * A process named for good: its pid and its start time, read while it runs. A pid alone names
  * another process once reused, and on the CI machine pid_max is 32768, which the suite's
  * processes and their threads wrap every few minutes: a teardown that killed whatever had the
- * pid by then could end another test's process (the likely end of the Wine lane's wineserver in
- * one CI run). Take it as soon as the pid is known.
+ * pid by then could end another test's process (a suspect when one CI run lost the Wine lane's
+ * wineserver). Take it as soon as the pid is known.
  */
 export interface SeenProcess {
   pid: number;
