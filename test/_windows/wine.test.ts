@@ -38,7 +38,7 @@ t.test('procwire on Windows, under Wine', { skip: missing, timeout: BOOT_MS + 2 
   await runScenario(lane, 'boot', work, BOOT_MS);
   const names = ['sdk-children', 'stops-and-restarts', 'cli-run', 'npm-shim'] as const;
   const runs = await Promise.all(names.map((name) => runScenario(lane, name, work, SCENARIO_MS)));
-  // Wine itself has hung here: in two of six CI runs on 2026-12-01 every Windows process of the lane
+  // Wine itself has hung here: in two of seven CI runs on 2026-12-01 every Windows process of the lane
   // stopped (once with its wineserver gone), never in a run of the lane alone. A scenario that
   // a timer ended (the lane killed while it ran, not finished) is said here and run once more;
   // one that failed or threw is not.
