@@ -48,9 +48,15 @@ export function seeProcess(pid: number): SeenProcess {
   return { pid, start: processStartTime(pid) };
 }
 
+/** True while the process still runs as itself: the same pid with the same start time. */
+export function stillRuns({ pid, start }: SeenProcess): boolean {
+  return pidAlive(pid) && processStartTime(pid) === start;
+}
+
 /** SIGKILLs the process (with its group first, if `group`) only if it still runs as itself. */
-export function killIfSame({ pid, start }: SeenProcess, { group = false } = {}): void {
-  if (!pidAlive(pid) || processStartTime(pid) !== start) return;
+export function killIfSame(seen: SeenProcess, { group = false } = {}): void {
+  if (!stillRuns(seen)) return;
+  const { pid } = seen;
   for (const target of group ? [-pid, pid] : [pid]) {
     try {
       process.kill(target, 'SIGKILL');

@@ -2,23 +2,13 @@ import t from 'tap';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Supervisor, isProcwireError, type Child } from '../../src/index.js';
-import { processStartTime } from '../../src/terminate/process-start.js';
-import { EVENT_WAIT_MS, nodeSpec, pidAlive, until } from '../helpers/index.js';
+import { EVENT_WAIT_MS, nodeSpec, pidAlive, seeProcess, type SeenProcess, stillRuns, until } from '../helpers/index.js';
 
 const CHILDREN = 30;
 const DURATION_MS = Number(process.env.PROCWIRE_CHAOS_MS ?? 30_000);
 // Rejections a request may end with when its child is killed or drops its connection
 // while the request is open: typed, never silent. Any other request must be answered.
 const ALLOWED = new Set(['CONNECTION_CLOSED', 'NOT_CONNECTED', 'TIMEOUT']);
-
-/** One process for good: a pid and its start time, so that a reused pid is not taken for it. */
-interface Process {
-  pid: number;
-  start: string | undefined;
-}
-
-const stillRuns = (p: Process): boolean =>
-  p.start !== undefined && pidAlive(p.pid) && processStartTime(p.pid) === p.start;
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
@@ -45,7 +35,7 @@ t.test(
     const fdsBefore = openFds();
     const sup = await Supervisor.start();
     t.teardown(() => sup.shutdown());
-    const processes = new Map<string, Process[]>();
+    const processes = new Map<string, SeenProcess[]>();
     const ticks = new Map<string, number>();
     // Checked each time a process appears, not only at the end: a restart that overlapped its
     // predecessor for a moment would be gone by then.
@@ -59,7 +49,7 @@ t.test(
         const live = earlier.filter(stillRuns);
         if (live.length > 0)
           overlaps.push(`${child.id}: pid ${state.pid} spawned while ${live.map((p) => p.pid).join(', ')} still ran`);
-        earlier.push({ pid: state.pid, start: processStartTime(state.pid) });
+        earlier.push(seeProcess(state.pid));
       });
       child.onNotification('tick', () => ticks.set(child.id, ticks.get(child.id)! + 1));
     });
