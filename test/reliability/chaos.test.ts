@@ -2,7 +2,7 @@ import t from 'tap';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Supervisor, isProcwireError, type Child } from '../../src/index.js';
-import { EVENT_WAIT_MS, nodeSpec, pidAlive, seeProcess, type SeenProcess, stillRuns, until } from '../helpers/index.js';
+import { EVENT_WAIT_MS, nodeSpec, seeProcess, type SeenProcess, stillRuns, until } from '../helpers/index.js';
 
 const CHILDREN = 30;
 const DURATION_MS = Number(process.env.PROCWIRE_CHAOS_MS ?? 30_000);
