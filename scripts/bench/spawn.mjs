@@ -4,14 +4,17 @@
 // load 'procwire/child' from a copy of the package laid out as npm installs it (package.json and
 // dist/), so the exports map picks dist/child.cjs or dist/child.mjs as it would for a user.
 // All rows are measured in one run, interleaved round by round in a rotating order, so they see
-// the same machine state. Then restart latency (SIGKILL -> ready again, zero backoff).
+// the same machine state. Each is measured twice: without the environment's START_COST_VARIABLES
+// (see common.mjs; the targets are judged there, a Node start as most machines have it) and with
+// the environment as it is. Then restart latency (SIGKILL -> ready again, zero backoff).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../dist/src/index.js';
-import { now, quantile, report, root } from './common.mjs';
+import { now, quantile, report, root, setStartCosts } from './common.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 40);
 const loadBefore = loadavg();
@@ -37,6 +40,14 @@ const files = {
   esmLoad: write('load.mjs', "import 'procwire/child';\n"),
   // Node starts its ESM loader only for a module: the least any ESM program pays.
   esmEmpty: write('empty.mjs', '\n'),
+  // What any child that reports to its parent over a Unix socket pays, without procwire: Node's
+  // socket, a connect, a hello line and its answer, then a "ready" line.
+  rawReady: write(
+    'raw-ready.cjs',
+    "const socket = require('node:net').createConnection(process.env.BENCH_SOCKET);\n" +
+      "socket.write('hello\\n');\n" +
+      "socket.once('data', () => socket.end('ready\\n'));\n",
+  ),
 };
 
 async function toExit(args) {
@@ -56,25 +67,61 @@ async function toReady(file) {
   return took;
 }
 
+const rawPath = join(project, 'raw.sock');
+const rawServer = createServer();
+await new Promise((resolve) => rawServer.listen(rawPath, resolve));
+/** Spawn to the raw child's "ready" line, answering its hello as procwire's parent does. */
+async function rawToReady() {
+  const started = now();
+  const env = { ...process.env, BENCH_SOCKET: rawPath };
+  const proc = spawn(process.execPath, [files.rawReady], { stdio: 'ignore', cwd: project, env });
+  const [socket] = await once(rawServer, 'connection');
+  let said = '';
+  await new Promise((resolve) => {
+    socket.on('data', (chunk) => {
+      said += chunk;
+      if (said === 'hello\n') socket.write('ok\n');
+      if (said.endsWith('ready\n')) resolve();
+    });
+  });
+  const took = now() - started;
+  await once(proc, 'exit');
+  return took;
+}
+
 const peers = {
   bare: () => toExit(['-e', '0']),
   bareEsm: () => toExit([files.esmEmpty]),
+  rawReady: rawToReady,
   cjsReady: () => toReady(files.cjsReady),
   esmReady: () => toReady(files.esmReady),
   standaloneReady: () => toReady(files.standaloneReady),
   cjsLoad: () => toExit([files.cjsLoad]),
   esmLoad: () => toExit([files.esmLoad]),
 };
-const times = Object.fromEntries(Object.keys(peers).map((name) => [name, []]));
-const order = Object.keys(peers);
+// Each peer in both environments: `name` without the start-cost variables, `name + 'AsIs'` with them.
+const envs = [
+  { suffix: '', present: false },
+  { suffix: 'AsIs', present: true },
+];
+const measured = Object.keys(peers).flatMap((name) =>
+  envs.map((env) => ({ name: name + env.suffix, env, run: peers[name] })),
+);
+const times = Object.fromEntries(measured.map(({ name }) => [name, []]));
+const hadStartCosts = setStartCosts(true);
+const timeOne = async ({ env, run }) => {
+  setStartCosts(env.present);
+  return run();
+};
 // Warm up the disk cache and the JIT for every path.
-for (let i = 0; i < 5; i++) for (const name of order) await peers[name]();
+for (let i = 0; i < 5; i++) for (const peer of measured) await timeOne(peer);
 for (let i = 0; i < runs; i++) {
-  for (let j = 0; j < order.length; j++) {
-    const name = order[(i + j) % order.length];
-    times[name].push(await peers[name]());
+  for (let j = 0; j < measured.length; j++) {
+    const peer = measured[(i + j) % measured.length];
+    times[peer.name].push(await timeOne(peer));
   }
 }
+setStartCosts(false);
 
 const restarter = await sup.spawn({
   id: 'restarter',
@@ -95,6 +142,7 @@ for (let i = 0; i < Math.min(runs, 30); i++) {
   restart.push(now() - started);
 }
 await sup.shutdown();
+rawServer.close();
 
 const row = (name, values, base) => ({
   name,
@@ -102,18 +150,25 @@ const row = (name, values, base) => ({
   p90_ms: +quantile(values, 0.9).toFixed(1),
   ratio_p50: +(quantile(values, 0.5) / quantile(base, 0.5)).toFixed(2),
 });
-const { bare } = times;
+const { bare, bareAsIs } = times;
+const asIs = 'as the environment is (its NODE_EXTRA_CA_CERTS parsed at every start)';
 report(
   'spawn',
   [
     row('bare node -e 0, spawn to exit (floor)', bare, bare),
+    row('raw socket child (net, connect, hello line and answer, ready line), spawn to ready', times.rawReady, bare),
     row("CJS SDK child (require('procwire/child')), spawn to ready", times.cjsReady, bare),
+    row('CJS SDK child against the raw socket child', times.cjsReady, times.rawReady),
     row("ESM SDK child (import from 'procwire/child'), spawn to ready", times.esmReady, bare),
     row('bare node empty.mjs, spawn to exit (the ESM floor: Node starts its ESM loader)', times.bareEsm, bare),
     row('ESM SDK child, spawn to ready, against the ESM floor', times.esmReady, times.bareEsm),
     row("reference: one-file SDK (require('procwire/child/standalone')), spawn to ready", times.standaloneReady, bare),
     row('reference: node load.cjs (require only), spawn to exit', times.cjsLoad, bare),
     row('reference: node load.mjs (import only), spawn to exit', times.esmLoad, bare),
+    row(`bare node -e 0, ${asIs}`, bareAsIs, bareAsIs),
+    row(`CJS SDK child, spawn to ready, ${asIs}`, times.cjsReadyAsIs, bareAsIs),
+    row(`ESM SDK child, spawn to ready, ${asIs}`, times.esmReadyAsIs, bareAsIs),
+    row(`ESM SDK child, against node empty.mjs, ${asIs}`, times.esmReadyAsIs, times.bareEsmAsIs),
     row('restart: SIGKILL to ready again, 0 backoff', restart, times.cjsReady),
   ],
   {
@@ -124,6 +179,8 @@ report(
       'ESM spawn to ready / bare node empty.mjs': 1.1,
       'restart / CJS spawn to ready': 1.2,
     },
-    notes: 'restart ratio is against CJS spawn-to-ready',
+    notes:
+      'restart ratio is against CJS spawn-to-ready. Targets are judged without NODE_EXTRA_CA_CERTS ' +
+      (hadStartCosts ? '(this environment sets it; the rows that say so keep it)' : '(not set here)'),
   },
 );

@@ -1,15 +1,18 @@
 // Pinned runtimes: (1) resolution with 50 installed versions spread over five managers' layouts,
 // from a project 6 directories deep whose pin sits at its top — cold (everything procwire
 // remembers forgotten first) and cached; (2) spawn-to-ready of an SDK child with
-// runtime: { node: 'auto' } against the same binary given by absolute path, interleaved.
+// runtime: { node: 'auto' } against the same binary given by absolute path, interleaved, without
+// the environment's START_COST_VARIABLES (see common.mjs), which would add the same ~40 ms to both.
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../dist/src/index.js';
 import { forgetToolchainCaches, resolveRuntime } from '../../dist/src/toolchain/index.js';
-import { now, quantile, report, root } from './common.mjs';
+import { now, quantile, report, root, setStartCosts } from './common.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 40);
+// Before `env` below copies process.env for the children.
+setStartCosts(false);
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'procwire-bench-toolchain-')));
 process.on('exit', () => rmSync(base, { recursive: true, force: true }));
 
