@@ -76,7 +76,7 @@ function taskkillArgs(pid: number): string[] {
 function terminateListed(pid: number, leaderGone: boolean, links: ProcessLink[] | undefined): TreeReach {
   if (!leaderGone) terminate(pid);
   if (links === undefined) return 'leader-only';
-  for (const descendant of descendantsOf(pid, links)) terminate(descendant);
+  for (const descendant of descendantsOf(pid, links, leaderGone)) terminate(descendant);
   return 'tree';
 }
 
