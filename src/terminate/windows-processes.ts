@@ -97,9 +97,9 @@ function isUtf16(output: Buffer): boolean {
  * descendants of a leader that is already gone are still found. It also reuses pids, and a
  * process whose parent died long ago then names as its parent whatever holds that pid now (in
  * Wine, its own services name such parents, and Wine does reuse pids). So a link counts only
- * to a process created after its parent: by creation time where the
- * table has both, else by the table's order. With `leaderGone` (`pid` was seen to exit), a row
- * that holds `pid` now is a newcomer, and only processes created before it were the leader's.
+ * to a process created after its parent: by creation time where the table has both, else by
+ * the table's order. With `leaderGone` (`pid` was seen to exit), a row that holds `pid` now is
+ * a newcomer, and only processes created before it were the leader's.
  */
 export function descendantsOf(pid: number, links: readonly ProcessLink[], leaderGone = false): number[] {
   const holders = new Map<number, ProcessLink>();
