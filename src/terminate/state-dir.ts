@@ -1,9 +1,10 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { escalate } from './escalate.js';
 import {
   MAX_RECORD_BYTES,
   formatRecord,
+  isRecordTempName,
   parseRecord,
   parseRecordName,
   recordName,
@@ -28,11 +29,12 @@ export interface ReapedChild {
  * The supervisor's journal of live children in a directory (`stateDir`), so that a
  * supervisor started after one that died by SIGKILL can find that one's children still
  * running and stop their process groups, like a job daemon's lock files. Only files named
- * like its records are read or removed, and only small regular files of the current user
- * are trusted. A record is acted on only when it is of this boot and its pid (at least 2,
- * not ours) still has the recorded start time and still leads its own group and session,
- * as every spawned child does: a reused pid, init, or a group of someone else's is never
- * signalled. Where there is no /proc, records are removed but nothing is killed.
+ * like its records are read or removed (and their temporary files, once a minute old), and
+ * only small regular files of the current user are trusted. A record is acted on only when
+ * it is of this boot and its pid (at least 2, not ours) still has the recorded start time and
+ * still leads its own group and session, as every spawned child does: a reused pid, init, or
+ * a group of someone else's is never signalled. Where there is no /proc, records are removed
+ * but nothing is killed.
  */
 export class StateDir {
   readonly #dir: string;
@@ -53,6 +55,10 @@ export class StateDir {
   async reapOrphans(graceMs: number): Promise<ReapedChild[]> {
     const reaped: ReapedChild[] = [];
     for (const name of readdirSync(this.#dir)) {
+      if (isRecordTempName(name)) {
+        removeIfAbandoned(join(this.#dir, name));
+        continue;
+      }
       const named = parseRecordName(name);
       if (named === undefined) continue; // not a name procwire writes: never touched
       const file = join(this.#dir, name);
@@ -121,6 +127,22 @@ export class StateDir {
       record.pid !== this.#self.pid &&
       leadsOwnGroup(record.pid, record.start)
     );
+  }
+}
+
+// A record is written and renamed in microseconds; a temporary file this old was left by a
+// writer killed in between (a SIGKILLed supervisor), and nobody will rename it.
+const ABANDONED_TEMP_MS = 60_000;
+
+/** Removes a record's temporary file if it is a regular file of ours, untouched for a minute. */
+function removeIfAbandoned(file: string): void {
+  try {
+    const stat = lstatSync(file);
+    const uid = process.getuid?.();
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) return;
+    if (Date.now() - stat.mtimeMs >= ABANDONED_TEMP_MS) rmSync(file, { force: true });
+  } catch {
+    // Gone meanwhile.
   }
 }
 

@@ -2,6 +2,7 @@ import t from 'tap';
 import {
   chmodSync,
   chownSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -10,6 +11,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +52,20 @@ t.test('files that procwire did not name are never touched', async (t) => {
   t.same(readdirSync(dir).sort(), Object.keys(files).sort(), 'every file is still there');
   for (const [name, text] of Object.entries(files))
     t.equal(readFileSync(join(dir, name), 'utf8'), text, `${name} is unchanged`);
+});
+
+t.test("a record's temporary file is removed once a minute old, as a killed writer leaves it", posixOnly, async (t) => {
+  const dir = scratch(t);
+  // A supervisor SIGKILLed between writing a record's temporary file and renaming it.
+  const abandoned = join(dir, 'child-123-456.json.0123456789abcdef.tmp');
+  const inFlight = join(dir, 'child-123-457.json.fedcba9876543210.tmp');
+  writeFileSync(abandoned, '{"pid":');
+  writeFileSync(inFlight, '{"pid":');
+  const twoMinutesAgo = new Date(Date.now() - 120_000);
+  utimesSync(abandoned, twoMinutesAgo, twoMinutesAgo);
+  await start(dir);
+  t.notOk(existsSync(abandoned), 'the abandoned one is gone');
+  t.ok(existsSync(inFlight), "one written a moment ago (another supervisor's, mid-write) is kept");
 });
 
 t.test('a missing stateDir is created private (0700), with its parents', posixOnly, async (t) => {
