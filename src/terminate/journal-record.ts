@@ -16,8 +16,6 @@ export const MAX_RECORD_BYTES = 4096;
 const MAX_COMMAND_CHARS = 512;
 
 const RECORD_NAME = /^child-([1-9]\d{0,9})-([1-9]\d{0,9})\.json$/;
-// writeFileAtomic's temporary file for a record: the record's name, 8 random bytes in hex, .tmp.
-const RECORD_TEMP_NAME = /^child-[1-9]\d{0,9}-[1-9]\d{0,9}\.json\.[0-9a-f]{16}\.tmp$/;
 const DIGITS = /^\d{1,20}$/;
 const BOOT_ID = /^[0-9a-f-]{36}$/;
 
@@ -31,11 +29,6 @@ export function parseRecordName(name: string): { supervisorPid: number; pid: num
   const match = RECORD_NAME.exec(name);
   if (match?.[1] === undefined || match[2] === undefined) return undefined;
   return { supervisorPid: Number(match[1]), pid: Number(match[2]) };
-}
-
-/** Whether `name` is the temporary file writeFileAtomic writes a record through. */
-export function isRecordTempName(name: string): boolean {
-  return RECORD_TEMP_NAME.test(name);
 }
 
 /** The JSON text of a record, with the command shortened so it always fits MAX_RECORD_BYTES. */

@@ -4,7 +4,6 @@ import { escalate } from './escalate.js';
 import {
   MAX_RECORD_BYTES,
   formatRecord,
-  isRecordTempName,
   parseRecord,
   parseRecordName,
   recordName,
@@ -14,7 +13,7 @@ import { groupAlive } from './kill-group.js';
 import { openStateDir } from './open-state-dir.js';
 import { currentBootId, processStartTime, readProcStat } from './process-start.js';
 import { readOwnFile } from './read-own-file.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { atomicTarget, writeFileAtomic } from './write-file-atomic.js';
 
 /** A previous supervisor's child that was still running and was stopped. */
 export interface ReapedChild {
@@ -55,7 +54,8 @@ export class StateDir {
   async reapOrphans(graceMs: number): Promise<ReapedChild[]> {
     const reaped: ReapedChild[] = [];
     for (const name of readdirSync(this.#dir)) {
-      if (isRecordTempName(name)) {
+      const target = atomicTarget(name);
+      if (target !== undefined && parseRecordName(target) !== undefined) {
         removeIfAbandoned(join(this.#dir, name));
         continue;
       }

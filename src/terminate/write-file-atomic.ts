@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+const TEMP_SUFFIX = /\.[0-9a-f]{16}\.tmp$/;
+
+/** For the name of a temp file writeFileAtomic made, the name it was to be renamed to; else undefined. */
+export function atomicTarget(name: string): string | undefined {
+  const suffix = TEMP_SUFFIX.exec(name);
+  return suffix === null ? undefined : name.slice(0, suffix.index);
+}
 
 /**
  * Writes `text` to `path` (mode 0600) so a reader sees the old file or the whole new one.
