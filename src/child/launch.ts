@@ -1,33 +1,12 @@
 import { Env, ProcwireError } from '../protocol/index.js';
 import { makeToken, type Endpoint } from '../endpoint/index.js';
-import type { ConnectionHooks } from './child-connection.js';
-import type { ResolvedRuntime } from '../toolchain/index.js';
 import { prepareCommand, type PreparedCommand } from './prepare-command.js';
 import { Run, terminateRun } from './run.js';
-import type { PortSignals } from './port-feed.js';
-import type { OutputSignals } from './run-output.js';
-import { spawnProcess, type OutputSinks } from './spawn-process.js';
+import type { RunHooks } from './run-hooks.js';
+import { spawnProcess } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 import type { ReleaseSlot, StartGate } from './start-gate.js';
 import { untilReady } from './until-ready.js';
-
-/** Everything a launch tells its child about the run it starts, in one object. */
-export interface RunHooks {
-  /** The run's stdout and stderr lines. */
-  output: OutputSinks;
-  /** What readiness may wait on in the run's output: lines, watch cycles. */
-  signals: OutputSignals;
-  /** What readiness may wait on in the child's ports. */
-  ports: PortSignals;
-  /** The runtime this run will use was resolved (undefined: the spec pins none); nothing is spawned yet. */
-  resolved(runtime: ResolvedRuntime | undefined): void;
-  /** The process exists (it is not ready yet). */
-  spawned(run: Run): void;
-  /** What the run's connection reports, once it is accepted. */
-  connection(run: Run): ConnectionHooks;
-  /** The run stopped sending heartbeats. */
-  hung(run: Run): void;
-}
 
 /** What a launch needs: the spec, where children connect, the start gate, and the hooks. */
 export interface LaunchContext {

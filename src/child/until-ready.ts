@@ -4,7 +4,7 @@ import { describeReady, watchReady } from '../probe/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
 import { ChildConnection } from './child-connection.js';
 import { HeartbeatWatch } from './heartbeat.js';
-import type { RunHooks } from './launch.js';
+import type { RunHooks } from './run-hooks.js';
 import type { Run } from './run.js';
 import type { ResolvedSpec } from './spec.js';
 
