@@ -1,5 +1,6 @@
 // The protocol both sides share, in two layers (see docs/ARCHITECTURE.md): wire/ (frames,
 // methods, types, validation, errors) and jsonrpc/ (vscode-jsonrpc over a frame channel).
-// Imports nothing else of procwire's, so the child bundle carries only this.
+// The parent's entry to both. Imports nothing else of procwire's; the child SDK imports the
+// layers' modules directly, so that its start path loads wire/ alone.
 export * from './wire/index.js';
 export * from './jsonrpc/index.js';
