@@ -10,63 +10,19 @@ import {
   type DependencyCondition,
   type DependencyView,
 } from './depends/index.js';
-import { StartGate, defaultMaxConcurrentStarts } from './child/start-gate.js';
+import { StartGate } from './child/start-gate.js';
 import { Endpoint, type EndpointStats } from './endpoint/index.js';
-import { toMs, type Duration } from './options/duration.js';
-import { expectInteger, expectLimit, expectObject, expectString, rejectUnknownKeys } from './options/fields.js';
-import { DEFAULT_FRAME_DEADLINE_MS, DEFAULT_MAX_MESSAGE_SIZE, ProcwireError } from './protocol/index.js';
+import { ProcwireError } from './protocol/index.js';
 import { killGroupsOnExit } from './terminate/on-parent-exit.js';
 import { StateDir, type ReapedChild } from './terminate/state-dir.js';
 import { Pool } from './pool/pool.js';
 import { resolvePoolOptions, type PoolOptions } from './pool/options.js';
+import { resolveSupervisorOptions, type SupervisorOptions } from './supervisor-options.js';
 
-/** Options of {@link Supervisor.start}. */
-export interface SupervisorOptions {
-  /** How long a connection may take to say hello. Default 10 s. */
-  connectTimeout?: Duration;
-  /** Largest frame accepted from a child, in bytes. Default 16 MiB. */
-  maxMessageSize?: number;
-  /**
-   * A frame that has started arriving must be complete within this; a stalled one closes
-   * the connection. Default 30 s.
-   */
-  frameTimeout?: Duration;
-  /** Base directory for the private socket directory. Default `$XDG_RUNTIME_DIR`, then the temp dir. */
-  socketDir?: string;
-  /** Listen on exactly this path instead (its directory must exist and be private to you). */
-  socketPath?: string;
-  /**
-   * A directory where live children are written down, one `child-<supervisor pid>-<child
-   * pid>.json` each; nothing else in it is read or removed. Created 0700 if missing; an
-   * existing one must be yours, not a symlink, and not writable by group or others (it is
-   * never chmodded), or start throws a TypeError. A supervisor started with the same
-   * stateDir after one that was killed stops that one's children that still run (checked by
-   * boot id, pid, start time, and that the pid still leads its own group) before it starts,
-   * and lists them in `sup.reaped`. Linux only; elsewhere stale records are removed and
-   * nothing is killed.
-   */
-  stateDir?: string;
-  /**
-   * How many children may be between spawn and ready at once, across all children and pools
-   * of this supervisor; more starts (restarts too) wait in FIFO order, in state `starting`,
-   * and their readyTimeout counts from their spawn. A positive integer, or Infinity for no
-   * limit. Default twice the CPUs (`os.availableParallelism()`).
-   */
-  maxConcurrentStarts?: number;
-}
+export type { SupervisorOptions } from './supervisor-options.js';
 
 /** Counters of the supervisor's endpoint. */
 export type SupervisorStats = Readonly<EndpointStats>;
-
-const OPTION_KEYS = [
-  'connectTimeout',
-  'maxMessageSize',
-  'frameTimeout',
-  'socketDir',
-  'socketPath',
-  'stateDir',
-  'maxConcurrentStarts',
-] as const;
 
 /** Events of a Supervisor. */
 export interface SupervisorEvents {
@@ -110,22 +66,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * and listens. Resolves when children can connect.
    */
   static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
-    const checked = expectObject('options', options);
-    rejectUnknownKeys('Supervisor.start options', checked, OPTION_KEYS);
-    const gate = new StartGate(
-      expectLimit('maxConcurrentStarts', options.maxConcurrentStarts ?? defaultMaxConcurrentStarts()),
-    );
-    const journal =
-      options.stateDir === undefined ? undefined : StateDir.open(expectString('stateDir', options.stateDir));
+    const resolved = resolveSupervisorOptions(options);
+    const gate = new StartGate(resolved.maxConcurrentStarts);
+    const journal = resolved.stateDir === undefined ? undefined : StateDir.open(resolved.stateDir);
     // Before listening and spawning: the previous supervisor's children may hold ports ours need.
     const reaped = journal ? await journal.reapOrphans(5000) : [];
-    const endpoint = await Endpoint.listen({
-      connectTimeoutMs: toMs('connectTimeout', options.connectTimeout ?? '10s'),
-      maxMessageSize: expectInteger('maxMessageSize', options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, 1024),
-      frameTimeoutMs: toMs('frameTimeout', options.frameTimeout ?? DEFAULT_FRAME_DEADLINE_MS),
-      socketDir: options.socketDir === undefined ? undefined : expectString('socketDir', options.socketDir),
-      socketPath: options.socketPath === undefined ? undefined : expectString('socketPath', options.socketPath),
-    });
+    const endpoint = await Endpoint.listen(resolved.endpoint);
     return new Supervisor(endpoint, journal, reaped, gate);
   }
 
