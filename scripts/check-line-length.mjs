@@ -8,7 +8,7 @@ const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclud
   encoding: 'utf8',
 })
   .split('\n')
-  .filter((file) => /\.(ts|mts|cts|js|mjs|cjs)$/.test(file));
+  .filter((file) => /\.(ts|tsx|mts|cts|js|mjs|cjs|css|py)$/.test(file));
 const long = [];
 for (const file of files) {
   readFileSync(file, 'utf8')

@@ -249,7 +249,9 @@ class Parent:
         return answer.get('result')
 
     def serve_forever(self):
-        """Serves the parent's calls until shutdown or disconnect, then exits (returns only with exit_on_disconnect=False)."""
+        """Serves the parent's calls until shutdown or disconnect, then exits.
+
+        Returns only with exit_on_disconnect=False."""
         self._dispatching.set()
         self._closed.wait()
         while self._ending:  # the thread that ends the process exits it
@@ -318,7 +320,8 @@ class Parent:
                 try:
                     handler(message.get('params'))
                 except Exception as error:
-                    sys.stderr.write('procwire_child %r: a handler of %r failed: %r\n' % (self.id, message['method'], error))
+                    sys.stderr.write(
+                        'procwire_child %r: a handler of %r failed: %r\n' % (self.id, message['method'], error))
 
     def _serve(self, message):
         request_id, method = message['id'], message['method']
@@ -426,20 +429,22 @@ def _open(path, child_id, token, exit_on_disconnect, max_message_size, timeout):
         frames = _frames(sock, max_message_size)
         hello = {'protocol': PROTOCOL_VERSION, 'id': child_id, 'token': token, 'pid': os.getpid()}
         try:
-            sock.sendall(_encode({'jsonrpc': '2.0', 'id': 'procwire-hello', 'method': 'procwire/hello', 'params': hello}))
+            hello_request = {'jsonrpc': '2.0', 'id': 'procwire-hello', 'method': 'procwire/hello', 'params': hello}
+            sock.sendall(_encode(hello_request))
             answer = next(frames, None)
         except socket.timeout:
             raise NotConnected('procwire_child %r: no answer to the hello within %s s' % (child_id, timeout)) from None
         except OSError:
             answer = None
         if answer is None:
-            raise AuthFailed('procwire_child %r: the parent closed the connection during the handshake. The token or id '
-                             'is wrong, another process already connected as this id, or the hello came after '
-                             'connectTimeout.' % child_id)
+            raise AuthFailed('procwire_child %r: the parent closed the connection during the handshake. '
+                             'The token or id is wrong, another process already connected as this id, or the '
+                             'hello came after connectTimeout.' % child_id)
         result = answer.get('result')
         if not (isinstance(result, dict) and result.get('protocol') == PROTOCOL_VERSION
                 and type(result.get('parentPid')) is int):
-            raise ProtocolError('procwire_child %r: the parent answered hello with %s' % (child_id, json.dumps(answer)[:200]))
+            raise ProtocolError(
+                'procwire_child %r: the parent answered hello with %s' % (child_id, json.dumps(answer)[:200]))
         beat = result.get('heartbeatMs')
         sock.settimeout(None)
     except BaseException:
