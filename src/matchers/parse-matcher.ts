@@ -3,6 +3,7 @@ import { expectBoolean, expectObject, expectOneOf, expectString, rejectUnknownKe
 import { expectRegExp } from '../options/regexp.js';
 import { BUILTIN_MATCHERS, BUILTIN_PATTERNS } from './builtins.js';
 import { parsePatterns, type CompiledPattern } from './parse-pattern.js';
+import type { MatcherObject } from './spec-types.js';
 
 /** Where a matched file name is looked for. */
 export interface FileLocation {
@@ -33,7 +34,19 @@ export interface ResolvedMatcher {
   custom: boolean;
 }
 
-const MATCHER_KEYS = ['owner', 'source', 'severity', 'fileLocation', 'pattern', 'background'] as const;
+const MATCHER_KEYS = [
+  'base',
+  'owner',
+  'source',
+  'severity',
+  'fileLocation',
+  'pattern',
+  'background',
+  'applyTo',
+] as const;
+// VS Code's applyTo picks the editor documents (open, closed) whose problems are shown; a
+// supervisor has none, so it is checked, to catch a typo, and ignored.
+const APPLY_TO = ['allDocuments', 'openDocuments', 'closedDocuments'] as const;
 const BACKGROUND_KEYS = ['activeOnStart', 'beginsPattern', 'endsPattern'] as const;
 const SEVERITIES = { error: 1, warning: 2, info: 3 } as const;
 
@@ -52,15 +65,32 @@ export function parseMatchers(field: string, value: unknown): ResolvedMatcher[] 
 
 function parseMatcher(field: string, value: unknown, defaultOwner: string): ResolvedMatcher {
   if (typeof value === 'string') {
-    const name = value.startsWith('$') ? value.slice(1) : '';
-    const builtin = Object.hasOwn(BUILTIN_MATCHERS, name) ? BUILTIN_MATCHERS[name] : undefined;
-    if (builtin === undefined) {
-      const known = Object.keys(BUILTIN_MATCHERS).map((name) => `'$${name}'`);
-      throw new TypeError(`${field} is not a built-in matcher; known: ${known.join(', ')}; got ${quote(value)}`);
-    }
-    return { ...resolveObject(field, builtin, defaultOwner), name: value, custom: false };
+    return { ...resolveObject(field, builtinMatcher(field, value), defaultOwner), name: value, custom: false };
   }
-  return { ...resolveObject(field, value, defaultOwner), name: defaultOwner, custom: true };
+  const matcher = expectObject(field, value);
+  rejectUnknownKeys(field, matcher, MATCHER_KEYS);
+  if (matcher.applyTo !== undefined) expectOneOf(`${field}.applyTo`, matcher.applyTo, APPLY_TO);
+  if (matcher.base === undefined)
+    return { ...resolveObject(field, matcher, defaultOwner), name: defaultOwner, custom: true };
+  // As VS Code's `base`: the named built-in, with what the object gives in place of its keys.
+  const { base, ...own } = matcher;
+  const builtin = builtinMatcher(`${field}.base`, base);
+  // Only the regexps the object brings are the user's (timed); a built-in's own are trusted.
+  return {
+    ...resolveObject(field, { ...builtin, ...own }, defaultOwner),
+    name: defaultOwner,
+    custom: 'pattern' in own || 'background' in own,
+  };
+}
+
+function builtinMatcher(field: string, value: unknown): MatcherObject {
+  const name = typeof value === 'string' && value.startsWith('$') ? value.slice(1) : '';
+  const builtin = Object.hasOwn(BUILTIN_MATCHERS, name) ? BUILTIN_MATCHERS[name] : undefined;
+  if (builtin === undefined) {
+    const known = Object.keys(BUILTIN_MATCHERS).map((name) => `'$${name}'`);
+    throw new TypeError(`${field} is not a built-in matcher; known: ${known.join(', ')}; got ${quote(value)}`);
+  }
+  return builtin;
 }
 
 function resolveObject(field: string, value: unknown, defaultOwner: string): Omit<ResolvedMatcher, 'name' | 'custom'> {
@@ -102,8 +132,31 @@ function parseFileLocation(field: string, value: unknown): FileLocation {
         `['absolute']; got ${quote(value)}`,
     );
   }
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's variable for the workspace folder
-  return { kind, base: base === undefined || base === '${cwd}' ? undefined : (base as string) };
+  return { kind, base: base === undefined ? undefined : substituteFolder(`${field}[1]`, base as string) };
+}
+
+// VS Code's variables for the folder a task runs in. A matcher pasted from a tasks.json names its
+// base with one (`["relative", "${workspaceFolder}"]`); here that folder is the child's cwd.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: these are VS Code's variable names, not templates
+const FOLDER_VARIABLES = ['${workspaceFolder}', '${workspaceRoot}', '${cwd}'];
+
+/**
+ * A base directory with a leading folder variable replaced: undefined for the child's cwd
+ * itself, else a path relative to it (or absolute). Any other `${…}` is VS Code's to fill in,
+ * which procwire cannot do, so it is refused rather than joined as a folder name.
+ */
+function substituteFolder(field: string, base: string): string | undefined {
+  const variable = FOLDER_VARIABLES.find((name) => base === name || base.startsWith(`${name}/`));
+  const rest = variable === undefined ? base : base.slice(variable.length + 1);
+  const unknown = /\$\{[^}]*\}/.exec(rest);
+  if (unknown !== null) {
+    throw new TypeError(
+      `${field} uses ${unknown[0]}, which only VS Code can fill in; procwire knows \${workspaceFolder}, ` +
+        `\${workspaceRoot} and \${cwd} (the child's cwd) at its start; give a path relative to the ` +
+        `child's cwd instead; got ${quote(base)}`,
+    );
+  }
+  return rest === '' ? undefined : rest;
 }
 
 function parseBackground(field: string, value: unknown): NonNullable<ResolvedMatcher['background']> {

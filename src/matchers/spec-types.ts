@@ -1,5 +1,5 @@
-// The shapes a spec's `matchers` accepts: VS Code's problem matcher JSON, less what only an
-// editor has (applyTo, base, label). docs/MATCHERS.md is the reference.
+// The shapes a spec's `matchers` accepts: VS Code's problem matcher JSON as a tasks.json has it
+// (`applyTo`, which picks editor documents, is accepted and ignored). docs/MATCHERS.md is the reference.
 
 /** One regexp and which of its groups hold what (1-based group indexes; 0 is the whole match). */
 export interface PatternObject {
@@ -25,13 +25,20 @@ export type WatchPatternSpec = string | { regexp: string; file?: number };
 
 /** A problem matcher in VS Code's shape. */
 export interface MatcherObject {
+  /** A built-in matcher (`'$tsc'`) this one starts from; the keys given here replace its own. */
+  base?: string;
+  /** VS Code's choice of editor documents; accepted for pasted matchers, and ignored. */
+  applyTo?: 'allDocuments' | 'openDocuments' | 'closedDocuments';
   /** Groups diagnostics for cycle clearing; default `matchers[i]`. */
   owner?: string;
   /** The diagnostics' `source`; default the owner. */
   source?: string;
   /** When the pattern has no severity group, or it names none VS Code knows. Default 'error'. */
   severity?: 'error' | 'warning' | 'info';
-  /** 'relative' to the child's cwd (default), 'absolute', 'autoDetect', or [kind, base dir]. */
+  /**
+   * 'relative' to the child's cwd (default), 'absolute', 'autoDetect', or [kind, base dir]; the base
+   * may start with `${workspaceFolder}`, `${workspaceRoot}` or `${cwd}`, which stand for the child's cwd.
+   */
   fileLocation?: 'relative' | 'absolute' | 'autoDetect' | [string] | [string, string];
   /** A pattern, several matched on consecutive lines, or a built-in pattern's name (`'$tsc'`). */
   pattern: string | PatternObject | PatternObject[];

@@ -159,3 +159,25 @@ t.test('readyWhen { line, stream }: the first matching line on that stream; a ti
     { code: 'READY_TIMEOUT', message: /waited for its first watch cycle to end/ },
   );
 });
+
+t.test('a matcher pasted from a tasks.json: `base` starts from a built-in, `applyTo` is ignored', async (t) => {
+  const sup = await startSupervisor(t);
+  // As VS Code users tweak $tsc for a project whose tsc runs in src/.
+  const matcher = { base: '$tsc', fileLocation: ['relative', '${workspaceFolder}/src'], applyTo: 'allDocuments' };
+  const block = ["a.ts(2,5): error TS2322: Type 'string' is not assignable to type 'number'."];
+  let child!: Child;
+  sup.on('child', (c) => (child = c));
+  const seen = new Promise<void>((resolve) => sup.on('child', (c) => c.on('diagnostics', () => resolve())));
+  await sup.spawn(printer('tsc', [block], { matchers: [matcher], cwd: '/tmp' }));
+  await within(seen, 'the diagnostics of src/a.ts');
+  t.same(summary(child), { '/tmp/src/a.ts': ["1:4 1 2322 Type 'string' is not assignable to type 'number'."] });
+  t.equal(child.diagnostics.get('/tmp/src/a.ts')?.[0]?.source, 'ts', "the built-in's source");
+  t.throws(() => sup.spawn(printer('x', [], { matchers: [{ base: '$nope' }] })), {
+    name: 'TypeError',
+    message: /matchers\[0\]\.base is not a built-in matcher; known: '\$tsc'/,
+  });
+  t.throws(() => sup.spawn(printer('y', [], { matchers: [{ base: '$tsc', applyTo: 'everything' }] })), {
+    name: 'TypeError',
+    message: /matchers\[0\]\.applyTo/,
+  });
+});

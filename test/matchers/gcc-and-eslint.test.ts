@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Test } from 'tap';
 import type { Child, ChildSpec, Supervisor } from '../../src/index.js';
+import { parseMatchers } from '../../src/matchers/parse-matcher.js';
 import { EVENT_WAIT_MS, startSupervisor, until, within } from '../helpers/index.js';
 
 // The machine's gcc with `$gcc`, and ESLint from npm (test/compilers/package.json) with its
@@ -62,6 +63,44 @@ t.test('gcc: an error and a warning with $gcc', { skip: !gcc && 'no gcc on PATH:
     ],
   });
 });
+
+t.test(
+  "gcc with VS Code's documented matcher, pasted from a tasks.json: ${workspaceFolder} is the child's cwd",
+  { skip: !gcc && 'no gcc on PATH: install a C compiler' },
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const dir = tempDir(t, { 'x.c': 'int main(void) {\n  int unused;\n  return y;\n}\n' });
+    const args = ['-Wall', '-fsyntax-only', '-fdiagnostics-color=never', 'x.c'];
+    // The example of VS Code's "Defining a problem matcher" documentation, as it is.
+    const matcher = {
+      owner: 'cpp',
+      fileLocation: ['relative', '${workspaceFolder}'] as [string, string],
+      pattern: {
+        regexp: '^(.*):(\\d+):(\\d+):\\s+(warning|error):\\s+(.*)$',
+        file: 1,
+        line: 2,
+        column: 3,
+        severity: 4,
+        message: 5,
+      },
+    };
+    let exited = false;
+    sup.once('child', (c) => c.once('exit', () => (exited = true)));
+    const spec = { id: 'cpp', command: 'gcc', args, cwd: dir, env: { LC_ALL: 'C' }, matchers: [matcher] };
+    const child = await sup.spawn({ connect: 'none', restart: 'never', ...spec });
+    await until(() => exited && child.diagnostics.size === 1, EVENT_WAIT_MS, 'the diagnostics of x.c');
+    t.same([...child.diagnostics.keys()], [join(dir, 'x.c')], "the file is in the child's cwd");
+    t.equal(child.diagnostics.get(join(dir, 'x.c'))?.length, 2, 'the error and the warning');
+    // A base under the folder, and a variable only VS Code can fill in.
+    const [sub] = parseMatchers('m', [{ ...matcher, fileLocation: ['relative', '${workspaceFolder}/sub'] }]);
+    t.same(sub?.fileLocation, { kind: 'relative', base: 'sub' }, "${workspaceFolder}/sub is sub/ of the child's cwd");
+    const other = { ...matcher, fileLocation: ['relative', '${fileDirname}'] as [string, string] };
+    t.throws(() => sup.spawn({ ...spec, id: 'other', matchers: [other] }), {
+      name: 'TypeError',
+      message: /matchers\[0\]\.fileLocation\[1\] uses \$\{fileDirname\}, which only VS Code can fill in/,
+    });
+  },
+);
 
 t.test(
   "a one-shot compiler's diagnostics are in at its exit event, not published after it",
