@@ -35,7 +35,8 @@ const PATTERN_KEYS = ['regexp', 'kind', ...GROUP_KEYS, 'loop'] as const;
  * Validates one pattern or several (matched on consecutive lines) as VS Code's
  * ProblemPatternParser does: a single pattern gets the default groups (file 1, line 2,
  * column 3, message 0 — the whole match — or file 1, message 0 with `location` or kind
- * 'file'); several get none. Throws a TypeError naming the field when a regexp does not
+ * 'file') for those it does not name, where its regexp has such a group that no named field
+ * takes (see applyDefaults); several get none. Throws a TypeError naming the field when a regexp does not
  * compile, a group index is not one of the regexp's groups, `kind` is not on the first
  * pattern, `loop` is not on the last, or the patterns together lack a file, a message, or
  * (for kind 'location') a line or location.
@@ -61,7 +62,7 @@ function parseOne(field: string, value: unknown, index: number, count: number): 
   const pattern = expectObject(field, value);
   rejectUnknownKeys(field, pattern, PATTERN_KEYS);
   const regexp = expectRegExp(`${field}.regexp`, pattern.regexp);
-  const groups = (new RegExp(`${regexp.source}|`).exec('') as RegExpExecArray).length - 1;
+  const groups = groupCount(regexp);
   const group = (key: (typeof GROUP_KEYS)[number]): number | undefined => {
     const at = pattern[key];
     if (at === undefined) return undefined;
@@ -93,11 +94,52 @@ function parseOne(field: string, value: unknown, index: number, count: number): 
   };
 }
 
+type GroupField =
+  | 'file'
+  | 'location'
+  | 'line'
+  | 'character'
+  | 'endLine'
+  | 'endCharacter'
+  | 'severity'
+  | 'code'
+  | 'message';
+const GROUP_FIELDS: readonly GroupField[] = [
+  'file',
+  'location',
+  'line',
+  'character',
+  'endLine',
+  'endCharacter',
+  'severity',
+  'code',
+  'message',
+];
+
+/**
+ * VS Code fills each group a single pattern does not name with its default, whatever the
+ * regexp: `^(\S+):(\d+): (.*)$` with file 1, line 2, message 3 would read its message as the
+ * column, and `^(\S+): (.*)$` with file 1, message 2 its message as the line, so that no line
+ * ever makes a problem. Here a default is taken only when the regexp has that group and no
+ * named field uses it; what is then missing is refused at spawn (parsePatterns) instead.
+ */
 function applyDefaults(pattern: CompiledPattern): void {
-  pattern.file ??= 1;
-  pattern.message ??= 0;
+  const groups = groupCount(pattern.regexp);
+  const used = new Set(GROUP_FIELDS.map((field) => pattern[field]).filter((at) => at !== undefined));
+  const take = (field: GroupField, at: number): void => {
+    if (pattern[field] !== undefined || at > groups || (at > 0 && used.has(at))) return;
+    pattern[field] = at;
+    used.add(at);
+  };
+  take('file', 1);
+  take('message', 0);
   if (pattern.location === undefined && pattern.kind !== 'file') {
-    pattern.line ??= 2;
-    pattern.character ??= 3;
+    take('line', 2);
+    take('character', 3);
   }
+}
+
+/** How many capturing groups `regexp` has (an alternative that matches '' makes it match). */
+function groupCount(regexp: RegExp): number {
+  return (new RegExp(`${regexp.source}|`).exec('') as RegExpExecArray).length - 1;
 }

@@ -37,6 +37,26 @@ t.test('single pattern: default groups (file 1, line 2, column 3, message 0), 1-
   t.same(files.get('/work/a.c'), [{ range: range(2, 6), severity: 1, message: 'a.c:3:7 oops', source: 'matchers[0]' }]);
 });
 
+t.test('a default is taken only for a group the regexp has and no named field uses', async (t) => {
+  // VS Code would default column to group 3, the message, and read "12 apples" as column 12.
+  const { files } = run(
+    [{ pattern: { regexp: '^(\\S+):(\\d+): (.*)$', file: 1, line: 2, message: 3 } }],
+    ['a.c:3: 12 apples'],
+  );
+  t.same(files.get('/work/a.c'), [
+    { range: range(2, 0, 2, 2 ** 31 - 2), severity: 1, message: '12 apples', source: 'matchers[0]' },
+  ]);
+  // Nothing for line (group 2 is the message) or file (group 1 is the message): refused, named.
+  t.throws(() => parseMatchers('m', [{ pattern: { regexp: '^(\\S+): (.*)$', file: 1, message: 2 } }]), {
+    name: 'TypeError',
+    message: /m\[0\]\.pattern must have a line or location group/,
+  });
+  t.throws(() => parseMatchers('m', [{ pattern: { regexp: '^(.*)$', message: 1 } }]), {
+    name: 'TypeError',
+    message: /m\[0\]\.pattern must have a file group/,
+  });
+});
+
 t.test('locations: no column is the whole line; location groups of 1, 2 and 4 numbers; kind file', async (t) => {
   const pattern = { regexp: '^(\\S+)\\(([\\d,]+)\\): (.*)$', location: 2, message: 3 };
   const { files } = run([{ pattern }], ['a.ts(4): x', 'b.ts(4,2): y', 'c.ts(4,2,5,9): z']);
