@@ -1,4 +1,4 @@
-import { toMs, type Duration } from '../options/duration.js';
+import { quote, toMs, type Duration } from '../options/duration.js';
 import type { RestartMode } from '../restart/policy.js';
 import {
   expectBoolean,
@@ -177,6 +177,19 @@ export function resolveSpec(input: unknown): ResolvedSpec {
   const portNames = resolvePortNames(field('portNames'), spec.portNames);
   const readyTimeoutMs = toMs(field('readyTimeout'), (spec.readyTimeout ?? '30s') as Duration);
   const portContext = { sdk: connect === 'required', os: ports === 'auto', names: portNames };
+  const stdio = expectOneOf(field('stdio'), spec.stdio ?? 'pipe', ['pipe', 'inherit', 'ignore'] as const);
+  const readyWhen = inChild(() =>
+    resolveReadyWhen('spec.readyWhen', spec.readyWhen, { connect, hasCycles, ports: portContext, readyTimeoutMs }),
+  );
+  const reader = matchers.length > 0 ? 'spec.matchers' : readyWhen.kind === 'line' ? 'spec.readyWhen.line' : undefined;
+  if (reader !== undefined && stdio !== 'pipe') {
+    // With 'inherit' or 'ignore' the output never passes through the parent: a matcher would
+    // find nothing and a line wait would end only in READY_TIMEOUT.
+    throw new TypeError(
+      `${reader} of child "${id}" reads the child's output, which stdio ${quote(stdio)} keeps from procwire; ` +
+        "leave spec.stdio out (it is 'pipe' by default; procwire run prints the lines)",
+    );
+  }
   return {
     id,
     command: expectString(field('command'), spec.command),
@@ -187,7 +200,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     stopTimeoutMs: toMs(field('stopTimeout'), (spec.stopTimeout ?? '5s') as Duration),
     stopSignal: expectOneOf(field('stopSignal'), spec.stopSignal ?? 'SIGTERM', SIGNALS),
     connect,
-    stdio: expectOneOf(field('stdio'), spec.stdio ?? 'pipe', ['pipe', 'inherit', 'ignore'] as const),
+    stdio,
     restart: expectOneOf(field('restart'), spec.restart ?? 'on-failure', ['always', 'on-failure', 'never'] as const),
     maxRestarts: expectInteger(field('maxRestarts'), spec.maxRestarts ?? 5, 0),
     restartWindowMs: positive(
@@ -202,14 +215,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
     allowControl: expectBoolean(field('allowControl'), spec.allowControl ?? false),
     limits: resolveLimits(field('limits'), spec.limits),
     matchers,
-    readyWhen: inChild(() =>
-      resolveReadyWhen('spec.readyWhen', spec.readyWhen, {
-        connect,
-        hasCycles,
-        ports: portContext,
-        readyTimeoutMs,
-      }),
-    ),
+    readyWhen,
     ports,
     portNames,
     dependsOn: parseDependsOn(field('dependsOn'), spec.dependsOn, id),

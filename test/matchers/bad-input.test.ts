@@ -80,8 +80,8 @@ t.test('bad matchers and readyWhen are TypeErrors at spawn, naming the field', a
     ],
     [
       'an unknown key',
-      { matchers: [{ pattern: '$tsc', applyTo: 'closedDocuments' }] },
-      /spec\.matchers\[0\] has an unknown option "applyTo"/,
+      { matchers: [{ pattern: '$tsc', label: 'tsc' }] },
+      /spec\.matchers\[0\] has an unknown option "label"/,
     ],
     [
       'a bad fileLocation',
@@ -110,6 +110,16 @@ t.test('bad matchers and readyWhen are TypeErrors at spawn, naming the field', a
       /spec\.readyWhen must be one of 'connect', 'spawn', 'cycle', 'port', \{ line \}, \{ port \}, \{ tcp \}, \{ http \}; got "soon"/,
     ],
     ['a bad line regexp', { readyWhen: { line: '[' } }, /spec\.readyWhen\.line is not a valid regular expression/],
+    [
+      'matchers with stdio inherit',
+      { stdio: 'inherit', matchers: ['$tsc'] },
+      /spec\.matchers of child "bad" reads the child's output, which stdio "inherit" keeps from procwire/,
+    ],
+    [
+      'a line wait with stdio ignore',
+      { stdio: 'ignore', readyWhen: { line: 'x' } },
+      /spec\.readyWhen\.line of child "bad" reads the child's output, which stdio "ignore" keeps from procwire/,
+    ],
     [
       'a bad stream',
       { readyWhen: { line: 'x', stream: 'both' } },
