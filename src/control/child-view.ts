@@ -30,7 +30,9 @@ export interface ChildExtras {
 /** One child as JSON, read from its handle now. */
 export function childView(child: Child, { counts, cycle }: ChildExtras): ChildView {
   const state = child.state;
-  const { errors, warnings } = counts;
+  const { warnings } = counts;
+  // Errors the compiler counted in its last cycle that name no file are in no diagnostic list.
+  const errors = counts.errors + (child.lastCycle?.unlocated ?? 0);
   const running = state.kind === 'running';
   const startedAt = child.startedAt;
   const view: ChildView = {

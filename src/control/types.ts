@@ -5,7 +5,16 @@ import type { Diagnostic, PortInfo } from '../protocol/wire/types.js';
 /** A watch cycle as the API shows it (the last one a child's matcher saw). */
 export type CycleView =
   | { phase: 'start'; at: string }
-  | { phase: 'end'; at: string; errors: number; warnings: number; files: number; durationMs: number };
+  | {
+      phase: 'end';
+      at: string;
+      errors: number;
+      warnings: number;
+      files: number;
+      durationMs: number;
+      /** Of `errors`, those the tool counted that name no file (see CycleEvent); only when more than 0. */
+      unlocated?: number;
+    };
 
 /** A pinned runtime as the API shows it. */
 export interface RuntimeView {

@@ -80,7 +80,7 @@ function cycleView(event: Record<string, unknown>): CycleView | undefined {
   if (event.phase === 'start') return { phase: 'start', at };
   if (event.phase !== 'end') return undefined;
   const n = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-  return {
+  const view: CycleView = {
     phase: 'end',
     at,
     errors: n(event.errors),
@@ -88,4 +88,5 @@ function cycleView(event: Record<string, unknown>): CycleView | undefined {
     files: n(event.files),
     durationMs: n(event.durationMs),
   };
+  return n(event.unlocated) > 0 ? { ...view, unlocated: n(event.unlocated) } : view;
 }

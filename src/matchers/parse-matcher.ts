@@ -29,7 +29,15 @@ export interface ResolvedMatcher {
   severity: 1 | 2 | 3;
   fileLocation: FileLocation;
   patterns: CompiledPattern[];
-  background: { activeOnStart: boolean; begins: WatchPattern; ends: WatchPattern } | undefined;
+  background:
+    | {
+        activeOnStart: boolean;
+        begins: WatchPattern;
+        ends: WatchPattern;
+        /** Reads the tool's own error count (group 1) from an end line; built-in `$tsc-watch` only. */
+        errorCount?: RegExp;
+      }
+    | undefined;
   /** Built-ins are trusted; a custom matcher's regexps are timed (see matcher-engine.ts). */
   custom: boolean;
 }
@@ -65,7 +73,8 @@ export function parseMatchers(field: string, value: unknown): ResolvedMatcher[] 
 
 function parseMatcher(field: string, value: unknown, defaultOwner: string): ResolvedMatcher {
   if (typeof value === 'string') {
-    return { ...resolveObject(field, builtinMatcher(field, value), defaultOwner), name: value, custom: false };
+    const resolved = resolveObject(field, builtinMatcher(field, value), defaultOwner);
+    return { ...withErrorCount(value, resolved), name: value, custom: false };
   }
   const matcher = expectObject(field, value);
   rejectUnknownKeys(field, matcher, MATCHER_KEYS);
@@ -75,12 +84,21 @@ function parseMatcher(field: string, value: unknown, defaultOwner: string): Reso
   // As VS Code's `base`: the named built-in, with what the object gives in place of its keys.
   const { base, ...own } = matcher;
   const builtin = builtinMatcher(`${field}.base`, base);
+  const resolved = resolveObject(field, { ...builtin, ...own }, defaultOwner);
   // Only the regexps the object brings are the user's (timed); a built-in's own are trusted.
-  return {
-    ...resolveObject(field, { ...builtin, ...own }, defaultOwner),
-    name: defaultOwner,
-    custom: 'pattern' in own || 'background' in own,
-  };
+  const custom = 'pattern' in own || 'background' in own;
+  return { ...(custom ? resolved : withErrorCount(base as string, resolved)), name: defaultOwner, custom };
+}
+
+/**
+ * tsc counts errors that name no file (TS6053 "File not found", TS18003 "No inputs were
+ * found"), which no matcher can file, in its end line: "Found 1 error. Watching for file
+ * changes." The built-in `$tsc-watch` reads that count, so that such a cycle is not taken for
+ * a clean one (see WatchCycles).
+ */
+function withErrorCount<T extends Pick<ResolvedMatcher, 'background'>>(name: string, matcher: T): T {
+  if (name !== '$tsc-watch' || matcher.background === undefined) return matcher;
+  return { ...matcher, background: { ...matcher.background, errorCount: /\bFound (\d+) errors?\./ } };
 }
 
 function builtinMatcher(field: string, value: unknown): MatcherObject {

@@ -11,7 +11,20 @@ import type { ResolvedMatcher } from './parse-matcher.js';
  */
 export type CycleEvent =
   | { phase: 'start'; owner: string }
-  | { phase: 'end'; owner: string; errors: number; warnings: number; files: number; durationMs: number };
+  | {
+      phase: 'end';
+      owner: string;
+      /**
+       * Errors held at the end, or the tool's own count when it printed a higher one (`$tsc-watch`
+       * reads tsc's "Found N errors"): errors that name no file cannot be held, but still count.
+       */
+      errors: number;
+      warnings: number;
+      files: number;
+      durationMs: number;
+      /** Of `errors`, those the tool counted but no matcher could file; present only when more than 0. */
+      unlocated?: number;
+    };
 
 interface Watched {
   matcher: ResolvedMatcher & { background: NonNullable<ResolvedMatcher['background']> };
@@ -89,7 +102,9 @@ export class WatchCycles {
       const durationMs = Math.round(performance.now() - watched.startedAt);
       watched.startedAt = undefined;
       const counts = this.#sets.endCycle(watched.matcher.owner);
-      this.#emit({ phase: 'end', owner: watched.matcher.owner, ...counts, durationMs });
+      const unlocated = countedByTool(watched.matcher.background.errorCount, line) - counts.errors;
+      const end = { phase: 'end' as const, owner: watched.matcher.owner, ...counts, durationMs };
+      this.#emit(unlocated > 0 ? { ...end, errors: counts.errors + unlocated, unlocated } : end);
       ended = true;
     }
     return ended;
@@ -100,4 +115,10 @@ export class WatchCycles {
     this.#sets.beginCycle(watched.matcher.owner, onlyFile);
     this.#emit({ phase: 'start', owner: watched.matcher.owner });
   }
+}
+
+/** The error count the tool printed in its end line, or 0 when the matcher cannot read one. */
+function countedByTool(errorCount: RegExp | undefined, line: string): number {
+  const count = errorCount?.exec(line)?.[1];
+  return count === undefined ? 0 : Number(count);
 }

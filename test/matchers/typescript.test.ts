@@ -109,3 +109,44 @@ for (const { alias, major } of VERSIONS) {
     },
   );
 }
+
+t.test(
+  "$tsc-watch: a cycle with errors that name no file is not clean (tsc's own count is taken)",
+  { skip: !existsSync(join(compilers, 'typescript-5', 'bin', 'tsc')) && 'typescript-5 is missing: npm ci' },
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const dir = project(t);
+    // TS6053 ("File '…/missing.ts' not found") is printed without a file location, as tsc does.
+    const options = { noEmit: true, strict: true, lib: ['es5'], skipLibCheck: true };
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: options, files: ['a.ts', 'missing.ts'] }),
+    );
+    const cycles: CycleEvent[] = [];
+    sup.on('child', (c) => c.on('cycle', (event) => cycles.push(event)));
+    const tsc = join(compilers, 'typescript-5', 'bin', 'tsc');
+    const spec = {
+      id: 'tsc',
+      command: process.execPath,
+      cwd: dir,
+      connect: 'none' as const,
+      restart: 'never' as const,
+    };
+    const watch = await sup.spawn({
+      ...spec,
+      args: [tsc, '--watch', '--pretty', 'false', '-p', '.'],
+      matchers: ['$tsc-watch'],
+      readyWhen: 'cycle',
+    });
+    t.match(cycles.at(-1), { phase: 'end', errors: 1, unlocated: 1, warnings: 0, files: 0 }, 'TS6053 counts');
+    t.equal(watch.diagnostics.size, 0, 'and no file holds it');
+
+    const second = nextEvent<[CycleEvent]>(watch, 'cycle', 'the cycle after missing.ts appears', {
+      filter: (e) => e.phase === 'end',
+    });
+    writeFileSync(join(dir, 'missing.ts'), 'export {};\n');
+    const [end] = await second;
+    t.match(end, { phase: 'end', errors: 1, files: 1 }, "now a.ts's own error");
+    t.notOk('unlocated' in end, 'every error has its file');
+  },
+);
