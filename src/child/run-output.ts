@@ -50,7 +50,7 @@ export class RunOutput {
               }
             },
             cycle: (event) => this.#cycle(event, emit),
-            warn,
+            warn: (message) => warn(`child "${spec.id}": ${message}`),
           });
     this.#feed = this.#engine === undefined ? undefined : new MatcherFeed(this.#engine);
     this.sinks = {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../protocol/index.js';
-import { guardedExec, type ExecGuard } from './guarded-exec.js';
+import { guardedExec, type ExecGuard } from '../options/guarded-exec.js';
 import type { ResolvedMatcher } from './parse-matcher.js';
 import { fillProblemData, toDiagnostic, type ProblemData } from './problem-data.js';
 

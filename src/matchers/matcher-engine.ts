@@ -1,7 +1,7 @@
+import { slowRegExpAdvice, type ExecGuard } from '../options/guarded-exec.js';
 import { cleanLine } from './clean-line.js';
 import { DiagnosticSets, problemKey, type Publish } from './diagnostic-sets.js';
 import { FileLocator } from './file-location.js';
-import { SLOW_REGEXP_MS, type ExecGuard } from './guarded-exec.js';
 import { LineMatchers } from './line-matchers.js';
 import { LineMemo, type LineVerdict } from './line-memo.js';
 import type { ResolvedMatcher } from './parse-matcher.js';
@@ -12,7 +12,7 @@ export interface EngineOutput {
   /** One file's whole set (merged over matchers); false when the child's caps refused it. */
   publish: Publish;
   cycle(event: CycleEvent): void;
-  /** Something the user should know (a matcher switched off), for a `log` warning. */
+  /** Something the user should know (a matcher switched off), for a `log` warning; the caller names the child. */
   warn(message: string): void;
 }
 
@@ -40,7 +40,7 @@ export class MatcherEngine {
           this.#memo?.clear();
           output.warn(
             `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this run: its regexp ` +
-              `/${regexp.source}/ took ${Math.round(ms)} ms on one line (the limit is ${SLOW_REGEXP_MS} ms)`,
+              `/${regexp.source}/ took ${Math.round(ms)} ms on one line ${slowRegExpAdvice()}`,
           );
         },
       }),

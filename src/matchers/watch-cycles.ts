@@ -1,6 +1,6 @@
 import type { DiagnosticSets } from './diagnostic-sets.js';
 import type { FileLocator } from './file-location.js';
-import { guardedExec, type ExecGuard } from './guarded-exec.js';
+import { guardedExec, type ExecGuard } from '../options/guarded-exec.js';
 import type { ResolvedMatcher } from './parse-matcher.js';
 
 /**
