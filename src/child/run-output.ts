@@ -10,8 +10,8 @@ import type { Reports } from './reports.js';
 import type { OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 
-/** What one run's output offers readiness: its lines and the ends of its watch cycles. */
-export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd'>;
+/** What one run's output offers readiness: its lines, the ends of its watch cycles, and its `log` warnings. */
+export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd' | 'warn'>;
 
 /**
  * Where one run's stdout and stderr lines go: the child's `stdout`/`stderr` events as they
@@ -66,6 +66,7 @@ export class RunOutput {
         this.#cycleListeners.add(listener);
         return () => this.#cycleListeners.delete(listener);
       },
+      warn: (message) => warn(`child "${spec.id}": ${message}`),
     };
   }
 

@@ -21,7 +21,8 @@ export interface ReadyWait {
  * Resolves when the run is ready as `spec.readyWhen` says (src/probe/): by default at once
  * for `connect: 'none'`, else when its connection is accepted and says `procwire/ready`;
  * or at the end of its first watch cycle, or when an output line matches. Rejects with
- * READY_TIMEOUT after `readyTimeout` (naming what it waited for), EXITED_BEFORE_READY (with the
+ * READY_TIMEOUT after `readyTimeout` (naming what it waited for; sooner when that can no longer
+ * happen, as when a slow readiness regexp was switched off), EXITED_BEFORE_READY (with the
  * exit and the stderr tail), STOPPED when `aborted` fires, or the run's verdict
  * (PROTOCOL_ERROR, MESSAGE_TOO_LARGE, a missed heartbeat's TIMEOUT).
  * Gives the accepted connection its hooks and the run its heartbeat watch.
@@ -61,6 +62,8 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
         note: (result: string) => {
           lastResult = result;
         },
+        giveUp: (reason: string) =>
+          reject(fail('READY_TIMEOUT', `was not ready: it waited for ${describeReady(spec.readyWhen)}, but ${reason}`)),
         connectionReady: new Promise<void>((ready) => {
           connectionReady = ready;
         }),

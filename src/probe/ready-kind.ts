@@ -21,6 +21,13 @@ export interface ReadySignals {
   onPort(listener: (port: PortInfo) => void): () => void;
   /** Records what a probe saw last, for the READY_TIMEOUT message. */
   note(result: string): void;
+  /** Logs a warning on the child (a `log` event), naming it; for what the user should fix. */
+  warn(message: string): void;
+  /**
+   * Ends the wait now with READY_TIMEOUT: what it waits for can no longer happen in this run,
+   * and `reason` says why. Waiting out readyTimeout would only delay the same failure.
+   */
+  giveUp(reason: string): void;
 }
 
 /** What a spec tells the parse of `readyWhen` about the child. */

@@ -1,4 +1,5 @@
 import { expectObject, expectOneOf, rejectUnknownKeys } from '../options/fields.js';
+import { guardedExec, slowRegExpAdvice, type ExecGuard } from '../options/guarded-exec.js';
 import { expectRegExp } from '../options/regexp.js';
 import type { OutputStream, ReadyKind } from './ready-kind.js';
 
@@ -12,7 +13,9 @@ export interface LineCondition {
 /**
  * `readyWhen: { line: 'regexp', stream?: 'stdout' | 'stderr' }`. The regexp is checked up
  * front (as matchers' are) and runs over lines as matchers see them: at most 4,096
- * characters, colour and carriage returns removed.
+ * characters, colour and carriage returns removed. It is guarded as a custom matcher is: once
+ * too slow on a line, it is switched off with a warning, and the wait fails at once, since no
+ * later line could make the run ready.
  */
 export const readyLine: ReadyKind<LineCondition> = {
   parse(field, value) {
@@ -28,8 +31,21 @@ export const readyLine: ReadyKind<LineCondition> = {
     };
   },
   watch(condition, signals, ready) {
+    // One guard per run, as a matcher's: a restart tries the regexp afresh.
+    const guard: ExecGuard = {
+      off: false,
+      timed: true,
+      slow(ms, regexp) {
+        const took = `took ${Math.round(ms)} ms on one line`;
+        signals.warn(
+          `readyWhen.line's regexp /${regexp.source}/ is switched off for this run: it ${took} ${slowRegExpAdvice()}`,
+        );
+        signals.giveUp(`that regexp ${took} and was switched off ${slowRegExpAdvice()}`);
+      },
+    };
     return signals.onLine((line, stream) => {
-      if ((condition.stream === undefined || condition.stream === stream) && condition.regexp.test(line)) ready();
+      if (condition.stream !== undefined && condition.stream !== stream) return;
+      if (guardedExec(guard, condition.regexp, line) !== null) ready();
     });
   },
   describe: (condition) => `a line of ${condition.stream ?? 'stdout or stderr'} to match /${condition.regexp.source}/`,
