@@ -50,10 +50,19 @@ export function formatDiagnostic(
   const severity = SEVERITY[diagnostic.severity ?? 1] ?? 'error';
   const colored =
     severity === 'error' ? paint.red(severity) : severity === 'warning' ? paint.yellow(severity) : paint.cyan(severity);
-  const code = diagnostic.code === undefined ? '' : ` ${paint.dim(escapeControls(String(diagnostic.code)))}`;
+  const code = diagnostic.code === undefined ? '' : ` ${paint.dim(escapeControls(shownCode(diagnostic)))}`;
   const position = `${paint.yellow(String(line + 1))}:${paint.yellow(String(character + 1))}`;
   const where = `${paint.cyan(escapeControls(shown))}:${position}`;
   return `${where} - ${colored}${code}: ${escapeControls(diagnostic.message)}`;
+}
+
+/**
+ * `TS2322` for TypeScript's own diagnostics: the `$tsc` matchers keep VS Code's bare number
+ * (`2322`, source `ts`), but tsc prints the prefix and editors' `$tsc` regexps need it to link the line.
+ */
+function shownCode(diagnostic: Diagnostic): string {
+  const code = String(diagnostic.code);
+  return diagnostic.source === 'ts' && /^\d+$/.test(code) ? `TS${code}` : code;
 }
 
 /**

@@ -23,7 +23,7 @@ t.test('the demo: two tsc cycles with different counts, then a clean stop', asyn
   await run.waitFor(/^tsc\s+\| cycle: 3 errors, 0 warnings in \d+ ms$/);
   await run.waitFor(/^web\s+\| running \(pid \d+\): ready$/);
   await run.waitFor(/^tsc\s+\| cycle: 2 errors, 0 warnings in \d+ ms$/);
-  t.ok(run.lines.some((line) => /sample-project\/src\/greet\.ts:2:9 - error 2322: /.test(line)));
+  t.ok(run.lines.some((line) => /sample-project\/src\/greet\.ts:2:9 - error TS2322: /.test(line)));
   run.proc.kill('SIGTERM');
   t.same(await exitOf(run.proc), { code: 0, signal: null });
   t.match(run.lines.join('\n'), /\n {2}tsc: stopped \([^)]*\), 0 restarts, 2 errors, 0 warnings\n/);

@@ -26,8 +26,8 @@ t.test('tsc --watch under procwire run', { skip: !existsSync(tsc) && `${tsc} is 
 
   await run.waitFor(/^tsc\s+\| cycle: 3 errors, 0 warnings in \d+ ms$/);
   await run.waitFor(/^tsc\s+\| running \(pid \d+\): ready$/);
-  t.ok(run.lines.includes("a.ts:1:14 - error 2322: Type 'string' is not assignable to type 'number'."));
-  t.ok(run.lines.includes("b.ts:2:26 - error 2304: Cannot find name 'missing'."));
+  t.ok(run.lines.includes("a.ts:1:14 - error TS2322: Type 'string' is not assignable to type 'number'."));
+  t.ok(run.lines.includes("b.ts:2:26 - error TS2304: Cannot find name 'missing'."));
 
   writeFileSync(join(dir, 'a.ts'), 'export const a: number = 1;\n');
   await run.waitFor(/^tsc\s+\| cycle: 2 errors, 0 warnings in \d+ ms$/);
