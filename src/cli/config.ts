@@ -8,7 +8,7 @@ import { dependencyNode } from '../child/dependency-node.js';
 /** One child of a config file: its spec and whether its failure fails the run. */
 export interface ConfigChild {
   spec: ChildSpec;
-  /** Default true: a critical child that ends `failed` makes `procwire run` exit non-zero. */
+  /** Default true: a critical child that ends `failed`, or exits non-zero by itself, makes `procwire run` exit 1. */
   critical: boolean;
 }
 

@@ -6,10 +6,15 @@ import { escapeControls } from './sanitize-text.js';
 
 /** How one configured child's part in a run ended, as the closing summary says it. */
 export interface Ending {
-  /** `failed` exactly when the run counts the child as failed (see shownState). */
+  /** `failed`: its start failed or it gave up, as the status table says too (see shownState). */
   kind: 'stopped' | 'exited' | 'failed' | 'not started';
   /** e.g. `stopped (clean)`, `exited with code 3`, `failed (restart limit reached; …)`; control characters escaped. */
   text: string;
+  /**
+   * Whether it fails the run when the child is critical: `failed`, or `exited` by itself with a
+   * non-zero code or a signal (a one-shot compiler that found errors). A stop by the run is not.
+   */
+  fails: boolean;
 }
 
 /**
@@ -24,24 +29,30 @@ export function describeEnding(
   after: ChildState | undefined,
 ): Ending {
   if (startError) return failed(`did not start: ${reasonOf(startError)}`);
-  if (before === undefined) return { kind: 'not started', text: 'not started (the run ended first)' };
+  if (before === undefined) return { kind: 'not started', text: 'not started (the run ended first)', fails: false };
   switch (before.kind) {
     case 'failed':
       return failed(reasonOf(before.error));
     case 'exited': {
       const code = before.error ? ` (${escapeControls(before.error.code)})` : '';
-      return { kind: 'exited', text: `${describeExit(before)}${code}` };
+      const fails = before.error !== undefined || before.signal !== null || before.exitCode !== 0;
+      return { kind: 'exited', text: `${describeExit(before)}${code}`, fails };
     }
     case 'stopped':
       return stopped('stopped', before.result);
     case 'backoff':
       // No process ran: the result of the stop would be the crash that caused the backoff.
-      return { kind: 'stopped', text: `stopped during backoff (its last run ${describeExit(before.lastExit)})` };
+      return {
+        kind: 'stopped',
+        text: `stopped during backoff (its last run ${describeExit(before.lastExit)})`,
+        fails: false,
+      };
     case 'starting':
       // Still waiting for its dependencies (spec.dependsOn): it never was started.
       if (before.pid === undefined && before.reason.startsWith('waiting: '))
-        return { kind: 'not started', text: `not started (${escapeControls(before.reason)})` };
-      if (before.pid === undefined) return { kind: 'stopped', text: 'stopped before its process started' };
+        return { kind: 'not started', text: `not started (${escapeControls(before.reason)})`, fails: false };
+      if (before.pid === undefined)
+        return { kind: 'stopped', text: 'stopped before its process started', fails: false };
       return stoppedBy('stopped while starting', after);
     default:
       return stoppedBy('stopped', after);
@@ -50,12 +61,13 @@ export function describeEnding(
 
 function stoppedBy(words: string, after: ChildState | undefined): Ending {
   // Only a shutdown that threw part-way leaves a child in another state; say where it was left.
-  if (after?.kind !== 'stopped') return { kind: 'stopped', text: `${words}: left ${after?.kind ?? 'unknown'}` };
+  if (after?.kind !== 'stopped')
+    return { kind: 'stopped', text: `${words}: left ${after?.kind ?? 'unknown'}`, fails: false };
   return stopped(words, after.result);
 }
 
 function stopped(words: string, result: StopResult): Ending {
-  return { kind: 'stopped', text: `${words} (${describeStop(result)})` };
+  return { kind: 'stopped', text: `${words} (${describeStop(result)})`, fails: false };
 }
 
 /** `clean` (it exited 0 without a signal from us), or how the stop ended otherwise. */
@@ -68,7 +80,7 @@ export function describeStop(result: StopResult): string {
 }
 
 function failed(reason: string): Ending {
-  return { kind: 'failed', text: `failed (${reason})` };
+  return { kind: 'failed', text: `failed (${reason})`, fails: true };
 }
 
 /** A failure in a few words: GAVE_UP's advice is for the library's caller, not for the CLI's reader. */

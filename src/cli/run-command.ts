@@ -8,7 +8,7 @@ import { probePort } from './probe.js';
 import { escapeControls } from './sanitize-text.js';
 import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
-import { settled, shownState, type RosterEntry } from './roster.js';
+import { settled, type RosterEntry } from './roster.js';
 import { serveControl, type ServedControl } from './serve-control.js';
 import { recordBeforeShutdown, formatSummary } from './summary.js';
 import { ttyReporter } from './tty-reporter.js';
@@ -31,8 +31,9 @@ export interface RunOptions {
 /**
  * Runs the children of a config until they have all ended, a signal arrives, or
  * `exitAfterMs` passes; then shuts down gracefully and prints a summary. Resolves with the
- * exit code: 0, 1 when a critical child ended `failed`, 2 for a bad config (nothing is
- * started). A second SIGINT exits 130 at once, killing the children's groups.
+ * exit code: 0, 1 when a critical child ended `failed` or exited by itself with a non-zero code
+ * or a signal, 2 for a bad config (nothing is started). A second SIGINT exits 130 at once,
+ * killing the children's groups.
  */
 export async function runCommand(options: RunOptions): Promise<number> {
   const paint = makePaint(options.stdout);
@@ -160,7 +161,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const reason = await finished;
   clearTimeout(timer);
   // Judged before the shutdown, which leaves every child 'stopped'.
-  const failed = entries.filter((entry) => shownState(entry) === 'failed');
   const before = recordBeforeShutdown(entries);
   reporter.note(`shutting down (${reason})`);
   await sup.shutdown();
@@ -169,12 +169,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
-  options.stdout.write(formatSummary(entries, before, paint));
-  const critical = failed.filter((entry) => entry.critical);
-  options.stdout.write(
-    critical.length > 0
-      ? paint.red(`${critical.length} critical child(ren) failed: ${critical.map((e) => e.id).join(', ')}\n`)
-      : `all critical children ok\n`,
-  );
-  return critical.length > 0 ? ExitCode.childFailed : ExitCode.ok;
+  const summary = formatSummary(entries, before, paint);
+  options.stdout.write(summary.text);
+  return summary.failed ? ExitCode.childFailed : ExitCode.ok;
 }

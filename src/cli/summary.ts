@@ -27,16 +27,21 @@ export function recordBeforeShutdown(entries: readonly RosterEntry[]): Map<strin
 
 /**
  * The closing summary, one line per child after the shutdown: how it ended (see
- * describeEnding), whether it is critical, its restarts, errors, warnings and ports.
+ * describeEnding), whether it is critical, its restarts, errors, warnings and ports; then the
+ * verdict. `failed` when a critical child's ending fails the run (see Ending.fails).
  */
 export function formatSummary(
   entries: readonly RosterEntry[],
   before: ReadonlyMap<string, BeforeShutdown>,
   paint: Paint,
-): string {
+): { text: string; failed: boolean } {
+  const failures: string[] = [];
   const lines = entries.map((entry) => {
     const was = before.get(entry.id);
     const ending = describeEnding(was?.state, was?.startError, entry.child?.state);
+    // A `failed` line says why already; an exit needs saying why it counts.
+    if (ending.fails && entry.critical)
+      failures.push(ending.kind === 'failed' ? entry.id : `${entry.id} (${ending.text})`);
     const shown =
       ending.kind === 'failed' ? `${paint.red('failed')}${ending.text.slice('failed'.length)}` : ending.text;
     const note = entry.critical ? '' : paint.dim(' (not critical)');
@@ -47,5 +52,10 @@ export function formatSummary(
       `${errors} errors, ${warnings} warnings${ports}\n`
     );
   });
-  return `\n${paint.bold('summary')}\n${lines.join('')}`;
+  const n = failures.length;
+  const verdict =
+    n > 0
+      ? paint.red(`${n} critical ${n === 1 ? 'child' : 'children'} failed: ${failures.join(', ')}`)
+      : 'all critical children ok';
+  return { text: `\n${paint.bold('summary')}\n${lines.join('')}${verdict}\n`, failed: n > 0 };
 }

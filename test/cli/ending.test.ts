@@ -27,14 +27,17 @@ t.test('a child still running at the shutdown is stopped, with how the stop went
   t.same(describeEnding(running, undefined, stoppedState('escalated', null, 'SIGKILL')), {
     kind: 'stopped',
     text: 'stopped (escalated, killed by SIGKILL)',
+    fails: false,
   });
   t.same(describeEnding({ kind: 'stopping', pid: 42, reason: 'x' }, undefined, stoppedState('clean', 0, null)), {
     kind: 'stopped',
     text: 'stopped (clean)',
+    fails: false,
   });
   t.same(describeEnding(running, undefined, { kind: 'running', pid: 42, reason: 'ready' }), {
     kind: 'stopped',
     text: 'stopped: left running',
+    fails: false,
   });
 });
 
@@ -49,39 +52,57 @@ t.test('a child between processes says so rather than quoting a stale exit as th
   t.same(describeEnding(backoff, undefined, stoppedState('clean', 1, null)), {
     kind: 'stopped',
     text: 'stopped during backoff (its last run exited with code 1)',
+    fails: false,
   });
   const queued: ChildState = { kind: 'starting', pid: undefined, reason: 'waiting for a start slot' };
   t.same(describeEnding(queued, undefined, stoppedState('indeterminate', null, null)), {
     kind: 'stopped',
     text: 'stopped before its process started',
+    fails: false,
   });
   const spawned: ChildState = { kind: 'starting', pid: 42, reason: 'spawned' };
   t.same(describeEnding(spawned, undefined, stoppedState('escalated', null, 'SIGTERM')), {
     kind: 'stopped',
     text: 'stopped while starting (escalated, killed by SIGTERM)',
+    fails: false,
   });
 });
 
-t.test('a child that ended by itself is judged by how it ended, not by the shutdown', async (t) => {
-  const after = stoppedState('clean', 3, null);
-  t.same(describeEnding({ kind: 'exited', exitCode: 3, signal: null, reason: 'x' }, undefined, after), {
-    kind: 'exited',
-    text: 'exited with code 3',
-  });
-  t.same(describeEnding({ kind: 'exited', exitCode: null, signal: 'SIGSEGV', reason: 'x' }, undefined, after), {
-    kind: 'exited',
-    text: 'killed by SIGSEGV',
-  });
-  const broke = new ProcwireError('PROTOCOL_ERROR', 'child "a" broke the protocol');
-  t.same(
-    describeEnding({ kind: 'exited', exitCode: null, signal: 'SIGKILL', error: broke, reason: 'x' }, undefined, after),
-    { kind: 'exited', text: 'killed by SIGKILL (PROTOCOL_ERROR)' },
-  );
-  t.same(describeEnding(stoppedState('clean', 0, null), undefined, stoppedState('clean', 0, null)), {
-    kind: 'stopped',
-    text: 'stopped (clean)',
-  });
-});
+t.test(
+  'a child that ended by itself is judged by how it ended, not by the shutdown; only a 0 exit is ok',
+  async (t) => {
+    const after = stoppedState('clean', 3, null);
+    t.same(describeEnding({ kind: 'exited', exitCode: 0, signal: null, reason: 'x' }, undefined, after), {
+      kind: 'exited',
+      text: 'exited with code 0',
+      fails: false,
+    });
+    t.same(describeEnding({ kind: 'exited', exitCode: 3, signal: null, reason: 'x' }, undefined, after), {
+      kind: 'exited',
+      text: 'exited with code 3',
+      fails: true,
+    });
+    t.same(describeEnding({ kind: 'exited', exitCode: null, signal: 'SIGSEGV', reason: 'x' }, undefined, after), {
+      kind: 'exited',
+      text: 'killed by SIGSEGV',
+      fails: true,
+    });
+    const broke = new ProcwireError('PROTOCOL_ERROR', 'child "a" broke the protocol');
+    t.same(
+      describeEnding(
+        { kind: 'exited', exitCode: null, signal: 'SIGKILL', error: broke, reason: 'x' },
+        undefined,
+        after,
+      ),
+      { kind: 'exited', text: 'killed by SIGKILL (PROTOCOL_ERROR)', fails: true },
+    );
+    t.same(describeEnding(stoppedState('clean', 0, null), undefined, stoppedState('clean', 0, null)), {
+      kind: 'stopped',
+      text: 'stopped (clean)',
+      fails: false,
+    });
+  },
+);
 
 t.test('a failure says why, in a few words, with what the child controls escaped', async (t) => {
   const cause = new ProcwireError('READY_TIMEOUT', 'child "a" was not ready within 5000 ms\x1b[2J');
@@ -94,16 +115,19 @@ t.test('a failure says why, in a few words, with what the child controls escaped
   t.same(describeEnding(failedState, undefined, stoppedState('clean', 0, null)), {
     kind: 'failed',
     text: 'failed (restart limit reached; last failure: child "a" was not ready within 5000 ms\\x1b[2J)',
+    fails: true,
   });
   const plainGaveUp = new ProcwireError('GAVE_UP', 'x', { exitCode: 1, signal: null });
   t.same(describeEnding({ ...failedState, error: plainGaveUp }, undefined, undefined), {
     kind: 'failed',
     text: 'failed (restart limit reached; last failure: exited with code 1)',
+    fails: true,
   });
   const spawnFailed = new ProcwireError('SPAWN_FAILED', 'child "b": could not spawn "x\x07": ENOENT');
   t.same(describeEnding({ ...failedState, error: spawnFailed }, undefined, undefined), {
     kind: 'failed',
     text: 'failed (child "b": could not spawn "x\\x07": ENOENT)',
+    fails: true,
   });
 });
 
@@ -112,9 +136,11 @@ t.test('a start the supervisor refused is a failure, whatever the state says; no
   t.same(describeEnding({ kind: 'exited', exitCode: 2, signal: null, reason: 'x' }, refused, undefined), {
     kind: 'failed',
     text: 'failed (did not start: child "c" exited with code 2 before it was ready)',
+    fails: true,
   });
   t.same(describeEnding(undefined, undefined, undefined), {
     kind: 'not started',
     text: 'not started (the run ended first)',
+    fails: false,
   });
 });

@@ -1,5 +1,6 @@
 // The closing summary of `procwire run` says how each child ended, from real children.
 import t from 'tap';
+import { dirname } from 'node:path';
 import { exitOf, fixture } from '../helpers/index.js';
 import { runCli, writeConfig } from './run-cli.js';
 
@@ -34,7 +35,7 @@ t.test(
     await run.waitFor(/^crasher\s+\| failed: restart limit reached$/);
     await run.waitFor(/^waits\s+\| info: waiting for SIGUSR2/);
     run.proc.kill('SIGINT');
-    t.same(await exitOf(run.proc), { code: 1, signal: null }, 'a critical child failed: exit 1, as before');
+    t.same(await exitOf(run.proc), { code: 1, signal: null }, 'critical children failed or exited non-zero: exit 1');
     const summary = run.lines.slice(run.lines.indexOf('summary') + 1);
     t.same(
       summary,
@@ -46,10 +47,55 @@ t.test(
         '  crasher: failed (restart limit reached; last failure: exited with code 1), 0 restarts, 0 errors, 0 warnings',
         '  waits: stopped while starting (clean), 0 restarts, 0 errors, 0 warnings',
         '  never: not started (waiting: waits ready), 0 restarts, 0 errors, 0 warnings',
-        '1 critical child(ren) failed: crasher',
+        '3 critical children failed: oneshot (exited with code 3), selfkill (killed by SIGKILL), crasher',
       ],
       'one line per child in config order, then the verdict',
       { lines: run.lines },
     );
   },
 );
+
+t.test('a one-shot compiler that exits 2 under restart never fails the run, unless it is not critical', async (t) => {
+  const tsc = (critical: boolean) =>
+    node('tsc', [fixture('prints-a-tsc-error-exits-2.cjs')], {
+      connect: 'none',
+      matchers: ['$tsc'],
+      restart: 'never',
+      critical,
+    });
+  // A zero exit is ok: the same one-shot that found nothing.
+  const clean = node('lint', ['-e', ''], { connect: 'none', restart: 'never' });
+
+  const strictConfig = writeConfig(t, [tsc(true), clean]);
+  // The printed path is relative to procwire's cwd; the matcher's to the child's (the config's dir).
+  const strict = runCli(t, ['run', strictConfig], { cwd: dirname(strictConfig) });
+  t.same(await exitOf(strict.proc), { code: 1, signal: null }, 'a critical compiler that found errors fails the run');
+  t.ok(
+    strict.lines.includes("src/a.ts:1:7 - error TS2322: Type 'string' is not assignable to type 'number'."),
+    'the diagnostic prints as tsc prints it, TS prefix included',
+    { lines: strict.lines },
+  );
+  t.same(
+    strict.lines.slice(strict.lines.indexOf('summary') + 1),
+    [
+      '  tsc: exited with code 2, 0 restarts, 1 errors, 0 warnings',
+      '  lint: exited with code 0, 0 restarts, 0 errors, 0 warnings',
+      '1 critical child failed: tsc (exited with code 2)',
+    ],
+    'the verdict names the child and how it exited',
+    { lines: strict.lines },
+  );
+
+  const relaxedConfig = writeConfig(t, [tsc(false), clean]);
+  const relaxed = runCli(t, ['run', relaxedConfig], { cwd: dirname(relaxedConfig) });
+  t.same(await exitOf(relaxed.proc), { code: 0, signal: null }, 'a compiler with "critical": false does not');
+  t.same(
+    relaxed.lines.slice(relaxed.lines.indexOf('summary') + 1),
+    [
+      '  tsc (not critical): exited with code 2, 0 restarts, 1 errors, 0 warnings',
+      '  lint: exited with code 0, 0 restarts, 0 errors, 0 warnings',
+      'all critical children ok',
+    ],
+    { lines: relaxed.lines },
+  );
+});

@@ -30,13 +30,14 @@ URL it prints.
 
 The config is a JSON array of child specs (every option of sup.spawn; durations as
 strings like "5s"), or { "$schema": ..., "children": [...] }. A child may set
-"critical": false so that its failure does not fail the run.
+"critical": false so that its failure or non-zero exit does not fail the run.
 
   [
     { "id": "web", "command": "node", "args": ["server.js"], "restart": "always" },
     { "id": "tsc", "command": "./node_modules/.bin/tsc-server", "critical": false }
   ]`,
-  epilogue: `Exit codes: 0 ok; 1 a critical child failed; 2 bad usage or config (nothing started);
+  epilogue: `Exit codes: 0 ok; 1 a critical child failed, or exited by itself with a non-zero code or
+a signal (a one-shot compiler that found errors); 2 bad usage or config (nothing started);
 130 killed by a second Ctrl-C.`,
   async run({ values, positionals }, io) {
     const uiPort = values.ui === undefined ? undefined : Number(values.ui || 0);
