@@ -1,6 +1,6 @@
 import type { Child, ChildEvents } from '../child/child.js';
 import { describeExit } from '../child/run.js';
-import { formatDiagnostic, portAddress, runtimeLabel, type Paint } from './format.js';
+import { countOf, formatDiagnostic, portAddress, runtimeLabel, type Paint } from './format.js';
 import { escapeControls, sanitizeOutput } from './sanitize-text.js';
 
 /** A line about a child, and whether it is output (kept in the TTY view's scrollback) or status. */
@@ -51,9 +51,8 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
   });
   on('cycle', (cycle) => {
     if (cycle.phase !== 'end') return;
-    const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-    const errors = count(cycle.errors, 'error');
-    const text = `cycle: ${cycle.errors > 0 ? paint.red(errors) : errors}, ${count(cycle.warnings, 'warning')}`;
+    const errors = countOf(cycle.errors, 'error');
+    const text = `cycle: ${cycle.errors > 0 ? paint.red(errors) : errors}, ${countOf(cycle.warnings, 'warning')}`;
     emit({ kind: 'output', text: `${text} in ${Math.round(cycle.durationMs)} ms` });
   });
   on('log', ({ level, message }) => {

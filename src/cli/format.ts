@@ -87,6 +87,11 @@ export function formatUptime(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** `1 error`, `2 errors`: a count with its word, for every count the CLI spells out. */
+export function countOf(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Error and warning counts over a child's diagnostics. */
 export function countProblems(diagnostics: ReadonlyMap<string, readonly Diagnostic[]>): {
   errors: number;

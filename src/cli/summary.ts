@@ -1,7 +1,7 @@
 import type { ChildState } from '../child/state.js';
 import type { ProcwireError } from '../protocol/index.js';
 import { describeEnding } from './ending.js';
-import { countProblems, portAddress, type Paint } from './format.js';
+import { countOf, countProblems, portAddress, type Paint } from './format.js';
 import type { RosterEntry } from './roster.js';
 
 /** What is known of a child just before the shutdown, which stops every child and clears its ports. */
@@ -48,8 +48,8 @@ export function formatSummary(
     const { errors, warnings } = entry.child ? countProblems(entry.child.diagnostics) : { errors: 0, warnings: 0 };
     const ports = was?.ports ? `, ${was.ports}` : '';
     return (
-      `  ${entry.id}${note}: ${shown}, ${entry.child?.restarts ?? 0} restarts, ` +
-      `${errors} errors, ${warnings} warnings${ports}\n`
+      `  ${entry.id}${note}: ${shown}, ${countOf(entry.child?.restarts ?? 0, 'restart')}, ` +
+      `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')}${ports}\n`
     );
   });
   const n = failures.length;

@@ -1,5 +1,5 @@
 import type { ChildView } from '../control/index.js';
-import { portAddress } from './format.js';
+import { countOf, portAddress } from './format.js';
 import { escapeControls } from './sanitize-text.js';
 
 /** What `procwire wait --for` can wait for. */
@@ -53,7 +53,8 @@ function holding(condition: Condition, child: ChildView): string | undefined {
     case 'cycle-clean': {
       const cycle = child.cycle;
       if (cycle?.phase !== 'end' || cycle.errors > 0) return undefined;
-      return `ended a watch cycle clean (${cycle.warnings} warning(s), ${cycle.files} file(s), ${cycle.durationMs} ms)`;
+      const counts = `${countOf(cycle.warnings, 'warning')}, ${countOf(cycle.files, 'file')}`;
+      return `ended a watch cycle clean (${counts}, ${cycle.durationMs} ms)`;
     }
   }
 }
@@ -66,5 +67,5 @@ function progress(condition: Condition, child: ChildView): string {
   if (!cycle) return '; no watch cycle has ended yet';
   return cycle.phase === 'start'
     ? '; a watch cycle is running'
-    : `; its last cycle ended with ${cycle.errors} error(s)`;
+    : `; its last cycle ended with ${countOf(cycle.errors, 'error')}`;
 }

@@ -111,7 +111,7 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   const diagnostics = await here('diagnostics');
   t.equal(diagnostics.code, 0, diagnostics.stderr);
   t.match(diagnostics.stdout, '/src/tsc/a.ts:3:5 - error TS2322: tsc: type error');
-  t.match(diagnostics.stdout, /2 error\(s\), 1 warning\(s\)\n$/);
+  t.match(diagnostics.stdout, /\n2 errors, 1 warning\n$/);
   t.match(JSON.parse((await here('diagnostics', 'tsc', '--json')).stdout), { errors: 2, warnings: 1 });
 
   // logs -f prints the tail, then what the child prints after a restart, once each.

@@ -78,7 +78,7 @@ t.test('a one-shot compiler that exits 2 under restart never fails the run, unle
   t.same(
     strict.lines.slice(strict.lines.indexOf('summary') + 1),
     [
-      '  tsc: exited with code 2, 0 restarts, 1 errors, 0 warnings',
+      '  tsc: exited with code 2, 0 restarts, 1 error, 0 warnings',
       '  lint: exited with code 0, 0 restarts, 0 errors, 0 warnings',
       '1 critical child failed: tsc (exited with code 2)',
     ],
@@ -92,7 +92,7 @@ t.test('a one-shot compiler that exits 2 under restart never fails the run, unle
   t.same(
     relaxed.lines.slice(relaxed.lines.indexOf('summary') + 1),
     [
-      '  tsc (not critical): exited with code 2, 0 restarts, 1 errors, 0 warnings',
+      '  tsc (not critical): exited with code 2, 0 restarts, 1 error, 0 warnings',
       '  lint: exited with code 0, 0 restarts, 0 errors, 0 warnings',
       'all critical children ok',
     ],

@@ -1,5 +1,5 @@
 import type { DiagnosticsView } from '../../control/index.js';
-import { formatDiagnostic, makePaint } from '../format.js';
+import { countOf, formatDiagnostic, makePaint } from '../format.js';
 import { configOption, withRun } from '../run-client.js';
 import { defineVerb } from './verb.js';
 
@@ -29,7 +29,7 @@ compilers print them (path:line:col - severity code: message, 1-based), then the
       for (const { file, diagnostics } of view.files) {
         for (const diagnostic of diagnostics) io.stdout.write(`${formatDiagnostic(file, diagnostic, paint)}\n`);
       }
-      io.stdout.write(`${view.errors} error(s), ${view.warnings} warning(s)\n`);
+      io.stdout.write(`${countOf(view.errors, 'error')}, ${countOf(view.warnings, 'warning')}\n`);
       return 0;
     });
   },
