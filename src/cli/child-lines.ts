@@ -1,6 +1,7 @@
 import type { Child, ChildEvents } from '../child/child.js';
 import { describeExit } from '../child/run.js';
 import { countOf, formatDiagnostic, portAddress, runtimeLabel, type Paint } from './format.js';
+import { stateWord } from './roster.js';
 import { escapeControls, sanitizeOutput } from './sanitize-text.js';
 
 /** A line about a child, and whether it is output (kept in the TTY view's scrollback) or status. */
@@ -27,7 +28,7 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     const pid = 'pid' in state && state.pid !== undefined ? ` (pid ${state.pid})` : '';
     // A give-up has its own line (the gave-up event) with the same words.
     const reason = state.kind === 'failed' && state.error.code === 'GAVE_UP' ? 'restart limit reached' : state.reason;
-    emit({ kind: 'status', text: `${state.kind}${pid}: ${escapeControls(reason)}` });
+    emit({ kind: 'status', text: `${stateWord(state)}${pid}: ${escapeControls(reason)}` });
   });
   // Said before each spawn, so also before a failed start; repeated only when a restart picks another.
   let lastRuntime: string | undefined;

@@ -34,9 +34,11 @@ export function describeEnding(
     case 'failed':
       return failed(reasonOf(before.error));
     case 'exited': {
-      const code = before.error ? ` (${escapeControls(before.error.code)})` : '';
-      const fails = before.error !== undefined || before.signal !== null || before.exitCode !== 0;
-      return { kind: 'exited', text: `${describeExit(before)}${code}`, fails };
+      // A start that never got ready and is not retried (see stateWord); the run's own starts
+      // have a startError too, a start through the control API does not.
+      if (before.error) return failed(`did not start: ${reasonOf(before.error)}`);
+      const fails = before.signal !== null || before.exitCode !== 0;
+      return { kind: 'exited', text: describeExit(before), fails };
     }
     case 'stopped':
       return stopped('stopped', before.result);

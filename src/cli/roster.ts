@@ -1,5 +1,5 @@
 import type { Child } from '../child/child.js';
-import type { ChildStateKind } from '../child/state.js';
+import type { ChildState, ChildStateKind } from '../child/state.js';
 import type { ProcwireError } from '../protocol/index.js';
 
 /** What the CLI knows of one configured child, including one that never started. */
@@ -13,10 +13,19 @@ export interface RosterEntry {
   readonly probes: Map<string, string>;
 }
 
-/** The state to show: the child's own, or `failed` for a child that never started. */
+/** The state to show: the child's own (see stateWord), or `failed` for a child that never started. */
 export function shownState(entry: RosterEntry): ChildStateKind | 'pending' {
   if (entry.startError) return 'failed';
-  return entry.child?.state.kind ?? 'pending';
+  return entry.child ? stateWord(entry.child.state) : 'pending';
+}
+
+/**
+ * The word for a state in every view of the run: its kind, except `failed` for an `exited` that
+ * carries an error. Only a start that never got ready, under a policy that does not retry it
+ * (a READY_TIMEOUT under restart 'never'), ends so, and the run counts that as a failed start.
+ */
+export function stateWord(state: ChildState): ChildStateKind {
+  return state.kind === 'exited' && state.error !== undefined ? 'failed' : state.kind;
 }
 
 /** True once the child can do nothing more by itself: it ended and will not restart. */

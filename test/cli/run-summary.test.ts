@@ -99,3 +99,17 @@ t.test('a one-shot compiler that exits 2 under restart never fails the run, unle
     { lines: relaxed.lines },
   );
 });
+
+t.test('a start that timed out under restart never is failed in its own line, as in the summary', async (t) => {
+  const config = writeConfig(t, [
+    node('tsc', [fixture('never-connects.cjs')], { readyTimeout: '300ms', restart: 'never' }),
+  ]);
+  const run = runCli(t, ['run', config]);
+  t.same(await exitOf(run.proc), { code: 1, signal: null });
+  const state = run.lines.find((line) => /^tsc\s+\| (?:exited|failed):/.test(line));
+  t.match(state, /^tsc\s+\| failed: child "tsc" was not ready within 0\.3 s/, 'failed, not exited', {
+    lines: run.lines,
+  });
+  t.match(run.lines.at(-2), /^ {2}tsc: failed \(did not start: child "tsc" was not ready within 0\.3 s/);
+  t.equal(run.lines.at(-1), '1 critical child failed: tsc');
+});
