@@ -54,7 +54,9 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     if (cycle.phase !== 'end') return;
     const errors = countOf(cycle.errors, 'error');
     const text = `cycle: ${cycle.errors > 0 ? paint.red(errors) : errors}, ${countOf(cycle.warnings, 'warning')}`;
-    emit({ kind: 'output', text: `${text} in ${Math.round(cycle.durationMs)} ms` });
+    // tsc counted errors that name no file (TS6053 and the like): only its own lines show them.
+    const unlocated = cycle.unlocated ? ` (${cycle.unlocated} with no file, in its output above)` : '';
+    emit({ kind: 'output', text: `${text} in ${Math.round(cycle.durationMs)} ms${unlocated}` });
   });
   on('log', ({ level, message }) => {
     const shown = level === 'error' ? paint.red(level) : level === 'warn' ? paint.yellow(level) : paint.dim(level);

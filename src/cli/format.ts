@@ -3,6 +3,7 @@ import { shortSource } from '../toolchain/short-source.js';
 import { relative, isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
 import type { Diagnostic, PortInfo } from '../protocol/index.js';
+import type { Child } from '../child/child.js';
 import { escapeControls } from './sanitize-text.js';
 
 /** ANSI styling that is a no-op when color is off. */
@@ -92,12 +93,16 @@ export function countOf(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Error and warning counts over a child's diagnostics. */
-export function countProblems(diagnostics: ReadonlyMap<string, readonly Diagnostic[]>): {
+/**
+ * A child's error and warning counts: its diagnostics, plus the errors its last watch cycle
+ * counted that name no file (`unlocated`, see CycleEvent), which are in no diagnostic list.
+ */
+export function countProblems(child: Pick<Child, 'diagnostics' | 'lastCycle'>): {
   errors: number;
   warnings: number;
 } {
-  let errors = 0;
+  const { diagnostics } = child;
+  let errors = child.lastCycle?.unlocated ?? 0;
   let warnings = 0;
   for (const list of diagnostics.values()) {
     for (const d of list) {

@@ -45,7 +45,7 @@ export function formatSummary(
     const shown =
       ending.kind === 'failed' ? `${paint.red('failed')}${ending.text.slice('failed'.length)}` : ending.text;
     const note = entry.critical ? '' : paint.dim(' (not critical)');
-    const { errors, warnings } = entry.child ? countProblems(entry.child.diagnostics) : { errors: 0, warnings: 0 };
+    const { errors, warnings } = entry.child ? countProblems(entry.child) : { errors: 0, warnings: 0 };
     const ports = was?.ports ? `, ${was.ports}` : '';
     return (
       `  ${entry.id}${note}: ${shown}, ${countOf(entry.child?.restarts ?? 0, 'restart')}, ` +

@@ -36,7 +36,7 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
       entries.map((entry) => {
         const child = entry.child;
         const state = shownState(entry);
-        const { errors, warnings } = child ? countProblems(child.diagnostics) : { errors: 0, warnings: 0 };
+        const { errors, warnings } = child ? countProblems(child) : { errors: 0, warnings: 0 };
         return {
           id: entry.id,
           state,

@@ -38,6 +38,42 @@ t.test('tsc --watch under procwire run', { skip: !existsSync(tsc) && `${tsc} is 
   t.match(run.lines.join('\n'), /\n {2}tsc: stopped \([^)]*\), 0 restarts, 2 errors, 0 warnings\n/);
 });
 
+t.test(
+  "tsc's errors that name no file: the cycle line, the summary and `wait --for cycle-clean` count them",
+  { skip: !existsSync(tsc) && `${tsc} is missing: npm ci` },
+  async (t) => {
+    const config = writeConfig(t, [
+      {
+        id: 'tsc',
+        command: process.execPath,
+        args: [tsc, '--watch', '--preserveWatchOutput', '--pretty', 'false', '-p', '.'],
+        connect: 'none',
+        matchers: ['$tsc-watch'],
+        readyWhen: 'cycle',
+      },
+    ]);
+    const dir = dirname(config);
+    writeFileSync(join(dir, 'a.ts'), 'export const a: number = 1;\n');
+    // missing.ts does not exist: tsc prints "error TS6053: File '…' not found." with no location.
+    const compilerOptions = { noEmit: true, strict: true, lib: ['es5'], skipLibCheck: true };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['a.ts', 'missing.ts'] }));
+    const run = runCli(t, ['run', config], { cwd: dir });
+    t.teardown(() => run.cleanup());
+    await run.waitFor(/^tsc\s+\| cycle: 1 error, 0 warnings in \d+ ms \(1 with no file, in its output above\)$/);
+    await run.waitFor(/^tsc\s+\| running \(pid \d+\): ready$/);
+
+    const waitArgs = [cli, 'wait', 'tsc', '--for', 'cycle-clean', '--timeout', '1s', '--config', config];
+    const env = plainEnv({ XDG_RUNTIME_DIR: run.runtimeDir });
+    const wait = spawnSync(process.execPath, waitArgs, { env, encoding: 'utf8' });
+    t.match(wait.stdout + wait.stderr, /its last cycle ended with 1 error/, 'wait saw the cycle');
+    t.not(wait.status, 0, `wait --for cycle-clean does not pass: ${wait.stdout}${wait.stderr}`);
+
+    run.proc.kill('SIGTERM');
+    t.same(await exitOf(run.proc), { code: 0, signal: null });
+    t.match(run.lines.join('\n'), /\n {2}tsc: stopped \([^)]*\), 0 restarts, 1 error, 0 warnings\n/);
+  },
+);
+
 t.test('a bad matcher in the config exits 2 and names the field', async (t) => {
   const config = writeConfig(t, [
     { id: 'w', command: 'true', connect: 'none', matchers: [{ pattern: { regexp: '^(\\S+' } }] },
