@@ -53,6 +53,7 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
       void run.condemned.then((failure) => reject(failure.error));
       void run.handle.exited.then(async (exit) => {
         await run.handle.drained;
+        if (!settled) await readLastWords(run, expectation, aborted);
         if (!settled) reject(exitedBeforeReady(spec, run, exit, expectation, fail));
       });
       let connectionReady!: () => void;
@@ -101,6 +102,34 @@ export async function untilReady(wait: ReadyWait, aborted: AbortSignal): Promise
     });
   } finally {
     for (const cleanup of cleanups) cleanup();
+  }
+}
+
+// How long an exit waits for the frames its process wrote before it (see readLastWords).
+const LAST_WORDS_MS = 500;
+const LAST_WORDS_POLL_MS = 5;
+
+/**
+ * A child may say ready and exit at once, and its exit can be seen before its last frames are
+ * read: on Windows a pipe's data and a process's exit are reported apart, in either order. So
+ * before a start is judged "exited before ready", what the process wrote is read: its
+ * connection to the end of file (its end closed with it) and handled, or, while it has none yet,
+ * any hello still in flight. Bounded, because a grandchild may hold the socket open; a child
+ * that never connected costs one short poll.
+ */
+async function readLastWords(run: Run, expectation: Expectation | undefined, aborted: AbortSignal): Promise<void> {
+  if (expectation === undefined) return;
+  const giveUpAt = Date.now() + LAST_WORDS_MS;
+  for (;;) {
+    // A timer, not setImmediate: an accept, a read and the hello's turn each need the loop to poll.
+    await new Promise((resolve) => setTimeout(resolve, LAST_WORDS_POLL_MS));
+    const connection = run.connection;
+    if (connection?.closedSignal.aborted) {
+      await connection.settled();
+      return;
+    }
+    if (aborted.aborted || Date.now() >= giveUpAt) return;
+    if (connection === undefined && !expectation.helloPending) return;
   }
 }
 

@@ -39,6 +39,8 @@ export interface Expectation {
   readonly connected: Promise<AcceptedConnection>;
   /** The reason the last connection that claimed this id was refused, if any. */
   readonly lastRejection: string | undefined;
+  /** True while some connection has not said hello yet: it may be this child's. */
+  readonly helloPending: boolean;
   /** Stops waiting; a later hello for this id is rejected. */
   cancel(): void;
 }
@@ -123,10 +125,14 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
     });
     const pending: Pending = { token, heartbeatMs, resolve, lastRejection: undefined };
     this.#waiting.set(id, pending);
+    const unauthenticated = this.#unauthenticated;
     return {
       connected,
       get lastRejection() {
         return pending.lastRejection;
+      },
+      get helloPending() {
+        return unauthenticated.size > 0;
       },
       cancel: () => {
         if (this.#waiting.get(id) === pending) this.#waiting.delete(id);

@@ -26,6 +26,11 @@ export class WaitingRoom {
     return refusal.signal;
   }
 
+  /** How many connections have not said hello yet. */
+  get size(): number {
+    return this.#waiting.size;
+  }
+
   /** The connection's handshake ended, either way. */
   leave(socket: Socket): void {
     this.#waiting.delete(socket);

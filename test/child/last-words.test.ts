@@ -53,6 +53,20 @@ t.test(
   },
 );
 
+t.test('a ready read only after the exit was seen still makes the start ready, not EXITED_BEFORE_READY', async (t) => {
+  const sup = await startSupervisor(t);
+  const order: string[] = [];
+  sup.once('child', (child) => {
+    child.once('stdout', (line) => killAtTeardown(t, Number(line)));
+    child.on('ready', () => order.push('ready'));
+    child.on('exit', () => order.push('exit'));
+  });
+  const child = await sup.spawn(nodeSpec('late-ready', 'says-ready-after-its-exit.cjs', { restart: 'never' }));
+  t.ok(order.includes('ready'), `spawn resolved with the child ready (events: ${order.join(', ')})`);
+  await until(() => child.state.kind === 'exited', EVENT_WAIT_MS, 'the child to be exited');
+  t.match(child.state, { kind: 'exited', exitCode: 0 }, 'then its exit is taken as it is');
+});
+
 t.test(
   "a replaced run's diagnostics still in the queue are dropped; the new run starts with none of them",
   async (t) => {
