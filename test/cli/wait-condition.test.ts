@@ -3,19 +3,13 @@
 import t from 'tap';
 import type { ChildView } from '../../src/control/index.js';
 import { judge } from '../../src/cli/wait-condition.js';
+import { pendingView } from '../../src/control/child-view.js';
 
 const watcher = (cycle: ChildView['cycle']): ChildView => ({
-  id: 'tsc',
+  ...pendingView('tsc'),
   state: 'running',
   reason: 'ready',
   pid: 42,
-  restarts: 0,
-  startedAt: null,
-  uptimeMs: null,
-  connected: false,
-  ports: [],
-  errors: 0,
-  warnings: 0,
   cycle,
 });
 const end = (errors: number, warnings: number, files: number): ChildView['cycle'] => ({
