@@ -11,7 +11,7 @@ import type { OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 
 /** What one run's output offers readiness: its lines, the ends of its watch cycles, and its `log` warnings. */
-export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd' | 'warn'>;
+export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd' | 'onCyclesOff' | 'warn'>;
 
 /**
  * Where one run's stdout and stderr lines go: the child's `stdout`/`stderr` events as they
@@ -28,6 +28,7 @@ export class RunOutput {
   readonly #feed: MatcherFeed | undefined;
   readonly #lineListeners = new Set<(line: string, stream: OutputStream) => void>();
   readonly #cycleListeners = new Set<() => void>();
+  readonly #cyclesOffListeners = new Set<() => void>();
   #retired = false;
   #warnedOverCap = false;
 
@@ -50,6 +51,9 @@ export class RunOutput {
               }
             },
             cycle: (event) => this.#cycle(event, emit),
+            cyclesOff: () => {
+              for (const listener of [...this.#cyclesOffListeners]) listener();
+            },
             warn: (message) => warn(`child "${spec.id}": ${message}`),
           });
     this.#feed = this.#engine === undefined ? undefined : new MatcherFeed(this.#engine);
@@ -65,6 +69,10 @@ export class RunOutput {
       onCycleEnd: (listener) => {
         this.#cycleListeners.add(listener);
         return () => this.#cycleListeners.delete(listener);
+      },
+      onCyclesOff: (listener) => {
+        this.#cyclesOffListeners.add(listener);
+        return () => this.#cyclesOffListeners.delete(listener);
       },
       warn: (message) => warn(`child "${spec.id}": ${message}`),
     };

@@ -12,6 +12,8 @@ export interface EngineOutput {
   /** One file's whole set (merged over matchers); false when the child's caps refused it. */
   publish: Publish;
   cycle(event: CycleEvent): void;
+  /** Every background matcher was switched off as too slow: no cycle can begin or end any more. */
+  cyclesOff(): void;
   /** Something the user should know (a matcher switched off), for a `log` warning; the caller names the child. */
   warn(message: string): void;
 }
@@ -42,6 +44,9 @@ export class MatcherEngine {
             `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this run: its regexp ` +
               `/${regexp.source}/ took ${Math.round(ms)} ms on one line ${slowRegExpAdvice()}`,
           );
+          if (matcher.background !== undefined && matchers.every((m, i) => !m.background || guards[i]?.off)) {
+            output.cyclesOff();
+          }
         },
       }),
     );

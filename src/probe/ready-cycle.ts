@@ -17,6 +17,15 @@ export const readyCycle: ReadyKind<CycleCondition> = {
     }
     return { kind: 'cycle' };
   },
-  watch: (_condition, signals, ready) => signals.onCycleEnd(ready),
+  watch(_condition, signals, ready) {
+    const stopEnds = signals.onCycleEnd(ready);
+    const stopOff = signals.onCyclesOff(() =>
+      signals.giveUp('the background matchers that end its cycles were switched off as too slow (see its log)'),
+    );
+    return () => {
+      stopEnds();
+      stopOff();
+    };
+  },
   describe: () => 'its first watch cycle to end (a line matching the endsPattern of a background matcher)',
 };

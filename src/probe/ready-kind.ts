@@ -15,6 +15,11 @@ export interface ReadySignals {
   onLine(listener: (line: string, stream: OutputStream) => void): () => void;
   /** Calls `listener` at the end of each watch cycle; returns an unsubscribe. */
   onCycleEnd(listener: () => void): () => void;
+  /**
+   * Calls `listener` once every background matcher of the run was switched off as too slow,
+   * so that no cycle can end any more; returns an unsubscribe.
+   */
+  onCyclesOff(listener: () => void): () => void;
   /** The run's ports now, reported or discovered. */
   ports(): ReadonlyMap<string, PortInfo>;
   /** Calls `listener` with each port reported or discovered; returns an unsubscribe. */

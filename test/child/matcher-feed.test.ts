@@ -15,6 +15,7 @@ class CountingEngine extends MatcherEngine {
       publish: () => true,
       cycle: () => undefined,
       warn: () => undefined,
+      cyclesOff: () => undefined,
     });
   }
 

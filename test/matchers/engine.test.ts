@@ -19,6 +19,7 @@ function run(matchers: unknown[], lines: string[], cwd = '/work') {
     },
     cycle: (event) => events.push(event),
     warn: (message) => events.push(`warn ${message}`),
+    cyclesOff: () => events.push('cycles off'),
   });
   engine.start();
   // As printed, as RunOutput gives them: the engine cleans what it does not recall.
@@ -198,6 +199,7 @@ t.test('a problem seen again after its file was refused (over a cap) is publishe
     },
     cycle: () => undefined,
     warn: () => undefined,
+    cyclesOff: () => undefined,
   });
   const line = 'src/a.ts(1,1): error TS1: one';
   engine.line(line);
@@ -289,6 +291,7 @@ t.test("a diagnostic's strings do not keep the pipe chunk they were cut from ali
     publish: (file, list) => (files.set(file, list), true),
     cycle: () => undefined,
     warn: () => undefined,
+    cyclesOff: () => undefined,
   });
   engine.start();
   gc();

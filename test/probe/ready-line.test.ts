@@ -43,3 +43,38 @@ t.test('a readiness regexp too slow on a line is switched off: a warning, and th
     /^procwire: child "slowline": readyWhen\.line's regexp \/\^\(\\w\*\).* is switched off for this run: it took \d+ ms/,
   ]);
 });
+
+t.test("readyWhen 'cycle' whose background matcher is switched off as too slow fails at once", async (t) => {
+  const sup = await startSupervisor(t);
+  const output = recordOutput(sup);
+  const matcher = {
+    pattern: { regexp: '^(\\S+):(\\d+): (.*)$', file: 1, line: 2, message: 3 },
+    // Cubic on a line with no ':'; no cycle can begin once it is off.
+    background: { beginsPattern: '^(\\w*)(\\w*)(\\w*):(.*)$', endsPattern: '^done$' },
+  };
+  const started = performance.now();
+  let error: unknown;
+  try {
+    await sup.spawn(
+      nodeSpec('slowcycle', 'prints-on-signal.cjs', {
+        args: [JSON.stringify([['a'.repeat(1152), 'begin:1', 'done']])],
+        connect: 'none',
+        restart: 'never',
+        matchers: [matcher],
+        readyWhen: 'cycle',
+        readyTimeout: '20s',
+      }),
+    );
+  } catch (caught) {
+    error = caught;
+  }
+  const elapsed = performance.now() - started;
+  t.match(error, {
+    code: 'READY_TIMEOUT',
+    message:
+      /^child "slowcycle" was not ready: it waited for its first watch cycle to end .*, but the background matchers that end its cycles were switched off as too slow/,
+  });
+  t.ok(elapsed < 15_000, `it failed when the matcher was switched off, not at readyTimeout: ${Math.round(elapsed)} ms`);
+  const warnings = output.logs.filter((entry) => entry.level === 'warn').map((entry) => entry.message);
+  t.match(warnings, [/problem matcher matchers\[0\] \(owner "matchers\[0\]"\) is switched off for this run/]);
+});
