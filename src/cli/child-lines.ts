@@ -1,4 +1,5 @@
 import type { Child, ChildEvents } from '../child/child.js';
+import type { Diagnostic } from '../protocol/index.js';
 import { describeExit } from '../child/run.js';
 import { countOf, formatDiagnostic, portAddress, runtimeLabel, type Paint } from './format.js';
 import { stateWord } from './roster.js';
@@ -41,17 +42,33 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     emit({ kind: 'status', text: `port ${escapeControls(port.name)} ${paint.cyan(portAddress(port))}` }),
   );
   // A file's set is published whole at every change (a matcher flushes once per batch of
-  // lines), so only the diagnostics it did not hold already are printed: each appears once.
+  // lines), so only the diagnostics not printed already are printed: each appears once. During
+  // a watch cycle a file's set is what was found so far (its first problem replaces the old set,
+  // as in VS Code), so one still being reprinted is briefly missing: what was printed is only
+  // forgotten when the file is cleared or at the cycle's end, when its set is whole again.
   const shown = new Map<string, Set<string>>();
+  const texts = (file: string, list: readonly Diagnostic[]): Set<string> =>
+    new Set(list.map((diagnostic) => formatDiagnostic(file, diagnostic, paint)));
   on('diagnostics', (file, list) => {
-    const before = shown.get(file);
-    const now = new Set(list.map((diagnostic) => formatDiagnostic(file, diagnostic, paint)));
-    for (const text of now) if (!before?.has(text)) emit({ kind: 'output', bare: true, text });
-    if (now.size === 0) shown.delete(file);
-    else shown.set(file, now);
+    if (list.length === 0) {
+      shown.delete(file);
+      return;
+    }
+    const printed = shown.get(file) ?? new Set<string>();
+    for (const text of texts(file, list)) {
+      if (printed.has(text)) continue;
+      emit({ kind: 'output', bare: true, text });
+      printed.add(text);
+    }
+    shown.set(file, printed);
   });
   on('cycle', (cycle) => {
     if (cycle.phase !== 'end') return;
+    for (const file of shown.keys()) {
+      const list = child.diagnostics.get(file);
+      if (list === undefined || list.length === 0) shown.delete(file);
+      else shown.set(file, texts(file, list));
+    }
     const errors = countOf(cycle.errors, 'error');
     const text = `cycle: ${cycle.errors > 0 ? paint.red(errors) : errors}, ${countOf(cycle.warnings, 'warning')}`;
     // tsc counted errors that name no file (TS6053 and the like): only its own lines show them.

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { exitOf } from '../helpers/index.js';
+import { exitOf, fixture } from '../helpers/index.js';
 import { cli, plainEnv, runCli, writeConfig } from './run-cli.js';
 
 // `procwire run` over the real TypeScript 5 in --watch mode with `$tsc-watch`: diagnostics
@@ -71,6 +71,46 @@ t.test(
     run.proc.kill('SIGTERM');
     t.same(await exitOf(run.proc), { code: 0, signal: null });
     t.match(run.lines.join('\n'), /\n {2}tsc: stopped \([^)]*\), 0 restarts, 1 error, 0 warnings\n/);
+  },
+);
+
+t.test(
+  'a diagnostic reprinted in a later cycle prints once, even when the cycle publishes a file in parts',
+  async (t) => {
+    const matcher = {
+      pattern: { regexp: '^(\\S+):(\\d+): (.*)$', file: 1, line: 2, message: 3 },
+      background: { activeOnStart: false, beginsPattern: '^begin$', endsPattern: '^done$' },
+    };
+    // The second cycle reprints a.x's two problems in two blocks (one per SIGUSR2), so a.x is
+    // published with its first problem alone in between, as a slow compiler's output is; b.x's
+    // new problem, printed with that publish, says when it happened.
+    const blocks = [
+      ['begin', 'a.x:1: one', 'a.x:2: two', 'done'],
+      ['begin', 'a.x:1: one', 'b.x:1: new'],
+      ['a.x:2: two', 'b.x:1: new', 'done'],
+    ];
+    const config = writeConfig(t, [
+      {
+        id: 'lint',
+        command: process.execPath,
+        args: [fixture('prints-on-signal.cjs'), JSON.stringify(blocks)],
+        connect: 'none',
+        matchers: [matcher],
+        readyWhen: 'cycle',
+      },
+    ]);
+    const run = runCli(t, ['run', config], { cwd: dirname(config) });
+    t.teardown(() => run.cleanup());
+    const [, pid] = await run.waitFor(/^lint\s+\| running \(pid (\d+)\): ready$/);
+    process.kill(Number(pid), 'SIGUSR2');
+    await run.waitFor(/^b\.x:1:1 - error: new$/);
+    process.kill(Number(pid), 'SIGUSR2');
+    await run.waitFor(/^lint\s+\| cycle: 3 errors, 0 warnings in \d+ ms$/);
+    t.same(
+      run.lines.filter((line) => /^[ab]\.x:/.test(line)),
+      ['a.x:1:1 - error: one', 'a.x:2:1 - error: two', 'b.x:1:1 - error: new'],
+      'each problem printed once over both cycles',
+    );
   },
 );
 
