@@ -1,4 +1,5 @@
 import type { Child } from '../child/child.js';
+import type { ChildView } from '../control/index.js';
 import type { ChildState, ChildStateKind } from '../child/state.js';
 import type { ProcwireError } from '../protocol/index.js';
 
@@ -26,6 +27,11 @@ export function shownState(entry: RosterEntry): ChildStateKind | 'pending' {
  */
 export function stateWord(state: ChildState): ChildStateKind {
   return state.kind === 'exited' && state.error !== undefined ? 'failed' : state.kind;
+}
+
+/** stateWord for a child as the control API shows it (`procwire ps`), which keeps the state's kind. */
+export function viewStateWord(view: Pick<ChildView, 'state' | 'error'>): ChildView['state'] {
+  return view.state === 'exited' && view.error !== undefined ? 'failed' : view.state;
 }
 
 /** True once the child can do nothing more by itself: it ended and will not restart. */

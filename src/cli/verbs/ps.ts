@@ -1,5 +1,6 @@
 import type { ChildView } from '../../control/index.js';
 import { makePaint } from '../format.js';
+import { viewStateWord } from '../roster.js';
 import { configOption, withRun } from '../run-client.js';
 import { statusTable } from '../status-table.js';
 import { defineVerb } from './verb.js';
@@ -26,7 +27,7 @@ errors, warnings and ports. --json prints the API's JSON array instead.`,
       }
       const rows = children.map((child) => ({
         id: child.id,
-        state: child.state,
+        state: viewStateWord(child),
         pid: child.pid ?? undefined,
         restarts: child.restarts,
         uptimeMs: child.uptimeMs ?? undefined,
