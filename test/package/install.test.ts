@@ -185,6 +185,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, childSdkPath, childSdkStandalonePath, registerPath } from 'procwire';
+import * as procwire from 'procwire';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const sup = await Supervisor.start();
@@ -192,6 +193,8 @@ const report = {
   library: fileURLToPath(import.meta.resolve('procwire')),
   bundles: { childSdkPath, registerPath, exist: existsSync(childSdkPath) && existsSync(registerPath), register: createRequire(import.meta.url).resolve('procwire/child/register'), childSdkStandalonePath, standalone: createRequire(import.meta.url).resolve('procwire/child/standalone'), standaloneConnects: typeof createRequire(import.meta.url)('procwire/child/standalone').connect },
   children: {},
+  // What CONTROL.md says scripts may import, beside the control API itself.
+  control: ['createControlHandler', 'serveControlSocket', 'requestJson', 'streamEvents', 'ControlRequestError'].map((name) => [name, typeof procwire[name]]),
 };
 try {
   const preloaded = await sup.spawn({ id: 'preload', command: process.execPath, args: ['--require', registerPath, here('plain.cjs')] });
@@ -238,6 +241,7 @@ interface ParentReport {
     standaloneConnects: string;
   };
   children: Record<string, ChildReport>;
+  control: [string, string][];
   preload: { stateAfterSpawn: string; afterShutdown: AfterShutdown };
 }
 
@@ -354,6 +358,14 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
       standaloneConnects: 'function',
     },
     'the SDK paths point into the installed package; procwire/child/register and procwire/child/standalone resolve',
+  );
+  t.same(
+    report.control,
+    ['createControlHandler', 'serveControlSocket', 'requestJson', 'streamEvents', 'ControlRequestError'].map((name) => [
+      name,
+      'function',
+    ]),
+    "the control API's server and client are exported from 'procwire'",
   );
   t.same(Object.keys(report.children), ['cjs', 'esm'], 'both children reported');
   for (const [id, bundle] of [
