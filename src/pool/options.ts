@@ -43,6 +43,14 @@ export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
   if ('id' in spec) {
     throw new TypeError(`pool "${id}" spec must not have an id: workers are named ${id}/1, ${id}/2, …`);
   }
+  // A task is a request to a worker over its connection: a worker that never connects would
+  // leave every task queued for ever.
+  if (spec.connect !== undefined && spec.connect !== 'required') {
+    throw new TypeError(
+      `pool "${id}" spec.connect must be 'required' (the default): tasks are requests over a worker's ` +
+        `connection, so a worker must use procwire/child; got ${JSON.stringify(spec.connect)}`,
+    );
+  }
   return {
     id,
     size: expectInteger(`pool "${id}" size`, options.size, 1, 1024),

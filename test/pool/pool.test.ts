@@ -185,6 +185,11 @@ t.test('bad pool options throw a TypeError at once', async (t) => {
     message: /must not have an id/,
   });
   t.throws(() => sup.pool({ id: 'p', size: 1, spec: worker, retries: -1 }), { name: 'TypeError' });
+  // A worker without a connection could never take a task; they would wait queued for ever.
+  t.throws(() => sup.pool({ id: 'p', size: 1, spec: { ...worker, connect: 'none' } }), {
+    name: 'TypeError',
+    message: /pool "p" spec\.connect must be 'required' \(the default\): tasks are requests/,
+  });
   t.equal(sup.children.size, 0);
 });
 
