@@ -5,7 +5,7 @@ import { childView, pendingView } from './child-view.js';
 import { ProblemCounts } from './problem-counts.js';
 import { Ring } from './ring.js';
 import type { ChildView, CycleView, EventData, EventType, LogLine } from './types.js';
-import { watchChild } from './watch-child.js';
+import { cycleView, watchChild } from './watch-child.js';
 
 /** One announced event, serialised once for every stream. */
 export interface HubEvent {
@@ -117,7 +117,13 @@ export class EventHub {
     const watched: Watched = {
       child,
       counts: ProblemCounts.of(child.diagnostics),
-      cycle: hasMatchers(child) ? null : undefined,
+      // A handler made after the child's first cycle (an embedder's createControlHandler) starts
+      // from the cycle it ended; one that has none yet says null.
+      cycle: hasCycles(child)
+        ? child.lastCycle === undefined
+          ? null
+          : (cycleView(child.lastCycle) ?? null)
+        : undefined,
       // A pool worker replaced under the same id keeps its predecessor's lines.
       lines: previous?.lines ?? new Ring(this.limits.linesPerChild),
       unwatch: () => undefined,
@@ -159,7 +165,7 @@ interface Watched {
   unwatch: () => void;
 }
 
-function hasMatchers(child: Child): boolean {
-  const matchers = (child.spec as { matchers?: unknown }).matchers;
-  return Array.isArray(matchers) && matchers.length > 0;
+/** Whether the child has watch cycles: a matcher with `background` (a one-shot tool's have none). */
+function hasCycles(child: Child): boolean {
+  return child.spec.matchers.some((matcher) => matcher.background !== undefined);
 }

@@ -74,8 +74,8 @@ export function watchChild(child: Child, sink: ChildSink): () => void {
   };
 }
 
-/** A `cycle` event's payload as JSON, or undefined when it is not cycle-shaped. */
-function cycleView(event: Record<string, unknown>): CycleView | undefined {
+/** A `cycle` event's payload as JSON (`at` is now), or undefined when it is not cycle-shaped. */
+export function cycleView(event: Record<string, unknown>): CycleView | undefined {
   const at = new Date().toISOString();
   if (event.phase === 'start') return { phase: 'start', at };
   if (event.phase !== 'end') return undefined;

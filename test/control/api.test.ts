@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ControlHandlerOptions } from '../../src/index.js';
-import { fixture, nodeSpec, until } from '../helpers/index.js';
+import type { ChildView, ControlHandlerOptions, MatcherSpec } from '../../src/index.js';
+import { fixture, nodeSpec, startSupervisor, until } from '../helpers/index.js';
 import { call, data, openEvents, serveControl, serveControlOf } from './control-helpers.js';
 
 // One supervisor and its children for the whole file (spawning is most of a test's time on a
@@ -250,3 +250,27 @@ t.test('a request body over the cap is refused with 413 before it is read', asyn
   t.equal(chunked.status, 413, 'a body that turns out larger');
   t.equal(sup.get('web')?.pid, pid, 'nothing was done');
 });
+
+t.test(
+  'a handler made after a first cycle shows it; a child whose matchers have no background has no cycle',
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const pattern = { regexp: '^(\\S+):(\\d+): (.*)$', file: 1, line: 2, message: 3 };
+    const printer = (id: string, block: string[], matcher: MatcherSpec) =>
+      nodeSpec(id, 'prints-on-signal.cjs', { args: [JSON.stringify([block])], connect: 'none', matchers: [matcher] });
+    await sup.spawn({
+      ...printer('watch', ['begin', 'a.x:1: one', 'done'], {
+        pattern,
+        background: { activeOnStart: false, beginsPattern: '^begin$', endsPattern: '^done$' },
+      }),
+      readyWhen: 'cycle',
+    });
+    await sup.spawn(printer('once', ['b.x:1: two'], { pattern }));
+    // Only now, as an embedder that serves an API over a supervisor already running would.
+    const { path } = await serveControlOf(t, sup);
+    const { body } = await call(path, 'GET', '/api/children');
+    const byId = Object.fromEntries(body.children.map((child: ChildView) => [child.id, child]));
+    t.match(byId.watch?.cycle, { phase: 'end', errors: 1, warnings: 0, files: 1 }, "the watcher's last cycle");
+    t.notOk('cycle' in (byId.once ?? {}), 'the one-shot tool has no cycle to show');
+  },
+);
