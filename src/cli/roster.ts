@@ -29,6 +29,11 @@ export function stateWord(state: ChildState): ChildStateKind {
   return state.kind === 'exited' && state.error !== undefined ? 'failed' : state.kind;
 }
 
+/** What a child waiting for its dependencies says (`waiting: db healthy`), shown where its ports will be. */
+export function dependencyWait(state: string, reason: string): string | undefined {
+  return state === 'starting' && reason.startsWith('waiting: ') ? reason : undefined;
+}
+
 /** stateWord for a child as the control API shows it (`procwire ps`), which keeps the state's kind. */
 export function viewStateWord(view: Pick<ChildView, 'state' | 'error'>): ChildView['state'] {
   return view.state === 'exited' && view.error !== undefined ? 'failed' : view.state;

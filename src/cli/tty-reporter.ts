@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { childLines } from './child-lines.js';
 import { countProblems, type Paint } from './format.js';
 import type { Reporter } from './reporter.js';
-import { shownState, type RosterEntry } from './roster.js';
+import { dependencyWait, shownState, type RosterEntry } from './roster.js';
 import { statusTable } from './status-table.js';
 
 const REDRAW_MS = 100;
@@ -49,10 +49,7 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
           probes: entry.probes,
           runtime: child?.runtime ? `${child.runtime.name} ${child.runtime.version}` : child?.spec.runtime ? '-' : '',
           // A child waiting for its dependencies says what for, where its ports will be.
-          waiting:
-            child?.state.kind === 'starting' && child.state.reason.startsWith('waiting: ')
-              ? child.state.reason
-              : undefined,
+          waiting: child ? dependencyWait(child.state.kind, child.state.reason) : undefined,
         };
       }),
       paint,

@@ -33,7 +33,7 @@ export function judge(condition: Condition, child: ChildView): Verdict {
   const holds = holding(condition, child);
   if (holds !== undefined) return { kind: 'holds', text: `${id} ${holds}` };
   if (child.state === 'failed' || child.state === 'exited') {
-    const why = child.error ? escapeControls(child.error.message) : state;
+    const why = escapeControls(child.error ? child.error.message : child.reason);
     return { kind: 'fails', text: `${id} ended and will not restart by itself (${child.state}): ${why}` };
   }
   return { kind: 'waiting', text: `${id} is ${state}${progress(condition, child)}` };

@@ -3,7 +3,7 @@
 import t from 'tap';
 import type { ChildView } from '../../src/control/index.js';
 import { pendingView } from '../../src/control/child-view.js';
-import { viewStateWord } from '../../src/cli/roster.js';
+import { dependencyWait, viewStateWord } from '../../src/cli/roster.js';
 
 const view = (state: ChildView['state'], error?: ChildView['error']): ChildView => ({
   ...pendingView('tsc'),
@@ -17,4 +17,10 @@ t.test("a start that never got ready under restart 'never' reads 'failed'; other
   t.equal(viewStateWord(view('exited')), 'exited', 'an exit after ready');
   t.equal(viewStateWord(view('running')), 'running');
   t.equal(viewStateWord(view('pending')), 'pending');
+});
+
+t.test('ps shows what a child waits for where its ports will be, as the live table does', async (t) => {
+  t.equal(dependencyWait('starting', 'waiting: tsc cycle-clean'), 'waiting: tsc cycle-clean');
+  t.equal(dependencyWait('starting', 'spawned'), undefined, 'a start under way waits for nothing');
+  t.equal(dependencyWait('running', 'waiting: tsc cycle-clean'), undefined);
 });

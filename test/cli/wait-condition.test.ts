@@ -36,3 +36,15 @@ t.test('the counts are spelled in the singular for one, the plural otherwise', a
   });
   t.same(judge('cycle-clean', watcher(end(3, 0, 1))).text, 'tsc is running: ready; its last cycle ended with 3 errors');
 });
+
+t.test('an ended child fails the wait, saying how it ended once', async (t) => {
+  const ended = { ...watcher(null), state: 'exited' as const, reason: 'exited with code 1' };
+  t.same(judge('cycle-clean', ended), {
+    kind: 'fails',
+    text: 'tsc ended and will not restart by itself (exited): exited with code 1',
+  });
+  t.same(judge('cycle-clean', { ...ended, cycle: undefined }), {
+    kind: 'unsupported',
+    text: 'tsc has no watch cycles: its spec has no background problem matcher',
+  });
+});

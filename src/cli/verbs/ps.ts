@@ -1,6 +1,6 @@
 import type { ChildView } from '../../control/index.js';
 import { makePaint } from '../format.js';
-import { viewStateWord } from '../roster.js';
+import { dependencyWait, viewStateWord } from '../roster.js';
 import { configOption, withRun } from '../run-client.js';
 import { statusTable } from '../status-table.js';
 import { defineVerb } from './verb.js';
@@ -34,6 +34,7 @@ errors, warnings and ports. --json prints the API's JSON array instead.`,
         errors: child.errors,
         warnings: child.warnings,
         ports: child.ports,
+        waiting: dependencyWait(child.state, child.reason),
         runtime: child.runtime ? `${child.runtime.name} ${child.runtime.version}` : child.runtime === null ? '-' : '',
       }));
       io.stdout.write(`${statusTable(rows, makePaint(io.stdout)).join('\n')}\n`);
