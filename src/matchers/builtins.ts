@@ -94,3 +94,12 @@ export const BUILTIN_MATCHERS: Readonly<Record<string, MatcherObject>> = {
   'eslint-compact': { owner: 'eslint', source: 'eslint', fileLocation: 'absolute', pattern: '$eslint-compact' },
   'eslint-stylish': { owner: 'eslint', source: 'eslint', fileLocation: 'absolute', pattern: '$eslint-stylish' },
 };
+
+/**
+ * Not VS Code's: how a built-in's end line states the tool's own error count (group 1). tsc counts
+ * errors that name no file (TS6053 "File not found", TS18003 "No inputs were found"), which no
+ * pattern can file, in "Found 1 error. Watching for file changes." (see WatchCycles).
+ */
+export const BUILTIN_ERROR_COUNTS: Readonly<Record<string, RegExp>> = {
+  'tsc-watch': /\bFound (\d+) errors?\./,
+};

@@ -1,7 +1,7 @@
 import { quote } from '../options/duration.js';
 import { expectBoolean, expectObject, expectOneOf, expectString, rejectUnknownKeys } from '../options/fields.js';
 import { expectRegExp } from '../options/regexp.js';
-import { BUILTIN_MATCHERS, BUILTIN_PATTERNS } from './builtins.js';
+import { BUILTIN_ERROR_COUNTS, BUILTIN_MATCHERS, BUILTIN_PATTERNS } from './builtins.js';
 import { parsePatterns, type CompiledPattern } from './parse-pattern.js';
 import type { MatcherObject } from './spec-types.js';
 
@@ -90,15 +90,12 @@ function parseMatcher(field: string, value: unknown, defaultOwner: string): Reso
   return { ...(custom ? resolved : withErrorCount(base as string, resolved)), name: defaultOwner, custom };
 }
 
-/**
- * tsc counts errors that name no file (TS6053 "File not found", TS18003 "No inputs were
- * found"), which no matcher can file, in its end line: "Found 1 error. Watching for file
- * changes." The built-in `$tsc-watch` reads that count, so that such a cycle is not taken for
- * a clean one (see WatchCycles).
- */
+/** A built-in's background with how its end line states the tool's error count, if it has one. */
 function withErrorCount<T extends Pick<ResolvedMatcher, 'background'>>(name: string, matcher: T): T {
-  if (name !== '$tsc-watch' || matcher.background === undefined) return matcher;
-  return { ...matcher, background: { ...matcher.background, errorCount: /\bFound (\d+) errors?\./ } };
+  const key = name.slice(1);
+  const errorCount = Object.hasOwn(BUILTIN_ERROR_COUNTS, key) ? BUILTIN_ERROR_COUNTS[key] : undefined;
+  if (errorCount === undefined || matcher.background === undefined) return matcher;
+  return { ...matcher, background: { ...matcher.background, errorCount } };
 }
 
 function builtinMatcher(field: string, value: unknown): MatcherObject {

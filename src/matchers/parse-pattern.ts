@@ -36,8 +36,8 @@ const PATTERN_KEYS = ['regexp', 'kind', ...GROUP_KEYS, 'loop'] as const;
  * ProblemPatternParser does: a single pattern gets the default groups (file 1, line 2,
  * column 3, message 0 — the whole match — or file 1, message 0 with `location` or kind
  * 'file') for those it does not name, where its regexp has such a group that no named field
- * takes (see applyDefaults); several get none. Throws a TypeError naming the field when a regexp does not
- * compile, a group index is not one of the regexp's groups, `kind` is not on the first
+ * takes (see applyDefaults); several get none. Throws a TypeError naming the field when a
+ * regexp does not compile, a group index is not one of the regexp's groups, `kind` is not on the first
  * pattern, `loop` is not on the last, or the patterns together lack a file, a message, or
  * (for kind 'location') a line or location.
  */
@@ -94,16 +94,8 @@ function parseOne(field: string, value: unknown, index: number, count: number): 
   };
 }
 
-type GroupField =
-  | 'file'
-  | 'location'
-  | 'line'
-  | 'character'
-  | 'endLine'
-  | 'endCharacter'
-  | 'severity'
-  | 'code'
-  | 'message';
+/** The fields of a pattern that name a group. */
+type GroupField = Exclude<keyof CompiledPattern, 'regexp' | 'kind' | 'loop'>;
 const GROUP_FIELDS: readonly GroupField[] = [
   'file',
   'location',
