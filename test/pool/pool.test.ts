@@ -87,6 +87,21 @@ t.test('a task that times out rejects with TASK_TIMEOUT and its worker is replac
   t.notOk(pidAlive(pid));
 });
 
+t.test("a task's timeout limits its attempt, not its wait in the queue; a signal bounds the whole", async (t) => {
+  const sup = await startSupervisor(t);
+  const pool = sup.pool({ id: 'p', size: 1, spec: worker });
+  await pool.ready;
+  const started = logged(pool.workers, /^started 1$/);
+  const busy = pool.request('slow', { n: 1, ms: 600 });
+  await started;
+  // Both queue behind the slow task, for longer than their limits of 200 ms.
+  const timed = pool.request('work', { n: 2 }, { timeout: '200ms' });
+  const signalled = pool.request('work', { n: 3 }, { signal: AbortSignal.timeout(200) });
+  t.ok(isProcwireError(await signalled.catch((e: unknown) => e), 'ABORTED'), 'the signal ends the wait in the queue');
+  t.match(await timed, { n: 2 }, 'the timeout did not count the queue: answered after the slow task');
+  t.match(await busy, { n: 1 });
+});
+
 t.test('the worker’s own error is the task’s answer and is not retried', async (t) => {
   const sup = await startSupervisor(t);
   const pool = sup.pool({ id: 'p', size: 1, spec: worker, retries: 3 });
