@@ -64,6 +64,8 @@ export class ChildConnection {
   readonly #channelConnection: ChannelConnection;
   #peerContext: PeerContext | undefined;
   #heartbeat: (() => void) | undefined;
+  /** Resolves once what was read before the close has been handled (see settled). */
+  #handledAtClose: Promise<void> | undefined;
   /** Resolves when the child sends `procwire/ready`. */
   readonly ready: Promise<void>;
   readonly #writeBacklog: number;
@@ -156,7 +158,9 @@ export class ChildConnection {
 
   /** Resolves once every message read so far has been handled. */
   settled(): Promise<void> {
-    return this.#settled();
+    // Once closed, the connection is disposed after its last marker, and a later one would be
+    // dropped with the queue: wait for that last one instead.
+    return this.#handledAtClose ?? this.#settled();
   }
 
   /** Asks the child to run its shutdown handlers and exit. */
@@ -183,14 +187,18 @@ export class ChildConnection {
     let bytesRead = socket.bytesRead;
     let wasBehind = this.#channelConnection.behind;
     const check = (): void => {
+      if (this.#closed.signal.aborted) return;
       const behind = this.#channelConnection.behind;
       const look = { behind, wasBehind, progressed: socket.bytesRead !== bytesRead, pastLimit: Date.now() >= giveUpAt };
       bytesRead = socket.bytesRead;
       wasBehind = behind;
-      if (keepReading(look)) timer = setTimeout(check, graceMs);
+      if (keepReading(look)) timer = setTimeout(lookAfterPoll, graceMs);
       else this.close();
     };
-    let timer = setTimeout(check, graceMs);
+    // Timers run before the event loop polls for I/O: after a stall of the parent's loop, what
+    // the socket received meanwhile is read only later in that turn. Look after that read.
+    const lookAfterPoll = (): void => void setImmediate(check);
+    let timer = setTimeout(lookAfterPoll, graceMs);
     this.#closed.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   }
 
@@ -242,7 +250,8 @@ export class ChildConnection {
     this.#accepted.channel.socket.destroy();
     // Messages already read are handled before the connection goes: a dying child's last
     // diagnostics and logs matter most.
-    void this.#settled().then(() => this.#connection.dispose());
+    this.#handledAtClose = this.#settled();
+    void this.#handledAtClose.then(() => this.#connection.dispose());
     this.#hooks.closed();
   }
 }

@@ -121,11 +121,21 @@ async function readLastWords(run: Run, expectation: Expectation | undefined, abo
   if (expectation === undefined) return;
   const giveUpAt = Date.now() + LAST_WORDS_MS;
   for (;;) {
-    // A timer, not setImmediate: an accept, a read and the hello's turn each need the loop to poll.
-    await new Promise((resolve) => setTimeout(resolve, LAST_WORDS_POLL_MS));
+    // A timer, not setImmediate: an accept, a read and the hello's turn each need the loop to
+    // poll; then setImmediate, so that what arrived during a stall of the loop is read first.
+    await new Promise((resolve) => setTimeout(() => setImmediate(resolve), LAST_WORDS_POLL_MS));
     const connection = run.connection;
     if (connection?.closedSignal.aborted) {
-      await connection.settled();
+      // What it wrote before the end of file is handled in its queue's turns, bounded as the rest.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, giveUpAt - Date.now()));
+      });
+      try {
+        await Promise.race([connection.settled(), late]);
+      } finally {
+        clearTimeout(timer);
+      }
       return;
     }
     if (aborted.aborted || Date.now() >= giveUpAt) return;

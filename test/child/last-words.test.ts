@@ -53,6 +53,32 @@ t.test(
   },
 );
 
+t.test("words a dead process's socket received while the parent's loop stalled are read, not cut off", async (t) => {
+  const sup = await startSupervisor(t);
+  const logs: string[] = [];
+  let grandchild: number | undefined;
+  sup.on('child', (child) =>
+    child.on('log', (entry) => {
+      logs.push(entry.message);
+      if (entry.message.startsWith('{')) {
+        grandchild = (JSON.parse(entry.message) as { grandchild: number }).grandchild;
+        killAtTeardown(t, grandchild);
+      }
+    }),
+  );
+  const exited = new Promise<void>((resolve) => sup.once('child', (child) => child.once('exit', () => resolve())));
+  await sup.spawn(nodeSpec('stalled', 'leaves-its-socket-to-a-grandchild.cjs', { restart: 'never' }));
+  await within(exited, 'the child to exit');
+  await until(() => grandchild !== undefined, 5000, "the grandchild's pid, logged with ready");
+  // The grandchild writes at once; the parent's loop is busy past the 250 ms look after the
+  // exit, so that look's timer fires in the same turn as the read of what was written.
+  process.kill(grandchild!, 'SIGUSR2');
+  const busyUntil = Date.now() + 400;
+  while (Date.now() < busyUntil);
+  await until(() => logs.includes('written after the exit'), 5000, "the grandchild's late log line");
+  t.ok(logs.includes('written after the exit'), 'the late words were read');
+});
+
 t.test('a ready read only after the exit was seen still makes the start ready, not EXITED_BEFORE_READY', async (t) => {
   const sup = await startSupervisor(t);
   const order: string[] = [];
