@@ -6,14 +6,24 @@ const MAX_LINE_CHARS = 64 * 1024;
 
 /**
  * Calls `onLine` for each line of `stream` (without its `\n` or `\r\n`); a final line with
- * no newline is delivered at end. Lines longer than 64 Ki characters are split.
+ * no newline is delivered at end. Lines longer than 64 Ki characters are split. `onRead`, when
+ * given, first gets each read's text with the end of its last whole line: the lines that
+ * `onLine` then gets one by one, as printed.
  */
-export function readLines(stream: Readable, onLine: (line: string) => void): void {
+export function readLines(
+  stream: Readable,
+  onLine: (line: string) => void,
+  onRead?: (text: string, end: number) => void,
+): void {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   const emit = (line: string): void => onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
   stream.on('data', (chunk: Buffer) => {
     rest += decoder.write(chunk);
+    if (onRead !== undefined) {
+      const last = rest.lastIndexOf('\n');
+      if (last >= 0) onRead(rest, last + 1);
+    }
     let start = 0;
     for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
       emit(rest.slice(start, nl));

@@ -19,6 +19,11 @@ const SETTLE_BUDGET_MS = 50;
 // is sent at every publish, so publishing after every pipe read made a flood of new problems
 // cost the square of a file's size. Cycle boundaries publish at once (see DiagnosticSets).
 const PUBLISH_EVERY_MS = 20;
+// A run of fewer lines than this did not pay for trying it (a few string comparisons and a
+// hash); after this many in a row, the rest of a read goes line by line. Output whose order
+// changes at every reprint (parallel jobs) then costs one try per read instead of one per line.
+const SHORT_RUN_LINES = 4;
+const SHORT_RUNS_IN_A_ROW = 4;
 
 /**
  * Feeds one run's output lines (as printed) to its matcher engine without letting a flood
@@ -26,6 +31,8 @@ const PUBLISH_EVERY_MS = 20;
  * less than 8 ms matching, and queued for the next turns otherwise, in order. A queue of
  * 50,000 lines pauses the child's stdout and stderr until it is half done, so memory stays
  * bounded however fast the child prints. What the engine found is published within 20 ms.
+ * A pipe read's lines may be offered whole first (`claim`), for the engine to recall a
+ * reprinted stretch at once.
  */
 export class MatcherFeed {
   readonly #engine: MatcherEngine;
@@ -41,6 +48,15 @@ export class MatcherFeed {
   #flushQueued = false;
   #paused = false;
   #retired = false;
+  // The pipe read whose lines are coming through `push` (see claim): its text, where its next
+  // line starts, and the end of its last whole line (0: no read, or its lines go one by one).
+  #readText = '';
+  #readPos = 0;
+  #readEnd = 0;
+  /** Lines of that read the engine took as a run: their pushes only count down. */
+  #taken = 0;
+  /** Runs in a row, in this read, too short to pay for trying (see SHORT_RUN_LINES). */
+  #shortRuns = 0;
 
   constructor(engine: MatcherEngine) {
     this.#engine = engine;
@@ -59,23 +75,74 @@ export class MatcherFeed {
     this.#resume();
   }
 
+  /**
+   * A pipe read's whole lines (`text` up to `end`), given just before they come one by one
+   * through `push`. Where they are lines printed before, in the same order, the engine takes
+   * them as a run (MatcherEngine.recallRun): one string comparison for hundreds of lines, and
+   * their pushes then only count down. A line that breaks the run (a new error, a cycle's
+   * boundary) goes through `push` as usual, and the run is tried again after the next line
+   * the engine recalls.
+   */
+  claim(text: string, end: number): void {
+    this.#taken = 0;
+    this.#shortRuns = 0;
+    this.#readText = text;
+    this.#readPos = 0;
+    this.#readEnd = end;
+    this.#takeRun();
+  }
+
   push(line: string): void {
     if (this.#retired) return;
+    if (this.#taken > 0) {
+      this.#taken--;
+      return;
+    }
     if (!this.#turnOpen) this.#openTurn();
     const spent = this.#spentMs + this.#recalled * RECALLED_LINE_MS;
     if (this.#head < this.#queue.length || spent > TURN_BUDGET_MS) {
+      this.#endRead();
       this.#queue.push(line);
       this.#scheduleDrain();
       if (this.#queue.length - this.#head >= HIGH_WATER_LINES) this.#pause();
       return;
     }
-    if (this.#engine.recall(line)) {
-      this.#recalled++;
+    const recalled = this.#engine.recall(line);
+    if (recalled) this.#recalled++;
+    else {
+      const started = performance.now();
+      this.#engine.match(line);
+      this.#spentMs += performance.now() - started;
+    }
+    if (this.#readEnd === 0) return;
+    this.#readPos = this.#readText.indexOf('\n', this.#readPos) + 1;
+    if (this.#readPos === 0 || this.#readPos >= this.#readEnd) this.#endRead();
+    else if (recalled) this.#takeRun();
+  }
+
+  /** Lets the engine take what it can of the current read from its next line on. */
+  #takeRun(): void {
+    if (!this.#turnOpen) this.#openTurn();
+    const spent = this.#spentMs + this.#recalled * RECALLED_LINE_MS;
+    // What waits in the queue comes first; past the budget, the read's lines are queued too.
+    if (this.#retired || this.#head < this.#queue.length || spent > TURN_BUDGET_MS) {
+      this.#endRead();
       return;
     }
     const started = performance.now();
-    this.#engine.match(line);
+    const run = this.#engine.recallRun(this.#readText, this.#readPos, this.#readEnd);
     this.#spentMs += performance.now() - started;
+    this.#taken = run.lines;
+    this.#readPos = run.end;
+    this.#shortRuns = run.lines < SHORT_RUN_LINES ? this.#shortRuns + 1 : 0;
+    if (run.end >= this.#readEnd || this.#shortRuns === SHORT_RUNS_IN_A_ROW) this.#endRead();
+  }
+
+  /** The rest of the current read goes line by line; its text is not kept. */
+  #endRead(): void {
+    this.#readText = '';
+    this.#readPos = 0;
+    this.#readEnd = 0;
   }
 
   /** The first line of a turn: its budget starts, and at its end what was found is published. */

@@ -57,9 +57,12 @@ export class RunOutput {
             warn: (message) => warn(`child "${spec.id}": ${message}`),
           });
     this.#feed = this.#engine === undefined ? undefined : new MatcherFeed(this.#engine);
+    const feed = this.#feed;
     this.sinks = {
       stdout: (line) => this.#line(line, 'stdout', emit),
       stderr: (line) => this.#line(line, 'stderr', emit),
+      // Only where there is a feed: finding a read's last line end costs a little.
+      ...(feed === undefined ? {} : { read: (text: string, end: number) => feed.claim(text, end) }),
     };
     this.signals = {
       onLine: (listener) => {

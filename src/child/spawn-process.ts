@@ -19,6 +19,8 @@ export interface ProcessHandle {
 export interface OutputSinks {
   stdout(line: string): void;
   stderr(line: string): void;
+  /** Each pipe read's whole lines at once, before they come one by one (see readLines). */
+  read?(text: string, end: number): void;
 }
 
 // A grandchild may hold the pipes (or the connection) open after the child exits; do not
@@ -57,12 +59,13 @@ export function spawnProcess(
     return Promise.reject(spawnFailed(spec, command, cause));
   }
   const stderrTail = new LineTail(STDERR_TAIL_LINES);
-  if (child.stdout) readLines(child.stdout, sinks.stdout);
+  if (child.stdout) readLines(child.stdout, sinks.stdout, sinks.read);
   if (child.stderr) {
-    readLines(child.stderr, (line) => {
+    const onLine = (line: string): void => {
       stderrTail.push(line);
       sinks.stderr(line);
-    });
+    };
+    readLines(child.stderr, onLine, sinks.read);
   }
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (exitCode, signal) => resolve({ exitCode, signal }));

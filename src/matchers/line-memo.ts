@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../protocol/index.js';
 
-// Bounds: at most 4,096 lines of at most 256 characters, so about 2 MB at worst. A compiler's
-// diagnostic line is shorter; a watch compiler reprints the same ones at every cycle.
+// Bounds: at most 4,096 lines of at most 256 characters, kept twice (as keys and on the
+// tape, see recallRun), so about 3 MB at worst. A compiler's diagnostic line is shorter; a
+// watch compiler reprints the same ones at every cycle.
 const MEMO_LINES = 4096;
 const MEMO_LINE_CHARS = 256;
 // A fill of the memo that brought fewer hits than 1 in 16 of its lines means the output is not
@@ -10,6 +11,8 @@ const MEMO_LINE_CHARS = 256;
 // nor the GC for keeping them. Once the lines kept are hit again (1 hit for 16 kept lines),
 // every new line is remembered again.
 const SPARSE_EVERY = 16;
+// See recallRun.
+const LONG_RUN_LINES = 8;
 
 /** What one line, given alone to the matchers, was found to be. */
 export interface LineVerdict {
@@ -23,11 +26,20 @@ export interface LineVerdict {
   added: number;
 }
 
+/** What LineMemo.recallRun took: how many lines, and where in the text the first line it did not take starts. */
+export interface RecalledRun {
+  lines: number;
+  end: number;
+}
+
 interface Entry {
   line: string;
   verdict: LineVerdict | null;
   /** The line that followed this one the last time: the guess for the next line. */
   next: Entry | undefined;
+  /** Where the line starts in the tape (see LineMemo.recallRun), and its place in the tape's entries. */
+  at: number;
+  index: number;
 }
 
 /**
@@ -40,7 +52,10 @@ interface Entry {
  * A compiler reprints its lines in the same order, so each line remembers the one that
  * followed it: when the next line equals that guess (one string comparison) the map, which
  * must hash the whole line, is not consulted. A wrong guess costs a comparison and falls
- * back to the map, so a verdict is always that of an equal line.
+ * back to the map, so a verdict is always that of an equal line. The lines are also kept in
+ * one string in the order they were remembered, the tape, so that a whole pipe read printed
+ * again is recalled with one comparison (recallRun); a run's lines are exactly the tape's,
+ * since no line holds a `\n`.
  */
 export class LineMemo {
   readonly #lines = new Map<string, Entry>();
@@ -52,6 +67,9 @@ export class LineMemo {
   #hits = 0;
   #sparse = false;
   #skipped = 0;
+  /** Every remembered line, each followed by `\n`, in the order they were remembered. */
+  #tape = '';
+  #tapeEntries: Entry[] = [];
 
   /** The verdict for this line, or undefined when it is not known. */
   get(line: string): LineVerdict | null | undefined {
@@ -91,14 +109,104 @@ export class LineMemo {
       this.clear();
       this.#sparse = sparse;
     }
-    const entry: Entry = { line: detach(line), verdict, next: undefined };
+    const entry: Entry = { line: detach(line), verdict, next: undefined, at: this.#tape.length, index: 0 };
+    entry.index = this.#tapeEntries.push(entry) - 1;
+    this.#tape += `${entry.line}\n`;
     this.#lines.set(entry.line, entry);
     if (before !== undefined) before.next = entry;
     this.#last = entry;
   }
 
+  /**
+   * Recalls, at once, the lines of `text` from `start` to `end` (each ending in `\n`) that
+   * are, in order, remembered lines that were remembered one after another: the tape holds
+   * them in that order, so a whole run is one string comparison instead of one per line. It
+   * starts at the tape's line after the last one looked up, else at the first line's own
+   * place, and stops at the first line that is not the tape's next (the rest goes line by
+   * line, through `get`). Gives `each` the verdict of every recalled line that is a problem,
+   * in order, and returns how many lines it recalled and where the first line it did not starts.
+   */
+  recallRun(text: string, start: number, end: number, each: (verdict: LineVerdict) => void): RecalledRun {
+    let pos = start;
+    let count = 0;
+    while (pos < end) {
+      const matched = this.#matchRun(text, pos, end);
+      if (matched === undefined) break;
+      const { from, length } = matched;
+      const stop = from.at + length;
+      const entries = this.#tapeEntries;
+      let i = from.index;
+      for (let entry = from; entry.at < stop; entry = entries[i] as Entry) {
+        if (entry.verdict !== null) each(entry.verdict);
+        this.#last = entry;
+        if (++i === entries.length) break;
+      }
+      const lines = i - from.index;
+      count += lines;
+      pos += length;
+      // Stopped before the tape's end, at a line that is not the tape's next one. After a long
+      // run that is a gap (a fixed error) or a new line, and the next run is looked for at
+      // once; after a short one the output is not in the tape's order, and the lines go one
+      // by one.
+      if (stop < this.#tape.length && lines < LONG_RUN_LINES) break;
+    }
+    this.#hits += count;
+    this.#missed = undefined;
+    this.#beforeMissed = undefined;
+    return { lines: count, end: pos };
+  }
+
+  /**
+   * Where the run at `text[pos]` is on the tape, and how long it is: first tried from the
+   * tape's line after the last one looked up (a reprint going on), then from the first line's
+   * own place.
+   */
+  #matchRun(text: string, pos: number, end: number): { from: Entry; length: number } | undefined {
+    const after = this.#last === undefined ? undefined : this.#tapeEntries[this.#last.index + 1];
+    if (after !== undefined) {
+      const length = this.#matchedLength(text, pos, end, after);
+      if (length > 0) return { from: after, length };
+    }
+    const nl = text.indexOf('\n', pos);
+    const from = this.#lines.get(text.slice(pos, nl));
+    if (from === undefined || from === after) return undefined;
+    const length = this.#matchedLength(text, pos, end, from);
+    return length > 0 ? { from, length } : undefined;
+  }
+
+  /**
+   * How many characters of `text` from `pos` (up to `end`, a line's end) equal the tape from
+   * `from`'s line on, in whole lines. Two comparisons when the whole run matches (its first
+   * line, then all of it); otherwise a binary search over the tape's line ends, in which a
+   * failing comparison stops at the first difference.
+   */
+  #matchedLength(text: string, pos: number, end: number, from: Entry): number {
+    const tape = this.#tape;
+    const entries = this.#tapeEntries;
+    const most = Math.min(end - pos, tape.length - from.at);
+    // Both ends are line ends (text's `end`, the tape's last `\n`), so equal means whole lines.
+    const same = (length: number): boolean => text.slice(pos, pos + length) === tape.slice(from.at, from.at + length);
+    const endOf = (index: number): number => (entries[index + 1]?.at ?? tape.length) - from.at;
+    // The first line alone first: where the run does not even start, that is all it costs.
+    const first = endOf(from.index);
+    if (first > most || !same(first)) return 0;
+    if (same(most)) return most;
+    // The lines from `from` up to lo - 1 match; the line hi and those after it do not.
+    let lo = from.index + 1;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const length = endOf(mid);
+      if (length <= most && same(length)) lo = mid + 1;
+      else hi = mid;
+    }
+    return endOf(lo - 1);
+  }
+
   /** Forgets every line (and whether the output was repeating). */
   clear(): void {
+    this.#tape = '';
+    this.#tapeEntries = [];
     this.#lines.clear();
     this.#hits = 0;
     this.#sparse = false;

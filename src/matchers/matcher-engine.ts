@@ -3,7 +3,7 @@ import { cleanLine } from './clean-line.js';
 import { DiagnosticSets, problemKey, type Publish } from './diagnostic-sets.js';
 import { FileLocator } from './file-location.js';
 import { LineMatchers } from './line-matchers.js';
-import { LineMemo, type LineVerdict } from './line-memo.js';
+import { LineMemo, type LineVerdict, type RecalledRun } from './line-memo.js';
 import type { ResolvedMatcher } from './parse-matcher.js';
 import { WatchCycles, type CycleEvent } from './watch-cycles.js';
 
@@ -99,6 +99,21 @@ export class MatcherEngine {
     // one comparison.
     if (known !== null && known.added !== this.#sets.generation) this.#add(known);
     return true;
+  }
+
+  /**
+   * Takes, as `recall` would one by one, the lines of `text` from `start` to `end` (each
+   * ending in `\n`, as printed) for as long as they are a run of recent lines printed again
+   * in the same order (see LineMemo.recallRun); says how many it took, and where the next line
+   * starts. The rest must come through `recall` and `match`.
+   */
+  recallRun(text: string, start: number, end: number): RecalledRun {
+    const memo = this.#memo;
+    if (memo === undefined) return { lines: 0, end: start };
+    const generation = this.#sets.generation;
+    return memo.recallRun(text, start, end, (known) => {
+      if (known.added !== generation) this.#add(known);
+    });
   }
 
   /** Takes a line that `recall` just refused: cleans it and runs the matchers over it. */

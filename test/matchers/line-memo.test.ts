@@ -91,3 +91,73 @@ t.test(
     t.equal(fresh.filter((line) => memo.get(line) !== undefined).length, 64, 'and new lines again');
   },
 );
+
+/** A memo that remembered `lines` in order, and what recallRun gives over `text`. */
+function runOver(memo: LineMemo, text: string, start = 0, end = text.length) {
+  const files: string[] = [];
+  const run = memo.recallRun(text, start, end, (known) => files.push(known.file));
+  return { ...run, files };
+}
+
+const tape = Array.from({ length: 10 }, (_, i) => (i % 3 === 2 ? `-noise ${i}` : `src/f${i}.ts(${i},1): e`));
+const text = (lines: string[], eol = '\n') => lines.map((line) => `${line}${eol}`).join('');
+
+t.test('a reprint, cut anywhere by pipe reads, is recalled as runs of the tape', async (t) => {
+  const memo = remembered(tape);
+  // From the middle of the tape, across its end and on from its start: two runs.
+  const lines = [...tape.slice(4), ...tape.slice(0, 3)];
+  const run = runOver(memo, text(lines));
+  t.equal(run.lines, lines.length, 'every line');
+  t.equal(run.end, text(lines).length, 'to the end of the text');
+  t.same(
+    run.files,
+    lines.filter((line) => !line.startsWith('-')),
+    'the problems, in order; a line that was nothing gives nothing',
+  );
+  // The next read goes on from the line after the last one: found without hashing its first line.
+  const rest = runOver(memo, text(tape.slice(3, 6)));
+  t.equal(rest.lines, 3, 'the next read continues the run');
+  t.same(rest.files, [tape[3], tape[4]]);
+  t.equal(memo.get(tape[6] as string)?.file, tape[6], 'and a line given alone after it is known');
+  // A run that starts at a given offset and stops before the text's end.
+  const offset = text(['ignored']).length;
+  const part = runOver(
+    memo,
+    text(['ignored', ...tape.slice(7), 'not this']),
+    offset,
+    offset + text(tape.slice(7)).length,
+  );
+  t.same([part.lines, part.end], [3, offset + text(tape.slice(7)).length], 'from start to end only');
+});
+
+t.test("a run stops at the first line that is not the tape's next, wherever it is", async (t) => {
+  const memo = remembered(tape);
+  for (const at of [0, 1, 5, 8]) {
+    memo.get('unrelated');
+    const lines = [...tape.slice(0, at), 'src/new.ts(1,1): e', ...tape.slice(at)];
+    const run = runOver(memo, text(lines));
+    t.equal(run.lines, at, `a new line after ${at} known ones`);
+    t.equal(run.end, text(tape.slice(0, at)).length, 'and the rest is left where the new line starts');
+  }
+  memo.get('unrelated');
+  const changed = [...tape.slice(0, 9), `${tape[9]}x`];
+  t.equal(runOver(memo, text(changed)).lines, 9, 'the last line, one character longer');
+  memo.get('unrelated');
+  const shorter = [...tape.slice(0, 4), (tape[4] as string).slice(0, -1), ...tape.slice(5)];
+  t.equal(runOver(memo, text(shorter)).lines, 4, 'a line one character shorter');
+  memo.get('unrelated');
+  t.equal(runOver(memo, text(['src/unknown.ts(1,1): e', ...tape])).lines, 0, 'an unknown first line: nothing');
+  memo.get('unrelated');
+  t.equal(runOver(memo, text(tape.slice(0, 4), '\r\n')).lines, 0, 'CRLF lines go one by one');
+});
+
+t.test('a line that was never remembered (too long, or not kept) breaks a run', async (t) => {
+  const long = `src/long.ts(1,1): ${'x'.repeat(300)}`;
+  const memo = remembered(['a.ts(1,1): e', long, 'b.ts(1,1): e']);
+  t.equal(memo.get(long), undefined, 'a line over 256 characters is never remembered');
+  memo.get('unrelated');
+  const run = runOver(memo, text(['a.ts(1,1): e', long, 'b.ts(1,1): e']));
+  t.equal(run.lines, 1, 'the run stops before it');
+  memo.clear();
+  t.equal(runOver(memo, text(['a.ts(1,1): e'])).lines, 0, 'clear forgets the tape');
+});
