@@ -65,12 +65,15 @@ interface RowProps {
 // A row renders again only when its child's view (replaced on each of its events) or uptime changed.
 const Row = memo<RowProps>(function Row({ child, up, runtime, health, selected, onSelect, onAction }: RowProps) {
   const live = child.state === 'running' || child.state === 'starting' || child.state === 'backoff';
+  // As `procwire ps` and `procwire run` say it (cli/roster.ts, viewStateWord): an `exited` with
+  // an error is a start that never got ready under a policy that does not retry it.
+  const word = child.state === 'exited' && child.error !== undefined ? 'failed' : child.state;
   return (
     <tr class={selected ? 'selected' : ''} data-child={child.id} onClick={() => onSelect(child.id)}>
       <td class="id">{child.id}</td>
       <td>
-        <span class={`state state-${child.state}`} title={child.reason}>
-          {child.state}
+        <span class={`state state-${word}`} title={child.error?.message ?? child.reason}>
+          {word}
         </span>
       </td>
       <td class="num pid">{child.pid ?? '-'}</td>

@@ -202,3 +202,34 @@ t.test(
     t.same(others, [], 'no script errors on the page');
   },
 );
+
+t.test(
+  'a start that never got ready reads failed on the page, as in procwire ps, with the reason on hover',
+  { skip: noChromium },
+  async (t) => {
+    const config = writeConfig(t, [
+      {
+        id: 'silent',
+        command: process.execPath,
+        args: [fixture('never-connects.cjs')],
+        restart: 'never',
+        readyTimeout: '300ms',
+      },
+      // Keeps the run going: a run whose children have all ended ends.
+      { id: 'web', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'], connect: 'none' },
+    ]);
+    const run = runCli(t, ['run', config, '--ui']);
+    const [, url] = await run.waitFor(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/);
+    await run.waitFor(/^silent\s+\| failed: .*not ready within 0\.3 s/);
+
+    const { page, problems } = await openPage(t);
+    await page.goto(url as string);
+    const state = page.locator('tr[data-child="silent"] .state');
+    await state.waitFor();
+    t.equal(await state.textContent(), 'failed', 'the word procwire run and procwire ps use');
+    t.equal(await state.getAttribute('class'), 'state state-failed', 'drawn as a failure');
+    t.match(await state.getAttribute('title'), /not ready within 0\.3 s: it never connected/, 'the reason on hover');
+    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    t.same(others, [], 'no script errors on the page');
+  },
+);
