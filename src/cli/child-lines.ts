@@ -25,7 +25,18 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     child.on(event, listener as never);
     stops.push(() => child.off(event, listener as never));
   };
-  on('state', (state) => {
+  // The exit's own line, which an `exited` state's reason repeats (`exited with code 0`): that
+  // state's line says instead why nothing follows.
+  let exitLine: string | undefined;
+  on('state', (state, previous) => {
+    if (state.kind === 'exited' && state.reason === exitLine) {
+      emit({ kind: 'status', text: `exited: not restarted (restart: '${child.spec.restart}')` });
+      return;
+    }
+    // A child that had already ended (its line said how) is only marked stopped by a stop
+    // (the shutdown's, most often): nothing ran, so nothing happened worth a line.
+    const ended = previous.kind === 'exited' || previous.kind === 'failed' || previous.kind === 'stopped';
+    if (state.kind === 'stopped' && ended) return;
     const pid = 'pid' in state && state.pid !== undefined ? ` (pid ${state.pid})` : '';
     // A give-up has its own line (the gave-up event) with the same words.
     const reason = state.kind === 'failed' && state.error.code === 'GAVE_UP' ? 'restart limit reached' : state.reason;
@@ -81,7 +92,10 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
   });
   on('stdout', (line) => emit({ kind: 'output', text: sanitizeOutput(line, paint.on) }));
   on('stderr', (line) => emit({ kind: 'output', text: paint.red(sanitizeOutput(line, paint.on)) }));
-  on('exit', (exit) => emit({ kind: 'status', text: describeExit(exit) }));
+  on('exit', (exit) => {
+    exitLine = describeExit(exit);
+    emit({ kind: 'status', text: exitLine });
+  });
   on('restart', ({ restarts, delayMs }) => emit({ kind: 'status', text: `restart ${restarts} in ${delayMs} ms` }));
   on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${escapeControls(error.message)}`) }));
   on('protocol-error', (error) =>

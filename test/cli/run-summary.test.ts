@@ -30,8 +30,8 @@ t.test(
     ]);
     const run = runCli(t, ['run', config]);
     await run.waitFor(/^stubborn\s+\| armed$/);
-    await run.waitFor(/^oneshot\s+\| exited: exited with code 3$/);
-    await run.waitFor(/^selfkill\s+\| exited: killed by SIGKILL$/);
+    await run.waitFor(/^oneshot\s+\| exited: not restarted \(restart: 'never'\)$/);
+    await run.waitFor(/^selfkill\s+\| exited: not restarted \(restart: 'never'\)$/);
     await run.waitFor(/^crasher\s+\| failed: restart limit reached$/);
     await run.waitFor(/^waits\s+\| info: waiting for SIGUSR2/);
     run.proc.kill('SIGINT');

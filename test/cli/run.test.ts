@@ -42,6 +42,33 @@ t.test(
   },
 );
 
+t.test(
+  'a child that ends by itself says so once, gets no stop line at shutdown, and the summary says how it ended',
+  async (t) => {
+    const config = writeConfig(t, [
+      web(),
+      { id: 'tool', command: process.execPath, args: [fixture('finishes-by-itself.cjs')], connect: 'none' },
+    ]);
+    const run = runCli(t, ['run', config]);
+    await run.waitFor(/^web\s+\| running \(pid \d+\): ready$/);
+    await run.waitFor(/^tool\s+\| exited: not restarted \(restart: 'on-failure'\)$/);
+    run.proc.kill('SIGINT');
+    t.same(await exitOf(run.proc), { code: 0, signal: null });
+    const tool = run.lines.filter((line) => line.startsWith('tool '));
+    t.equal(tool.filter((line) => line.includes('exited with code 0')).length, 1, 'its exit is said once', {
+      lines: tool,
+    });
+    t.ok(tool.includes("tool     | exited: not restarted (restart: 'on-failure')"), 'and why nothing follows it');
+    t.notOk(
+      tool.some((line) => /stop/.test(line)),
+      'no stopping or stopped line for it',
+      { lines: tool },
+    );
+    t.ok(run.lines.includes('web      | stopped: stop requested'), 'a running child still says it stopped');
+    t.match(run.lines.join('\n'), /\n {2}tool \(not critical\): exited with code 0|\n {2}tool: exited with code 0/);
+  },
+);
+
 t.test('diagnostics print the way compilers do, unprefixed and 1-based', async (t) => {
   const config = writeConfig(t, [
     { id: 'tsc', command: process.execPath, args: [fixture('publishes-diagnostics.cjs')] },
