@@ -2,40 +2,25 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http-error.js';
 
-/** The secrets of one dashboard: the token in its URL (then a cookie) and the CSRF token POSTs carry. */
+/** The secret of one dashboard: the token in its URL, which every API request must carry. */
 export interface DashboardSecrets {
   token: string;
-  csrf: string;
 }
 
-/** The header every POST through the dashboard must carry, holding the page's CSRF token. */
-export const CSRF_HEADER = 'x-procwire-csrf';
+/** The header the page sends its token in, on every API request but the event stream. */
+export const TOKEN_HEADER = 'x-procwire-token';
 
-/** Fresh secrets: 32 random bytes each, hex. */
+/** A fresh secret: 32 random bytes, hex. */
 export function makeSecrets(): DashboardSecrets {
-  return { token: randomBytes(32).toString('hex'), csrf: randomBytes(32).toString('hex') };
-}
-
-/** The cookie's name: per port, since browsers send a 127.0.0.1 cookie to every port of it. */
-export function cookieName(port: number): string {
-  return `procwire_${port}`;
+  return { token: randomBytes(32).toString('hex') };
 }
 
 /** True when `given` is `expected`, compared in constant time. */
-export function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
+export function sameSecret(given: string | null | undefined, expected: string): boolean {
+  if (given === undefined || given === null) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** One cookie's value from a Cookie header. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 /**
@@ -53,21 +38,26 @@ export function checkHost(req: IncomingMessage, port: number): void {
 }
 
 /**
- * Refuses a request without the dashboard's cookie (401), and a POST without the CSRF header
- * (403): a cross-site form or fetch can make the browser send the cookie (not with
- * SameSite=Strict, but defence in depth) and never the header, which needs the page's token.
+ * Refuses an API request without the dashboard's token (401): in the `x-procwire-token`
+ * header, or, for the event stream only (an EventSource cannot send headers), in its `token`
+ * query parameter.
+ *
+ * Not a cookie: browsers send a cookie of 127.0.0.1 to every port of 127.0.0.1, so any local
+ * server the browser visits (a child's dev server behind one of the page's own port links)
+ * would receive it. The page keeps the token in sessionStorage, which is per origin, port
+ * included. A header is also what stops a cross-site form: no other origin can set one on a
+ * request here without a CORS preflight, which gets no `access-control-*` answer.
  */
-export function checkAuth(req: IncomingMessage, port: number, secrets: DashboardSecrets): void {
-  if (!sameSecret(readCookie(req.headers.cookie, cookieName(port)), secrets.token)) {
-    throw new HttpError(
-      401,
-      'UNAUTHORIZED',
-      'the dashboard needs its token: open the URL that procwire run --ui printed (it sets a cookie)',
-    );
-  }
-  if (req.method === 'GET' || req.method === 'HEAD') return;
-  const header = req.headers[CSRF_HEADER];
-  if (!sameSecret(Array.isArray(header) ? header[0] : header, secrets.csrf)) {
-    throw new HttpError(403, 'FORBIDDEN', `a ${req.method} needs the page's ${CSRF_HEADER} header`);
-  }
+export function checkAuth(req: IncomingMessage, url: URL, secrets: DashboardSecrets): void {
+  const header = req.headers[TOKEN_HEADER];
+  const given = Array.isArray(header) ? header[0] : header;
+  const streamed = url.pathname === '/api/events' && req.method === 'GET';
+  if (sameSecret(given ?? (streamed ? url.searchParams.get('token') : undefined), secrets.token)) return;
+  throw new HttpError(
+    401,
+    'UNAUTHORIZED',
+    given === undefined
+      ? `the dashboard's API needs its token in the ${TOKEN_HEADER} header: open the URL that procwire run --ui printed`
+      : "that is not this dashboard's token: open the URL that procwire run --ui printed",
+  );
 }

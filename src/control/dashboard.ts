@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkAuth, checkHost, cookieName, makeSecrets, sameSecret, type DashboardSecrets } from './dashboard-guard.js';
+import { checkAuth, checkHost, makeSecrets, sameSecret, type DashboardSecrets } from './dashboard-guard.js';
 import type { ControlHandler } from './handler.js';
 import { HttpError, sendError } from './http-error.js';
 import { loadPage, type Page } from './page-assets.js';
@@ -37,9 +37,9 @@ const PAGE_HEADERS = {
 /**
  * Serves the dashboard page and `api` (the control handler) on 127.0.0.1 only. Every request
  * must name the server as `127.0.0.1:<port>` or `localhost:<port>` in its Host (DNS
- * rebinding); the first visit brings the token in the URL and gets it back as an HttpOnly,
- * SameSite=Strict cookie, which every later request must carry (401 without); a POST also needs
- * the page's CSRF token in a header. No CORS header is ever sent.
+ * rebinding). The page and its files hold no secret and need no token; every API request
+ * needs the token of the URL (see checkAuth: a header, never a cookie), 401 without. No CORS
+ * header is ever sent.
  */
 export async function serveDashboard(api: ControlHandler, options: DashboardOptions = {}): Promise<Dashboard> {
   const page = await loadPage(options.assetsDir);
@@ -81,30 +81,26 @@ function serve(
 ): void {
   checkHost(req, port);
   const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-  const token = url.searchParams.get('token');
-  if (token !== null && req.method === 'GET' && url.pathname === '/') {
-    if (!sameSecret(token, secrets.token))
-      throw new HttpError(401, 'UNAUTHORIZED', 'that is not this dashboard’s token');
-    // The token leaves the address bar (and history) at once; from here the cookie carries it.
-    res.writeHead(303, {
-      location: '/',
-      'set-cookie': `${cookieName(port)}=${secrets.token}; HttpOnly; SameSite=Strict; Path=/`,
-      ...PAGE_HEADERS,
-    });
-    res.end();
-    return;
-  }
-  checkAuth(req, port, secrets);
   if (url.pathname.startsWith('/api/')) {
+    checkAuth(req, url, secrets);
     api(req, res);
     return;
+  }
+  // The page takes the token from its address into sessionStorage and out of the address bar
+  // (src/ui/token.ts). A wrong one is said at once rather than by every request of the page.
+  const token = url.searchParams.get('token');
+  if (token !== null && !sameSecret(token, secrets.token)) {
+    throw new HttpError(
+      401,
+      'UNAUTHORIZED',
+      "that is not this dashboard's token: open the URL procwire run --ui printed",
+    );
   }
   const asset = page.assets.get(url.pathname === '/' ? '/index.html' : url.pathname);
   if (asset === undefined) throw new HttpError(404, 'NOT_FOUND', `no such page: ${url.pathname}`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`, { allow: 'GET' });
   }
-  const body = url.pathname === '/' || url.pathname === '/index.html' ? page.index(secrets.csrf) : asset.body;
-  res.writeHead(200, { 'content-type': asset.type, 'content-length': body.length, ...PAGE_HEADERS });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, ...PAGE_HEADERS });
+  res.end(req.method === 'HEAD' ? undefined : asset.body);
 }

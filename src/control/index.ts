@@ -11,5 +11,5 @@ export { serveDashboard, type Dashboard, type DashboardOptions } from './dashboa
 export { controlSocketPath } from './runtime-dir.js';
 export { requestJson, streamEvents, ControlRequestError } from './client.js';
 export { parseSse, type SseMessage } from './sse-parser.js';
-export { CSRF_HEADER } from './dashboard-guard.js';
+export { TOKEN_HEADER } from './dashboard-guard.js';
 export type * from './types.js';

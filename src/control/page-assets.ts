@@ -10,10 +10,8 @@ export interface Asset {
 
 /** The built dashboard, read once into memory. */
 export interface Page {
-  /** By URL path: `/index.html`, `/app.js`, `/app.css`. */
+  /** By URL path: `/index.html`, `/app.js`, `/app.css`. None holds a secret. */
   assets: ReadonlyMap<string, Asset>;
-  /** index.html with the CSRF token in its `<meta name="procwire-csrf">`. */
-  index(csrf: string): Buffer;
 }
 
 const FILES: readonly [name: string, type: string][] = [
@@ -21,8 +19,6 @@ const FILES: readonly [name: string, type: string][] = [
   ['app.js', 'text/javascript; charset=utf-8'],
   ['app.css', 'text/css; charset=utf-8'],
 ];
-
-const CSRF_SLOT = '%PROCWIRE_CSRF%';
 
 /**
  * Reads the page esbuild built (scripts/build.mjs) from `dir`. Nothing else is ever served
@@ -36,7 +32,5 @@ export async function loadPage(dir: string = uiDir): Promise<Page> {
     });
     assets.set(`/${name}`, { type, body });
   }
-  const html = (assets.get('/index.html') as Asset).body.toString('utf8');
-  if (!html.includes(CSRF_SLOT)) throw new Error(`${join(dir, 'index.html')} has no ${CSRF_SLOT} slot; rebuild it`);
-  return { assets, index: (csrf) => Buffer.from(html.replace(CSRF_SLOT, csrf)) };
+  return { assets };
 }

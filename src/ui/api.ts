@@ -1,8 +1,5 @@
 import type { ErrorBody, LogLine } from '../control/types.js';
-
-function csrf(): string {
-  return document.querySelector('meta[name="procwire-csrf"]')?.getAttribute('content') ?? '';
-}
+import { TOKEN_HEADER, token } from './token.js';
 
 async function failure(res: Response): Promise<Error> {
   const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined;
@@ -13,14 +10,16 @@ async function failure(res: Response): Promise<Error> {
 export async function control(id: string, action: 'start' | 'stop' | 'restart'): Promise<void> {
   const res = await fetch(`/api/children/${encodeURIComponent(id)}/${action}?wait=false`, {
     method: 'POST',
-    headers: { 'x-procwire-csrf': csrf() },
+    headers: { [TOKEN_HEADER]: token() },
   });
   if (!res.ok) throw await failure(res);
 }
 
 /** The last `tail` lines of a child. */
 export async function fetchLines(id: string, tail: number): Promise<LogLine[]> {
-  const res = await fetch(`/api/children/${encodeURIComponent(id)}/logs?tail=${tail}`);
+  const res = await fetch(`/api/children/${encodeURIComponent(id)}/logs?tail=${tail}`, {
+    headers: { [TOKEN_HEADER]: token() },
+  });
   if (!res.ok) throw await failure(res);
   return ((await res.json()) as { lines: LogLine[] }).lines;
 }

@@ -49,6 +49,11 @@ export function App({ store }: { store: Store }) {
           <span class={errors > 0 ? 'errors' : ''}>{count(errors, 'error', 'errors')}</span> ·{' '}
           <span class={warnings > 0 ? 'warnings' : ''}>{count(warnings, 'warning', 'warnings')}</span>
         </span>
+        {store.connection === 'refused' && (
+          <span class="problem" role="alert">
+            this page needs the dashboard's token: open the URL that procwire run --ui printed
+          </span>
+        )}
         {problem && (
           <span class="problem" role="alert">
             {problem}

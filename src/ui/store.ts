@@ -3,8 +3,8 @@ import type { ChildView, DiagnosticsFile, EventData, LogLine, Snapshot } from '.
 /** A diagnostic as the API sends it. */
 export type Diagnostic = DiagnosticsFile['diagnostics'][number];
 
-/** Where the page's event stream is. */
-export type Connection = 'connecting' | 'live' | 'reconnecting';
+/** Where the page's event stream is; `refused`: the page has no token, or not this dashboard's. */
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
 /** Lines kept per child in the page; older ones are dropped. */
 export const MAX_LINES = 2000;

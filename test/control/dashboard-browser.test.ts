@@ -2,8 +2,8 @@ import t, { type Test } from 'tap';
 import { accessSync, constants, copyFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createControlHandler, serveDashboard } from '../../src/index.js';
 import { EVENT_WAIT_MS, fixture, startSupervisor, within } from '../helpers/index.js';
@@ -90,8 +90,7 @@ t.test(
     const { page, problems } = await openPage(t);
     await page.goto(url as string);
     t.equal(new URL(page.url()).search, '', 'the token left the address bar');
-    const cookies = await page.context().cookies();
-    t.match(cookies, [{ httpOnly: true, sameSite: 'Strict' }], 'the token became an HttpOnly, SameSite=Strict cookie');
+    t.same(await page.context().cookies(), [], 'no cookie: one of 127.0.0.1 would go to every port of it');
 
     const web = page.locator('tr[data-child="web"]');
     await web.locator('.state', { hasText: 'running' }).waitFor();
@@ -231,5 +230,51 @@ t.test(
     t.match(await state.getAttribute('title'), /not ready within 0\.3 s: it never connected/, 'the reason on hover');
     const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
     t.same(others, [], 'no script errors on the page');
+  },
+);
+
+t.test(
+  "another server on 127.0.0.1 that the browser visits gets nothing of the dashboard's token; the tab keeps it",
+  { skip: noChromium },
+  async (t) => {
+    const sup = await startSupervisor(t);
+    const handler = createControlHandler(sup);
+    t.teardown(() => handler.close());
+    const dashboard = await serveDashboard(handler);
+    t.teardown(() => dashboard.close());
+    const token = new URL(dashboard.url).searchParams.get('token') as string;
+    // What a child's dev server (one of the page's own port links) would see of a visit.
+    const seen: IncomingMessage['headers'][] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('<!doctype html><title>other</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => new Promise<void>((resolve) => other.close(() => resolve())));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+
+    const { page, problems } = await openPage(t);
+    await page.goto(dashboard.url);
+    await page.locator('.connection', { hasText: 'live' }).waitFor();
+    await page.goto(otherUrl);
+    t.ok(seen.length > 0, 'the other server was visited');
+    t.notOk(
+      seen.some((headers) => JSON.stringify(headers).includes(token)),
+      'no request to it carried the token (no cookie, no referrer)',
+    );
+    t.equal(await page.evaluate("sessionStorage.getItem('procwire-token')"), null, 'nor can its page read it');
+
+    // Back in the tab, the dashboard still has its token: a reload goes live again.
+    await page.goto(`http://127.0.0.1:${dashboard.port}/`);
+    await page.locator('.connection', { hasText: 'live' }).waitFor();
+    t.pass('the tab kept its token');
+
+    // A new tab without the printed URL has no token: it says what to open, and asks nothing.
+    const { page: fresh } = await openPage(t);
+    await fresh.goto(`http://127.0.0.1:${dashboard.port}/`);
+    await fresh.locator('.connection', { hasText: 'refused' }).waitFor();
+    t.match(await fresh.locator('.problem').textContent(), /open the URL that procwire run --ui printed/);
+    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    t.same(others, [], 'no script errors on the dashboard');
   },
 );
