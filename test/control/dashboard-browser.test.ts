@@ -50,6 +50,16 @@ async function pageShows<T>(check: () => Promise<T | undefined>, what: string): 
   return within(poll(), what);
 }
 
+/** A supervisor with a dashboard served by the library, both closed when the test ends. */
+async function libraryDashboard(t: Test) {
+  const sup = await startSupervisor(t);
+  const handler = createControlHandler(sup);
+  t.teardown(() => handler.close());
+  const dashboard = await serveDashboard(handler);
+  t.teardown(() => dashboard.close());
+  return { sup, dashboard };
+}
+
 /** A new page that collects script errors, closed when the test ends. */
 async function openPage(t: Test): Promise<{ page: Page; problems: string[] }> {
   const page = await (await theBrowser()).newPage({ viewport: { width: 1400, height: 820 } });
@@ -146,11 +156,7 @@ t.test(
   'the dashboard reconnects when its event stream drops, resumes with Last-Event-ID, and shows what changed meanwhile',
   { skip: noChromium },
   async (t) => {
-    const sup = await startSupervisor(t);
-    const handler = createControlHandler(sup);
-    t.teardown(() => handler.close());
-    const dashboard = await serveDashboard(handler);
-    t.teardown(() => dashboard.close());
+    const { sup, dashboard } = await libraryDashboard(t);
     // Every event stream the page opens: its socket, to drop it, and how it asked to resume.
     const streams: { socket: Socket; resumeFrom: string | undefined }[] = [];
     const opened: (() => void)[] = [];
@@ -237,11 +243,7 @@ t.test(
   "another server on 127.0.0.1 that the browser visits gets nothing of the dashboard's token; the tab keeps it",
   { skip: noChromium },
   async (t) => {
-    const sup = await startSupervisor(t);
-    const handler = createControlHandler(sup);
-    t.teardown(() => handler.close());
-    const dashboard = await serveDashboard(handler);
-    t.teardown(() => dashboard.close());
+    const { dashboard } = await libraryDashboard(t);
     const token = new URL(dashboard.url).searchParams.get('token') as string;
     // What a child's dev server (one of the page's own port links) would see of a visit.
     const seen: IncomingMessage['headers'][] = [];
