@@ -54,6 +54,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     probes: new Map(),
   }));
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const specs = new Map(config.map(({ spec }) => [spec.id, spec]));
   const sup = await Supervisor.start();
   // Controls through the API in progress per child, and children stopped through it.
   const acting = new Map<string, number>();
@@ -78,6 +79,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
             checkSettled();
           });
       },
+      // A child whose start failed is spawned again from the config, as at the start.
+      respawn: (id) => spawnEntry(specs.get(id) as (typeof config)[number]['spec']),
     });
   } catch (error) {
     // Another run of this config, or nowhere safe to listen: nothing was started.
@@ -93,6 +96,20 @@ export async function runCommand(options: RunOptions): Promise<number> {
         (text) => options.stdout.write(text),
       );
   if (control.dashboardUrl !== undefined) reporter.note(`dashboard: ${control.dashboardUrl}`);
+
+  /** Spawns a configured child; a failed start is kept on its entry, said, and rejected with. */
+  async function spawnEntry(spec: (typeof config)[number]['spec']): Promise<void> {
+    const entry = byId.get(spec.id) as RosterEntry;
+    entry.startError = undefined;
+    try {
+      await sup.spawn(spec);
+    } catch (error) {
+      entry.startError = isProcwireError(error) ? error : undefined;
+      if (!isProcwireError(error, 'STOPPED'))
+        reporter.note(paint.red(`${spec.id} did not start: ${escapeControls((error as Error).message)}`));
+      throw error;
+    }
+  }
 
   let finish!: (reason: string) => void;
   const finished = new Promise<string>((resolve) => (finish = resolve));
@@ -143,17 +160,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
   const stopping = finished.then(() => undefined);
   // All at once, dependencies first: a dependent waits (in starting) for its conditions itself.
-  const starts = startOrder(config).map(({ spec }) => {
-    const entry = byId.get(spec.id) as RosterEntry;
-    return sup.spawn(spec).then(
-      () => undefined,
-      (error: unknown) => {
-        entry.startError = isProcwireError(error) ? error : undefined;
-        if (!isProcwireError(error, 'STOPPED'))
-          reporter.note(paint.red(`${spec.id} did not start: ${escapeControls((error as Error).message)}`));
-      },
-    );
-  });
+  const starts = startOrder(config).map(({ spec }) => spawnEntry(spec).catch(() => undefined));
   await Promise.race([Promise.all(starts), stopping]);
   startsDone = true;
   checkSettled();

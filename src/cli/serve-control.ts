@@ -29,12 +29,14 @@ export async function serveControl(
     ids: readonly string[];
     uiPort: number | undefined;
     onAction: ControlHandlerOptions['onAction'];
+    respawn: ControlHandlerOptions['respawn'];
   },
 ): Promise<ServedControl> {
   const handler = createControlHandler(sup, {
     configured: options.ids,
     config: await realpath(options.config),
     onAction: options.onAction,
+    respawn: options.respawn,
   });
   let socket: Awaited<ReturnType<typeof serveControlSocket>>;
   try {

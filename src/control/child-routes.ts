@@ -7,22 +7,33 @@ import { HttpError } from './http-error.js';
 /** What a POST to a child does, and what it answers (the child's view is added by the caller). */
 export type ChildAction = 'start' | 'stop' | 'restart';
 
-/** The child a control may act on: one the supervisor still runs under this id. */
-export function controllable(sup: Supervisor, hub: EventHub, id: string): Child {
+/**
+ * Runs a control on the child `id` and resolves with what to add to the answer: the StopResult
+ * for `stop`, nothing for the others; rejects with the control's ProcwireError. A configured
+ * child whose start failed (the supervisor let it go) is spawned again by `respawn` on a start
+ * or restart, when there is one; otherwise, and for a child not spawned yet, 409.
+ */
+export function controlled(
+  sup: Supervisor,
+  hub: EventHub,
+  id: string,
+  action: ChildAction,
+  respawn: ((id: string) => Promise<unknown>) | undefined,
+): Promise<Record<string, unknown>> {
   const child = sup.get(id);
-  if (child) return child;
+  if (child) return runAction(child, action);
   if (!hub.has(id)) throw unknownChild(id);
-  const why = hub.child(id)
-    ? 'its start failed and the supervisor let it go; run procwire again to retry it'
-    : 'it has not been spawned yet (it waits for its turn in the config)';
+  const letGo = hub.child(id) !== undefined;
+  if (letGo && respawn !== undefined && action !== 'stop') return respawn(id).then(() => ({}));
+  const why = !letGo
+    ? 'it has not been spawned yet (it waits for its turn in the config)'
+    : respawn !== undefined
+      ? 'its start failed, so nothing runs to stop; start it to try again'
+      : 'its start failed and the supervisor let it go; run procwire again to retry it';
   throw new HttpError(409, 'NOT_CONTROLLABLE', `child ${JSON.stringify(id)} cannot be controlled: ${why}`);
 }
 
-/**
- * Runs a control on a child and resolves with what to add to the answer: the StopResult for
- * `stop`, nothing for the others. Rejects with the control's ProcwireError.
- */
-export async function runAction(child: Child, action: ChildAction): Promise<Record<string, unknown>> {
+async function runAction(child: Child, action: ChildAction): Promise<Record<string, unknown>> {
   if (action === 'stop') return { result: await child.stop() };
   if (action === 'start') await child.start();
   else await child.restart();

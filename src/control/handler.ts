@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toMs, type Duration } from '../options/duration.js';
 import { expectInteger, expectObject, expectString, expectStringArray, rejectUnknownKeys } from '../options/fields.js';
 import type { Supervisor } from '../supervisor.js';
-import { controllable, runAction, tailCount, type ChildAction } from './child-routes.js';
+import { controlled, tailCount, type ChildAction } from './child-routes.js';
 import { EventHub } from './event-hub.js';
 import { serveEvents, unknownChild } from './event-route.js';
 import { HttpError, sendError, sendJson } from './http-error.js';
@@ -33,6 +33,13 @@ export interface ControlHandlerOptions {
    * that ended by itself. Its errors are ignored.
    */
   onAction?: (id: string, action: ChildAction, done: Promise<unknown>) => void;
+  /**
+   * Spawns again a configured child whose start failed, which the supervisor let go (its id is
+   * free): called for a `start` or `restart` of such a child, resolving once it is ready and
+   * rejecting as `spawn` does. Without it, such a child cannot be controlled (409). `procwire
+   * run` spawns it from its config, as at the run's start.
+   */
+  respawn?: (id: string) => Promise<unknown>;
 }
 
 /** Counters of a control handler. */
@@ -63,6 +70,7 @@ const OPTION_KEYS = [
   'maxStreamBuffer',
   'keepAlive',
   'onAction',
+  'respawn',
 ] as const;
 
 /**
@@ -89,9 +97,14 @@ export function createControlHandler(sup: Supervisor, options: ControlHandlerOpt
     startedAt: new Date().toISOString(),
     config: options.config === undefined ? null : expectString('config', options.config),
   };
-  const onAction = options.onAction;
-  if (onAction !== undefined && typeof onAction !== 'function') {
-    throw new TypeError(`control handler options: onAction must be a function; got ${typeof onAction}`);
+  const { onAction, respawn } = options;
+  for (const [name, value] of [
+    ['onAction', onAction],
+    ['respawn', respawn],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'function') {
+      throw new TypeError(`control handler options: ${name} must be a function; got ${typeof value}`);
+    }
   }
   const streams = new Set<SseStream>();
   const stats: ControlStats = { streams: 0, dropped: 0 };
@@ -155,8 +168,7 @@ export function createControlHandler(sup: Supervisor, options: ControlHandlerOpt
     }
     if (action !== 'start' && action !== 'stop' && action !== 'restart') throw notFound(url.pathname);
     only('POST');
-    const child = controllable(sup, hub, id);
-    const done = runAction(child, action as ChildAction);
+    const done = controlled(sup, hub, id, action as ChildAction, respawn);
     try {
       onAction?.(id, action as ChildAction, done);
     } catch {}

@@ -1,13 +1,16 @@
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EVENT_WAIT_MS, exitOf, fixture, until, within } from '../helpers/index.js';
 import { dispatch } from '../../src/cli/dispatch.js';
 import { requestJson } from '../../src/control/client.js';
 import type { RunInfo } from '../../src/control/index.js';
 import { procwire as procwireRoot } from '../../src/cli/verbs/index.js';
 import { cli, plainEnv, runCli, tempDir, writeConfig } from './run-cli.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What one `procwire <verb>` printed and how it exited. */
 interface VerbRun {
@@ -212,4 +215,39 @@ t.test('where there is no config, a verb says how a run is found and exits 2', a
   const ps = await verb(t, empty, empty, ['ps']);
   t.equal(ps.code, 2);
   t.match(ps.stderr, /procwire ps: no procwire run found: procwire\.config\.json does not exist.*--config <file>/);
+});
+
+t.test('a child whose start failed starts again from procwire start, spawned anew from the config', async (t) => {
+  const dir = tempDir(t, 'procwire-respawn-');
+  const script = join(dir, 'dev.cjs');
+  // The dev server as first run: broken, it dies before it is ready.
+  writeFileSync(script, "console.error('SyntaxError: broken'); process.exit(1);\n");
+  const config = writeConfig(t, [
+    { id: 'dev', command: process.execPath, args: [script], restart: 'never' },
+    { id: 'keep', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'], connect: 'none' },
+  ]);
+  const cwd = dirname(config);
+  const run = runCli(t, ['run', config]);
+  await run.waitFor(/^procwire \| dev did not start: .*exited with code 1/);
+  const procwire = (...args: string[]) => verb(t, cwd, run.runtimeDir, args);
+
+  const stop = await procwire('stop', 'dev');
+  t.equal(stop.code, 1);
+  t.match(stop.stderr, /its start failed, so nothing runs to stop; start it to try again/);
+  const still = await procwire('start', 'dev');
+  t.equal(still.code, 1, 'a start of the still broken child fails, and says why');
+  t.match(still.stderr, /exited with code 1/);
+  await run.waitFor(/^procwire \| dev did not start: .*exited with code 1/);
+
+  // Fixed: the same file now connects and says ready.
+  writeFileSync(script, readFileSync(fixture('only-ready.cjs'), 'utf8').replace('../../dist/', `${repo}dist/`));
+  const started = await procwire('start', 'dev');
+  t.equal(started.code, 0, 'procwire start succeeds', { stderr: started.stderr });
+  const [, pid] = await run.waitFor(/^dev\s+\| running \(pid (\d+)\): ready$/);
+  const ps = JSON.parse((await procwire('ps', '--json')).stdout) as { id: string; state: string; pid: number }[];
+  t.match(
+    ps.find((child) => child.id === 'dev'),
+    { state: 'running', pid: Number(pid) },
+    'the run shows it running',
+  );
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChildView, ControlHandlerOptions, MatcherSpec } from '../../src/index.js';
+import { createControlHandler } from '../../src/index.js';
 import { fixture, nodeSpec, startSupervisor, until } from '../helpers/index.js';
 import { call, data, openEvents, serveControl, serveControlOf } from './control-helpers.js';
 
@@ -274,3 +275,14 @@ t.test(
     t.notOk('cycle' in (byId.once ?? {}), 'the one-shot tool has no cycle to show');
   },
 );
+
+t.test('bad handler options are a TypeError naming the field', async (t) => {
+  const sup = await startSupervisor(t);
+  for (const field of ['onAction', 'respawn']) {
+    t.throws(() => createControlHandler(sup, { [field]: 'yes' } as ControlHandlerOptions), {
+      name: 'TypeError',
+      message: new RegExp(`${field} must be a function; got string`),
+    });
+  }
+  t.throws(() => createControlHandler(sup, { respawned: () => undefined } as never), { name: 'TypeError' });
+});
