@@ -1,9 +1,15 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ChildView } from '../control/index.js';
+import { toMs } from '../options/duration.js';
 import type { StopResult } from '../terminate/stop-result.js';
 import { describeStop } from './ending.js';
-import { childPath, configOption, withRun } from './run-client.js';
+import { ExitCode } from './exit-code.js';
+import { childPath, configOption, withRun, type RunClient } from './run-client.js';
 import { escapeControls } from './sanitize-text.js';
-import { defineVerb, type Verb } from './verbs/verb.js';
+import { defineVerb, UsageError, type CliIo, type Verb } from './verbs/verb.js';
+
+// How often a start that has not answered yet looks at what its child waits for.
+const LOOK_EVERY_MS = 1000;
 
 type Action = 'start' | 'stop' | 'restart';
 
@@ -36,15 +42,35 @@ export function childControlVerb(action: Action): Verb {
     name: action,
     summary: words.summary,
     positionals: [{ name: 'id', required: true, description: 'the child' }],
-    options: { ...configOption, json: { type: 'boolean', description: 'print the API’s answer as JSON' } },
+    options: {
+      ...configOption,
+      json: { type: 'boolean', description: 'print the API’s answer as JSON' },
+      ...(action === 'stop'
+        ? {}
+        : {
+            timeout: {
+              type: 'string',
+              description:
+                'stop waiting after this long (e.g. 30s; default: until ready); the start goes on in the run',
+            },
+          }),
+    },
     description: `${words.description}
 The run is the one of the config (./procwire.config.json, or --config).`,
     epilogue: `Exit codes: 0 done; 1 it failed (the reason on stderr); 2 no run of that config, an unknown
 id, or bad usage.`,
     async run({ values, positionals }, io) {
       const id = positionals[0] as string;
+      let timeoutMs: number | undefined;
+      try {
+        const timeout = (values as { timeout?: string }).timeout;
+        timeoutMs = timeout === undefined ? undefined : toMs('--timeout', timeout);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
       return withRun(io, action, values.config, async (run) => {
-        const answer = await run.post<{ child: ChildView; result?: StopResult }>(childPath(id, `/${action}`));
+        const answer = await awaitAnswer(run, id, action, io, timeoutMs);
+        if (answer === undefined) return ExitCode.failed;
         if (values.json) {
           io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
           return 0;
@@ -56,4 +82,52 @@ id, or bad usage.`,
       });
     },
   });
+}
+
+/**
+ * The control's answer. Meanwhile, a start or restart whose child waits for its dependencies
+ * (`dependsOn`, which has no time limit) says so on stderr, once per reason, so that the
+ * verb does not hang in silence; after `timeoutMs` it stops waiting, says why, and resolves
+ * undefined (the start goes on in the run).
+ */
+async function awaitAnswer(
+  run: RunClient,
+  id: string,
+  action: Action,
+  io: CliIo,
+  timeoutMs: number | undefined,
+): Promise<{ child: ChildView; result?: StopResult } | undefined> {
+  const done = new AbortController();
+  const posted = run.post<{ child: ChildView; result?: StopResult }>(childPath(id, `/${action}`), {
+    signal: done.signal,
+  });
+  if (action === 'stop') return posted;
+  const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
+  let waitingFor = '';
+  const look = async (): Promise<undefined> => {
+    for (;;) {
+      await delay(Math.max(0, Math.min(LOOK_EVERY_MS, deadline - Date.now())), undefined, { signal: done.signal });
+      const view = await run.get<ChildView>(childPath(id)).catch(() => undefined);
+      const reason = view?.state === 'starting' && view.reason.startsWith('waiting: ') ? view.reason : '';
+      if (Date.now() >= deadline) {
+        const why = reason ? ` (${escapeControls(reason)})` : view ? ` (${view.state})` : '';
+        io.stderr.write(
+          `procwire ${action}: ${escapeControls(id)} was not ready within ${timeoutMs} ms${why}; ` +
+            'the start goes on in the run\n',
+        );
+        return undefined;
+      }
+      if (reason && reason !== waitingFor) {
+        io.stderr.write(
+          `procwire ${action}: ${escapeControls(id)} is ${escapeControls(reason)}; it starts once that holds\n`,
+        );
+      }
+      waitingFor = reason || waitingFor;
+    }
+  };
+  try {
+    return await Promise.race([posted, look()]);
+  } finally {
+    done.abort();
+  }
 }

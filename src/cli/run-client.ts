@@ -22,7 +22,8 @@ export interface RunClient {
   config: string;
   socket: string;
   get<T>(path: string): Promise<T>;
-  post<T>(path: string): Promise<T>;
+  /** A POST; aborting `signal` closes its connection (the control goes on in the run). */
+  post<T>(path: string, options?: { signal?: AbortSignal }): Promise<T>;
   events(query: string, options?: { lastEventId?: string; signal?: AbortSignal }): AsyncGenerator<SseMessage>;
 }
 
@@ -54,7 +55,7 @@ export async function runClient(config: string | undefined): Promise<RunClient> 
     config: file,
     socket,
     get: (path) => reach(requestJson(socket, 'GET', path)),
-    post: (path) => reach(requestJson(socket, 'POST', path)),
+    post: (path, options = {}) => reach(requestJson(socket, 'POST', path, options)),
     events: (query, options) => {
       const stream = streamEvents(socket, query, options);
       // The first step opens the connection: where there is no run, say so as the others do.

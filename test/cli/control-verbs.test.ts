@@ -251,3 +251,29 @@ t.test('a child whose start failed starts again from procwire start, spawned ane
     'the run shows it running',
   );
 });
+
+t.test('a start that waits for a stopped dependency says what it waits for, and --timeout ends the wait', async (t) => {
+  const config = writeConfig(t, [
+    { id: 'dep', command: process.execPath, args: [fixture('only-ready.cjs')] },
+    { id: 'web', command: process.execPath, args: [fixture('only-ready.cjs')], dependsOn: { dep: 'ready' } },
+  ]);
+  const run = runCli(t, ['run', config]);
+  const [, first] = await run.waitFor(/^web\s+\| running \(pid (\d+)\): ready$/);
+  const procwire = (...args: string[]) => verb(t, dirname(config), run.runtimeDir, args);
+  t.equal((await procwire('stop', 'dep')).code, 0);
+
+  const restart = await procwire('restart', 'web', '--timeout', '2500ms');
+  t.equal(restart.code, 1, 'it timed out: exit 1');
+  t.match(restart.stderr, /^procwire restart: web is waiting: dep ready; it starts once that holds$/m);
+  t.match(
+    restart.stderr,
+    /^procwire restart: web was not ready within 2500 ms \(waiting: dep ready\); the start goes on in the run$/m,
+  );
+  // It did go on: once its dependency is back, it is ready.
+  t.equal((await procwire('start', 'dep')).code, 0);
+  await run.waitFor(new RegExp(`^web\\s+\\| running \\(pid (?!${first}\\))\\d+\\): ready$`));
+  t.pass('web became ready again, in a new process, once dep was');
+  const bad = await procwire('start', 'web', '--timeout', 'soon');
+  t.equal(bad.code, 2, 'a bad --timeout is bad usage');
+  t.match(bad.stderr, /--timeout/);
+});
