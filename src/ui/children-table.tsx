@@ -1,6 +1,6 @@
 import { memo } from './memo.js';
 import type { ChildView } from '../control/types.js';
-import { portUrl, uptime } from './format.js';
+import { portAddress, portUrl, uptime } from './format.js';
 
 type Action = 'start' | 'stop' | 'restart';
 
@@ -88,7 +88,7 @@ const Row = memo<RowProps>(function Row({ child, up, runtime, health, selected, 
       <td class="ports">
         {child.ports.map((port) => {
           const url = portUrl(port);
-          const text = `${port.name} ${port.host}:${port.port}`;
+          const text = `${port.name} ${portAddress(port)}`;
           return url ? (
             <a key={port.name} href={url} target="_blank" rel="noreferrer noopener" title={url}>
               {text}

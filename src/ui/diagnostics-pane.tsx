@@ -1,5 +1,5 @@
 import type { Diagnostic } from './store.js';
-import { commonDir } from './format.js';
+import { commonDir, shownCode } from './format.js';
 
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'] as const;
 
@@ -51,7 +51,7 @@ export function DiagnosticsPane({ diagnostics }: Props) {
                       {where}
                     </span>
                     <span class={`severity ${severity}`}>{severity}</span>
-                    {diagnostic.code !== undefined && <span class="code">{String(diagnostic.code)}</span>}
+                    {diagnostic.code !== undefined && <span class="code">{shownCode(diagnostic)}</span>}
                     <span class="message">{diagnostic.message}</span>
                     <span class="source">{child}</span>
                   </li>

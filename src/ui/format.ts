@@ -28,6 +28,20 @@ export function plainText(line: string): string {
   return line.replace(STRINGS, '').replace(CSI, '').replace(OTHER, '');
 }
 
+/** A port as `host:port`, an IPv6 literal in brackets (`[::1]:5173`), as `procwire ps` shows it. */
+export function portAddress(port: ChildView['ports'][number]): string {
+  return `${port.host.includes(':') ? `[${port.host}]` : port.host}:${port.port}`;
+}
+
+/**
+ * A diagnostic's code as the terminal shows it (cli/format.ts): `TS2322` for TypeScript's own,
+ * which the `$tsc` matchers keep as VS Code's bare number with source `ts`.
+ */
+export function shownCode(diagnostic: { code?: string | number; source?: string }): string {
+  const code = String(diagnostic.code);
+  return diagnostic.source === 'ts' && /^\d+$/.test(code) ? `TS${code}` : code;
+}
+
 /** Where a port can be opened: an http(s) URL, or undefined for a port of another protocol. */
 export function portUrl(port: ChildView['ports'][number]): string | undefined {
   if (port.protocol !== undefined && port.protocol !== 'http' && port.protocol !== 'https') return undefined;

@@ -123,6 +123,7 @@ t.test(
       "Type 'string' is not assignable to type 'number'.",
       "tsc's own message",
     );
+    t.equal(await page.locator('.diagnostic.error .code').first().textContent(), 'TS2322', 'the code as tsc prints it');
     t.match(await page.locator('header .totals').textContent(), /^3 children · 1 error · 0 warnings$/);
 
     // A child's output: what it printed before the page opened, fetched when it is chosen.
@@ -243,7 +244,7 @@ t.test(
   "another server on 127.0.0.1 that the browser visits gets nothing of the dashboard's token; the tab keeps it",
   { skip: noChromium },
   async (t) => {
-    const { dashboard } = await libraryDashboard(t);
+    const { sup, dashboard } = await libraryDashboard(t);
     const token = new URL(dashboard.url).searchParams.get('token') as string;
     // What a child's dev server (one of the page's own port links) would see of a visit.
     const seen: IncomingMessage['headers'][] = [];
@@ -255,9 +256,16 @@ t.test(
     t.teardown(() => new Promise<void>((resolve) => other.close(() => resolve())));
     const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
 
+    // An IPv6 port is shown as procwire ps shows it, in brackets.
+    await sup.spawn({ id: 'v6', command: process.execPath, args: [fixture('reports-port-host.cjs'), '::1', '4173'] });
+
     const { page, problems } = await openPage(t);
     await page.goto(dashboard.url);
     await page.locator('.connection', { hasText: 'live' }).waitFor();
+    const v6 = page.locator('tr[data-child="v6"] .ports a');
+    await v6.waitFor();
+    t.equal(await v6.textContent(), 'http [::1]:4173');
+    t.equal(await v6.getAttribute('href'), 'http://[::1]:4173/');
     await page.goto(otherUrl);
     t.ok(seen.length > 0, 'the other server was visited');
     t.notOk(
