@@ -117,3 +117,18 @@ export function countProblems(child: Pick<Child, 'diagnostics' | 'lastCycle'>): 
 export function runtimeLabel(runtime: ResolvedRuntime): string {
   return `${runtime.name} ${runtime.version} (${shortSource(runtime.source)})`;
 }
+
+/** `web      | `: a child's id padded to `width`, then a bar, as every line of a run starts. */
+export function idPrefix(id: string, width: number, paint: Paint): string {
+  return `${paint.dim(id.padEnd(width))} | `;
+}
+
+/** The width of the ids' column: the longest id of the run, and at least `procwire`'s own lines'. */
+export function idWidth(ids: readonly string[]): number {
+  return Math.max('procwire'.length, ...ids.map((id) => id.length));
+}
+
+/** A line after its prefix; an empty line leaves no space after the bar. */
+export function withPrefix(prefix: string, text: string): string {
+  return text === '' ? prefix.trimEnd() : `${prefix}${text}`;
+}

@@ -1,6 +1,6 @@
 import type { RosterEntry } from './roster.js';
 import { childLines } from './child-lines.js';
-import type { Paint } from './format.js';
+import { idPrefix, idWidth, withPrefix, type Paint } from './format.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -8,13 +8,17 @@ import type { Reporter } from './reporter.js';
  * padded so the columns line up; diagnostics unprefixed, as compilers print them.
  */
 export function lineReporter(ids: string[], paint: Paint, write: (text: string) => void): Reporter {
-  const width = Math.max('procwire'.length, ...ids.map((id) => id.length));
-  const prefix = (id: string): string => `${paint.dim(id.padEnd(width))} | `;
+  const width = idWidth(ids);
+  const prefix = (id: string): string => idPrefix(id, width, paint);
   const stops: (() => void)[] = [];
   return {
     watch(entry: RosterEntry) {
       if (!entry.child) return;
-      stops.push(childLines(entry.child, paint, (line) => write(`${line.bare ? '' : prefix(entry.id)}${line.text}\n`)));
+      stops.push(
+        childLines(entry.child, paint, (line) =>
+          write(`${line.bare ? line.text : withPrefix(prefix(entry.id), line.text)}\n`),
+        ),
+      );
     },
     note(text: string) {
       write(`${prefix('procwire')}${text}\n`);

@@ -58,7 +58,9 @@ export function statusTable(rows: readonly StatusRow[], paint: Paint): string[] 
       .join(' ');
     const runtime = runtimeColumn(escapeControls(row.runtime ?? ''));
     const last = row.waiting === undefined ? ports : paint.dim(escapeControls(row.waiting));
-    return `${row.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${last}`;
+    // A row with nothing in its last columns ends at its last value, not in padding.
+    const line = `${row.id.padEnd(width)}  ${colored} ${pid} ${restarts}  ${uptime} ${err} ${warn}  ${runtime}${last}`;
+    return line.trimEnd();
   });
   return [header, ...lines];
 }

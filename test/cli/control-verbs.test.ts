@@ -93,7 +93,12 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   const ps = await procwire('ps');
   t.equal(ps.code, 0, ps.stderr);
   t.match(ps.stdout, new RegExp(`web\\s+running\\s+${webPid}\\s`), 'ps shows web with its pid');
-  t.match(ps.stdout, /tsc\s+running\s+\d+\s+0\s.*\s2\s+1\s/, 'and tsc with 2 errors, 1 warning');
+  t.match(ps.stdout, /tsc\s+running\s+\d+\s+0\s.*\s2\s+1\b/, 'and tsc with 2 errors, 1 warning');
+  t.same(
+    ps.stdout.split('\n').filter((line) => line.endsWith(' ')),
+    [],
+    'no row ends in padding (tsc and logs have no ports)',
+  );
   const psJson = await here('ps', '--json');
   t.same(
     JSON.parse(psJson.stdout).map((child: { id: string; state: string }) => [child.id, child.state]),
@@ -106,9 +111,11 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
 
   const tail = await here('logs', 'logs', '-n', '2');
   t.equal(tail.code, 0, tail.stderr);
+  // The run's own column width, as procwire run prints these lines, whichever children are shown.
+  t.match(run.lines.join('\n'), /^logs {5}\| info: compiling 3 files$/m);
   t.same(tail.stdout.split('\n').filter(Boolean).slice(-2), [
-    'logs | info: compiling 3 files',
-    'logs | warn: deprecated option',
+    'logs     | info: compiling 3 files',
+    'logs     | warn: deprecated option',
   ]);
 
   const diagnostics = await here('diagnostics');

@@ -47,7 +47,13 @@ t.test(
   async (t) => {
     const config = writeConfig(t, [
       web(),
-      { id: 'tool', command: process.execPath, args: [fixture('finishes-by-itself.cjs')], connect: 'none' },
+      // A blank line first: printed as the bar alone, with no space after it.
+      {
+        id: 'tool',
+        command: process.execPath,
+        args: ['-e', "console.log(''); console.log('tool done')"],
+        connect: 'none',
+      },
     ]);
     const run = runCli(t, ['run', config]);
     await run.waitFor(/^web\s+\| running \(pid \d+\): ready$/);
@@ -59,6 +65,7 @@ t.test(
       lines: tool,
     });
     t.ok(tool.includes("tool     | exited: not restarted (restart: 'on-failure')"), 'and why nothing follows it');
+    t.ok(tool.includes('tool     |'), 'its blank line, with no trailing space', { lines: tool });
     t.notOk(
       tool.some((line) => /stop/.test(line)),
       'no stopping or stopped line for it',

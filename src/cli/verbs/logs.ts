@@ -1,5 +1,5 @@
 import type { ChildView, EventData, LogLine } from '../../control/index.js';
-import { makePaint, type Paint } from '../format.js';
+import { idPrefix, idWidth, makePaint, withPrefix, type Paint } from '../format.js';
 import { childPath, configOption, type RunClient, withRun } from '../run-client.js';
 import { escapeControls, sanitizeOutput } from '../sanitize-text.js';
 import { defineVerb, UsageError } from './verb.js';
@@ -25,9 +25,11 @@ between the two.`,
     const count = values.lines === undefined ? 100 : Number(values.lines);
     if (!/^\d{1,9}$/.test(values.lines ?? '0')) throw new UsageError(`-n takes a number of lines; got ${values.lines}`);
     return withRun(io, 'logs', values.config, async (run) => {
-      const ids = positionals[0] === undefined ? await allIds(run) : [positionals[0]];
+      const all = await allIds(run);
+      const ids = positionals[0] === undefined ? all : [positionals[0]];
       const paint = makePaint(io.stdout);
-      const width = Math.max(...ids.map((id) => id.length), 2);
+      // The run's own column, whichever children are shown: lines read the same as its output.
+      const width = idWidth(all);
       const print = (id: string, line: LogLine): void => {
         io.stdout.write(values.json ? `${JSON.stringify({ id, ...line })}\n` : `${shown(id, line, width, paint)}\n`);
       };
@@ -71,12 +73,12 @@ function lastSeq(eventId: string): number {
 
 /** A line as `procwire run` prints it: the id, a bar, the text (stderr red, logs with their level). */
 function shown(id: string, line: LogLine, width: number, paint: Paint): string {
-  const prefix = `${paint.dim(id.padEnd(width))} | `;
+  const prefix = idPrefix(id, width, paint);
   if (line.stream === 'log') {
     const level = line.level ?? 'info';
     const colored = level === 'error' ? paint.red(level) : level === 'warn' ? paint.yellow(level) : paint.dim(level);
     return `${prefix}${colored}: ${escapeControls(line.text)}`;
   }
   const text = sanitizeOutput(line.text, paint.on);
-  return `${prefix}${line.stream === 'stderr' ? paint.red(text) : text}`;
+  return withPrefix(prefix, line.stream === 'stderr' && text !== '' ? paint.red(text) : text);
 }
