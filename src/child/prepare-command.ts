@@ -9,6 +9,7 @@ import {
   type NpmCmdShim,
   type ResolvedRuntime,
 } from '../toolchain/index.js';
+import { checkCwd } from './spawn-failed.js';
 import type { ResolvedSpec } from './spec.js';
 
 /** What a spawn runs: the command as an absolute path where it was looked up, and the env it adds. */
@@ -26,8 +27,10 @@ export interface PreparedCommand {
  * when nothing satisfies it) and a bare command, looked up as `npm run` does. A bare command that
  * is nowhere rejects with SPAWN_FAILED (ENOENT, so it is not retried) saying where it looked.
  * Both are read from the child's cwd and environment: the parent's overlaid with `spec.env`.
+ * A cwd that is not a directory rejects first, with SPAWN_FAILED saying so (spawn-failed.ts).
  */
 export function prepareCommand(spec: ResolvedSpec): PreparedCommand {
+  checkCwd(spec);
   const cwd = resolve(spec.cwd ?? '.');
   const childEnv: Record<string, string | undefined> = { ...process.env, ...spec.env };
   for (const name of Object.values(Env)) delete childEnv[name];

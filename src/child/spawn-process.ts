@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Env, ProcwireError } from '../protocol/index.js';
+import { Env } from '../protocol/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
 import type { ResolvedSpec } from './spec.js';
 import { LineTail, readLines } from './lines.js';
+import { spawnFailed } from './spawn-failed.js';
 
 /** One spawned process of a child: a run. The pid is advisory once the process has exited. */
 export interface ProcessHandle {
@@ -101,23 +102,4 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of Object.values(Env)) delete env[name];
   return env;
-}
-
-function spawnFailed(spec: ResolvedSpec, command: string, cause: unknown): ProcwireError {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const hint =
-    code === 'ENOENT'
-      ? spec.cwd !== undefined
-        ? `check that the command exists and that cwd ${JSON.stringify(spec.cwd)} exists`
-        : 'check the command path, or that it is on PATH'
-      : code === 'EACCES'
-        ? 'check that the file is executable'
-        : 'check the command and its arguments';
-  return new ProcwireError(
-    'SPAWN_FAILED',
-    `child "${spec.id}": could not spawn ${JSON.stringify(spec.command)}` +
-      `${command === spec.command ? '' : ` (${command})`}: ` +
-      `${(cause as Error | undefined)?.message ?? cause} (${hint})`,
-    { childId: spec.id, cause },
-  );
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RuntimeName, RuntimeRequest } from '../toolchain/index.js';
 import { UsageError } from './verbs/verb.js';
@@ -27,7 +28,16 @@ function splitAt(text: string): [string, string | undefined] {
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-/** The directory the pin files are read from: `--cwd`, else the process's. */
+/**
+ * The directory the pin files are read from: `--cwd`, else the process's. A UsageError when it
+ * is not a directory: nothing would run there, and no pin file can be read from it.
+ */
 export function cwdOption(value: string | undefined): string {
-  return resolve(value ?? '.');
+  const dir = resolve(value ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {}
+  if (!isDir) throw new UsageError(`--cwd ${JSON.stringify(value ?? '.')} is not a directory (give one that exists)`);
+  return dir;
 }

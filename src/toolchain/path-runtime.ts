@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import semver from 'semver';
 import { findIn, pathDirs, pathValueOf } from './path-search.js';
 import type { RuntimeName, SearchedPlace, ToolchainEnv } from './types.js';
@@ -31,9 +32,10 @@ export function pathRuntime(runtime: RuntimeName, env: ToolchainEnv, cwd: string
 
 function versionOf(path: string, runtime: RuntimeName, env: ToolchainEnv, cwd: string): string | undefined {
   let key: string;
+  const dir = existingDir(cwd);
   try {
     const stats = statSync(path);
-    key = `${path}\0${stats.mtimeMs}\0${stats.size}\0${cwd}`;
+    key = `${path}\0${stats.mtimeMs}\0${stats.size}\0${dir}`;
   } catch {
     return undefined;
   }
@@ -41,7 +43,7 @@ function versionOf(path: string, runtime: RuntimeName, env: ToolchainEnv, cwd: s
   // A preload meant for the parent's Node (NODE_OPTIONS) must not break another runtime's answer.
   const { NODE_OPTIONS: _preloads, ...quiet } = env;
   const answer = spawnSync(path, ['--version'], {
-    cwd,
+    cwd: dir,
     env: quiet as NodeJS.ProcessEnv,
     encoding: 'utf8',
     timeout: 10_000,
@@ -53,6 +55,20 @@ function versionOf(path: string, runtime: RuntimeName, env: ToolchainEnv, cwd: s
   const version = match?.[1] === undefined ? undefined : (semver.valid(match[1]) ?? match[1]);
   versions.set(key, version);
   return version;
+}
+
+// A cwd that does not exist (yet) would make the spawn fail and the runtime read as absent;
+// a shim asked from the nearest directory that does exist answers as it would there.
+function existingDir(cwd: string): string {
+  let dir = cwd;
+  for (;;) {
+    try {
+      if (statSync(dir).isDirectory()) return dir;
+    } catch {}
+    const parent = dirname(dir);
+    if (parent === dir) return dir;
+    dir = parent;
+  }
 }
 
 /** Forgets the versions PATH's binaries gave. */

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { exitOf, spawnTracked } from '../helpers/index.js';
 import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } from '../toolchain/fake-home.js';
 import { cli, runCli, writeConfig } from './run-cli.js';
@@ -129,6 +129,37 @@ t.test('procwire run says which runtime each child runs on, and why', { skip: sk
   run.proc.kill('SIGTERM');
   t.same(await exitOf(run.proc), { code: 0, signal: null });
 });
+
+t.test(
+  'a missing cwd fails as the same SPAWN_FAILED with or without a runtime, and toolchain --cwd says it is not there',
+  async (t) => {
+    const home = new FakeHome(t);
+    const child = { command: 'node', args: ['-e', '0'], cwd: 'nope', connect: 'none', env: home.env };
+    const config = writeConfig(t, [
+      { id: 'pinned', ...child, runtime: { node: 'auto' }, critical: false },
+      { id: 'plain', ...child, critical: false },
+    ]);
+    const missing = join(dirname(config), 'nope');
+    const run = runCli(t, ['run', config]);
+    for (const id of ['pinned', 'plain']) {
+      await run.waitFor(
+        new RegExp(
+          `^${id}\\s+\\| failed: child "${id}": could not spawn "node": cwd "${missing}" does not exist ` +
+            `\\(create it, or correct the child's cwd\\)$`,
+        ),
+      );
+    }
+    t.same(await exitOf(run.proc), { code: 0, signal: null }, 'neither child is critical');
+    t.notMatch(run.lines.join('\n'), /TOOLCHAIN_NOT_FOUND|no node on PATH/);
+
+    const which = await procwire(t, ['toolchain', 'which', 'node', '--cwd', join(home.root, 'nonexistent')], home.env);
+    t.equal(which.code, 2);
+    t.match(
+      which.err,
+      /^procwire toolchain which: --cwd ".*\/nonexistent" is not a directory \(give one that exists\)\n/,
+    );
+  },
+);
 
 t.test(
   'on a terminal the table has a RUNTIME column when a child pins one',

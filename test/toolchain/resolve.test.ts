@@ -247,6 +247,21 @@ t.test('auto without any pin file takes the node on PATH; with none there either
   );
 });
 
+t.test('PATH’s node answers its version whether or not the cwd exists', async (t) => {
+  const home = new FakeHome(t);
+  // Not created: asking PATH's node for its version must not run in a directory that is not there.
+  const cwd = join(home.root, 'not-yet', 'deeper');
+  t.same(resolve(home, cwd, 'auto'), {
+    name: 'node',
+    version: RUNNING_VERSION,
+    path: join(home.pathBin, 'node'),
+    source: 'PATH',
+    pin: undefined,
+    manager: 'PATH',
+  });
+  t.match(resolve(home, cwd, RUNNING_VERSION), { manager: 'PATH', version: RUNNING_VERSION }, 'and for a pin');
+});
+
 t.test(
   'bad input is a clear TOOLCHAIN_NOT_FOUND naming the file, never a crash',
   { skip: skipWithoutNode18 },
