@@ -62,9 +62,11 @@ export class Run {
 
   /** How a run that was ready ended, for the restart policy: its exit, judged by the verdict. */
   outcomeOf(exit: ExitInfo): RunOutcome {
-    if (this.#verdict?.reason === 'hung') return { kind: 'hung', exit };
-    if (this.#verdict?.reason === 'protocol') return { kind: 'protocol-error', exit };
-    if (this.#verdict?.reason === 'unhealthy') return { kind: 'unhealthy', exit, detail: this.#verdict.detail ?? '' };
+    const verdict = this.#verdict;
+    if (verdict?.reason === 'hung') return { kind: 'hung', exit, verdict: verdict.error };
+    if (verdict?.reason === 'protocol') return { kind: 'protocol-error', exit, verdict: verdict.error };
+    if (verdict?.reason === 'unhealthy')
+      return { kind: 'unhealthy', exit, detail: verdict.detail ?? '', verdict: verdict.error };
     return { kind: 'exit', exit };
   }
 }

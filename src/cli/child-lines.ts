@@ -96,6 +96,13 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     exitLine = describeExit(exit);
     emit({ kind: 'status', text: exitLine });
   });
+  // An unhealthy run is stopped by the parent without a `stopping` state: without this line its
+  // exit (`killed by SIGTERM`, procwire's own signal) would be all that shows.
+  on('health', (health, detail) => {
+    if (health !== 'unhealthy') return;
+    const pid = child.pid === undefined ? '' : ` (pid ${child.pid})`;
+    emit({ kind: 'output', text: paint.red(`unhealthy${pid}: ${escapeControls(detail)}; stopping it`) });
+  });
   on('restart', ({ restarts, delayMs }) => emit({ kind: 'status', text: `restart ${restarts} in ${delayMs} ms` }));
   on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${escapeControls(error.message)}`) }));
   on('protocol-error', (error) =>

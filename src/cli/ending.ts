@@ -1,6 +1,7 @@
 import { describeExit } from '../child/run.js';
 import type { ChildState } from '../child/state.js';
 import type { ProcwireError } from '../protocol/index.js';
+import { lastFailureOf } from '../restart/gave-up-message.js';
 import type { StopResult } from '../terminate/stop-result.js';
 import { escapeControls } from './sanitize-text.js';
 
@@ -85,12 +86,17 @@ function failed(reason: string): Ending {
   return { kind: 'failed', text: `failed (${reason})`, fails: true };
 }
 
-/** A failure in a few words: GAVE_UP's advice is for the library's caller, not for the CLI's reader. */
+/**
+ * A failure in a few words: GAVE_UP's advice is for the library's caller, not for the CLI's
+ * reader. Its last failure is the one its message (the gave-up line) names: the exit of a run
+ * the parent stopped (an unhealthy one) is the parent's own signal, not why it failed.
+ */
 function reasonOf(error: ProcwireError): string {
   if (error.code !== 'GAVE_UP') return escapeControls(error.message);
   const last =
-    error.cause instanceof Error
+    lastFailureOf(error.message) ??
+    (error.cause instanceof Error
       ? error.cause.message
-      : describeExit({ exitCode: error.exitCode ?? null, signal: error.signal ?? null });
+      : describeExit({ exitCode: error.exitCode ?? null, signal: error.signal ?? null }));
   return `restart limit reached; last failure: ${escapeControls(last)}`;
 }

@@ -1,16 +1,20 @@
+import type { ProcwireError } from '../protocol/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
 
 /** When a child that ended by itself is started again. */
 export type RestartMode = 'always' | 'on-failure' | 'never';
 
-/** How a run ended, for the restart policy to judge. */
+/**
+ * How a run ended, for the restart policy to judge. The parent's verdicts (hung, protocol,
+ * unhealthy) carry the error that stopped the run, the cause of a GAVE_UP that follows.
+ */
 export type RunOutcome =
   | { kind: 'exit'; exit: ExitInfo }
   | { kind: 'start-failed'; exit: ExitInfo | undefined }
-  | { kind: 'hung'; exit: ExitInfo | undefined }
-  | { kind: 'protocol-error'; exit: ExitInfo | undefined }
+  | { kind: 'hung'; exit: ExitInfo | undefined; verdict?: ProcwireError }
+  | { kind: 'protocol-error'; exit: ExitInfo | undefined; verdict?: ProcwireError }
   /** Its health checks failed (spec.health); `detail` says how. */
-  | { kind: 'unhealthy'; exit: ExitInfo | undefined; detail: string };
+  | { kind: 'unhealthy'; exit: ExitInfo | undefined; detail: string; verdict?: ProcwireError };
 
 /**
  * True when the outcome is a failure: a non-zero exit, a death by signal, a start that

@@ -1,6 +1,7 @@
 import { ProcwireError } from '../protocol/index.js';
 import type { ExitInfo } from '../terminate/stop-result.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { gaveUpError } from './gave-up.js';
 import { wantsRestart, type RestartMode, type RunOutcome } from './policy.js';
 import type { RestartWindow } from './restart-window.js';
 
@@ -97,45 +98,6 @@ function exitFromError(error: ProcwireError): ExitInfo | undefined {
 function stoppedError(id: string, cause: ProcwireError | undefined): ProcwireError {
   if (cause?.code === 'STOPPED') return cause;
   return new ProcwireError('STOPPED', `child "${id}" was stopped before it became ready`, { childId: id, cause });
-}
-
-function gaveUpError<R>(
-  host: SupervisionHost<R>,
-  outcome: RunOutcome,
-  error: ProcwireError | undefined,
-): ProcwireError {
-  const last = error
-    ? error.message
-    : outcome.kind === 'exit'
-      ? describe(outcome.exit)
-      : outcome.kind === 'hung'
-        ? 'it stopped sending heartbeats (hung)'
-        : outcome.kind === 'unhealthy'
-          ? `unhealthy: ${outcome.detail}`
-          : 'it broke the protocol';
-  const limit =
-    host.maxRestarts === 0
-      ? 'maxRestarts is 0'
-      : `${host.maxRestarts} restart${host.maxRestarts === 1 ? '' : 's'} ` +
-        `within ${host.restartWindowMs / 1000} s used up`;
-  const exit = outcome.exit ?? exitFromError(error ?? new ProcwireError('GAVE_UP', ''));
-  return new ProcwireError(
-    'GAVE_UP',
-    `child "${host.id}" failed and will not be restarted (${limit}); last failure: ${last}. ` +
-      'Fix the cause and call child.start(), or raise maxRestarts / restartWindow.',
-    {
-      childId: host.id,
-      cause: error,
-      exitCode: exit?.exitCode ?? null,
-      signal: exit?.signal ?? null,
-      stderrTail: error?.stderrTail,
-    },
-  );
-}
-
-function describe(exit: ExitInfo | undefined): string {
-  if (exit === undefined) return 'no exit was observed';
-  return exit.signal !== null ? `it was killed by ${exit.signal}` : `it exited with code ${exit.exitCode}`;
 }
 
 /** Waits `ms`; resolves false at once if `signal` aborts first. */

@@ -113,3 +113,41 @@ t.test('a start that timed out under restart never is failed in its own line, as
   t.match(run.lines.at(-2), /^ {2}tsc: failed \(did not start: child "tsc" was not ready within 0\.3 s/);
   t.equal(run.lines.at(-1), '1 critical child failed: tsc');
 });
+
+t.test(
+  'a child given up on as unhealthy: the run says it stops it, and the summary names the health checks',
+  async (t) => {
+    // An unmodified HTTP server whose /health answers 503 after SIGUSR2 (test/fixtures/plain-server.cjs).
+    const config = writeConfig(t, [
+      node('api', [fixture('plain-server.cjs'), '--usr2', 'sick'], {
+        connect: 'none',
+        readyWhen: { http: { port: 'port-1', path: '/health' } },
+        health: { http: { port: 'port-1', path: '/health' }, interval: '100ms', timeout: '3s', failures: 2 },
+        maxRestarts: 0,
+      }),
+    ]);
+    const run = runCli(t, ['run', config]);
+    const [, pid] = (await run.waitFor(/^api\s+\| running \(pid (\d+)\): ready$/)) as RegExpMatchArray;
+    process.kill(Number(pid), 'SIGUSR2');
+    const sick =
+      /unhealthy: 2 health checks failed in a row; last: GET http:\/\/127\.0\.0\.1:\d+\/health: 503 \(expected 200-399\): sick/;
+    await run.waitFor(new RegExp(`^api\\s+\\| gave up: .*last failure: ${sick.source}\\. Fix the cause`));
+    t.same(await exitOf(run.proc), { code: 1, signal: null }, 'a critical child failed');
+    const summary = run.lines.slice(run.lines.indexOf('summary') + 1);
+    t.equal(summary.length, 2, 'one child, then the verdict', { lines: run.lines });
+    t.match(
+      summary[0],
+      new RegExp(`^  api: failed \\(restart limit reached; last failure: ${sick.source}\\), 0 restarts, `),
+      'the summary’s last failure is the gave-up line’s, not the SIGTERM that stopped the unhealthy run',
+    );
+    t.equal(summary[1], '1 critical child failed: api');
+    const stopping = new RegExp(
+      `^api\\s+\\| unhealthy \\(pid ${pid}\\): 2 health checks failed in a row; .*; stopping it$`,
+    );
+    t.ok(
+      run.lines.some((line) => stopping.test(line)),
+      'the health stop has its own line: the exit after it is procwire’s signal',
+      { lines: run.lines },
+    );
+  },
+);

@@ -64,6 +64,7 @@ t.test(
       error.message,
       /unhealthy: 2 health checks failed in a row; last: GET .*\/health: no answer within 1500 ms/,
     );
+    t.match(error.cause, { code: 'UNHEALTHY' }, 'the verdict that stopped the run is the cause, as the README says');
     t.equal(
       hung.state.kind,
       'failed',

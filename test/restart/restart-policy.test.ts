@@ -50,7 +50,7 @@ for (const maxRestarts of [0, 1, 3]) {
       life.gaveUp[0]?.message,
       maxRestarts === 0 ? /maxRestarts is 0/ : new RegExp(`${maxRestarts} restarts? within 60 s used up`),
     );
-    t.match(life.gaveUp[0]?.message, /last failure: it exited with code 1/);
+    t.match(life.gaveUp[0]?.message, /last failure: exited with code 1\. /);
     t.match(child.state, { kind: 'failed', exitCode: 1, error: { code: 'GAVE_UP' } });
     for (const pid of life.pids) t.notOk(pidAlive(pid));
   });
