@@ -7,9 +7,11 @@ type Row = readonly [left: string, right: string];
 
 /** `procwire run [config] [--exit-after <duration>] [--no-probe] [--probe-any-host]`, for the verb at `path`. */
 export function formatUsage(path: string, verb: Verb): string {
-  const options = Object.entries(verb.options).map(([name, spec]) =>
-    spec.type === 'string' ? `[--${name} ${spec.value ?? '<value>'}]` : `[--${name}]`,
-  );
+  const options = Object.entries(verb.options).map(([name, spec]) => {
+    if (spec.type !== 'string') return `[--${name}]`;
+    const option = `--${name} ${spec.value ?? '<value>'}`;
+    return spec.required ? option : `[${option}]`;
+  });
   return [path, ...verb.positionals.map(shownPositional), ...options].join(' ');
 }
 

@@ -1,10 +1,19 @@
 import type { ChildView } from '../control/index.js';
 import { countOf, portAddress } from './format.js';
+import { viewStateWord } from './roster.js';
 import { escapeControls } from './sanitize-text.js';
 
 /** What `procwire wait --for` can wait for. */
 export const CONDITIONS = ['ready', 'healthy', 'port', 'cycle-clean'] as const;
 export type Condition = (typeof CONDITIONS)[number];
+
+/** Each condition as the end of `waiting for tsc …`: what the child has to do. */
+export const CONDITION_PHRASES: Record<Condition, string> = {
+  ready: 'to be ready',
+  healthy: 'to be healthy',
+  port: 'to report a port',
+  'cycle-clean': 'to end a watch cycle with no errors',
+};
 
 /** Where a wait stands, judged from the child's latest view. */
 export type Verdict =
@@ -34,7 +43,9 @@ export function judge(condition: Condition, child: ChildView): Verdict {
   if (holds !== undefined) return { kind: 'holds', text: `${id} ${holds}` };
   if (child.state === 'failed' || child.state === 'exited') {
     const why = escapeControls(child.error ? child.error.message : child.reason);
-    return { kind: 'fails', text: `${id} ended and will not restart by itself (${child.state}): ${why}` };
+    // The word procwire ps and procwire run use: `failed` for a start that never got ready.
+    const word = viewStateWord(child);
+    return { kind: 'fails', text: `${id} ended and will not restart by itself (${word}): ${why}` };
   }
   return { kind: 'waiting', text: `${id} is ${state}${progress(condition, child)}` };
 }

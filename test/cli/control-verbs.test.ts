@@ -194,7 +194,7 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   t.equal(timedOut.code, 1, 'a wait that times out exits 1');
   t.match(
     timedOut.stderr,
-    /timed out after 300ms waiting for logs to be port; logs is running: .*no port reported yet/,
+    /timed out after 300ms waiting for logs to report a port; logs is running: .*no port reported yet/,
   );
   const unsupported = await here('wait', 'web', '--for', 'healthy', '--json');
   t.equal(unsupported.code, 2, 'a condition the child cannot report exits 2');
@@ -216,6 +216,66 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   t.equal(gone.code, 2, 'no run: exit 2');
   t.match(gone.stderr, /^procwire ps: no procwire run is serving procwire\.config\.json \(nothing answers on .*\)/);
 });
+
+t.test(
+  'wait: --for is required, each condition reads as a phrase, a start that never got ready is failed',
+  async (t) => {
+    const stays = { id: 'stays', command: process.execPath, args: [fixture('only-ready.cjs')] };
+    // Exits 3 before it connects, under restart 'never': its first start never gets ready.
+    const dies = {
+      id: 'dies',
+      command: process.execPath,
+      args: [fixture('exits-before-hello.cjs')],
+      restart: 'never',
+      critical: false,
+    };
+    const config = writeConfig(t, [stays, dies]);
+    const cwd = dirname(config);
+    const run = runCli(t, ['run', config]);
+    await run.waitFor(/^stays\s+\| running/);
+    await run.waitFor(/^dies\s+\| failed/);
+    const procwire = (...args: string[]) => verb(t, cwd, run.runtimeDir, args);
+
+    const help = await procwire('wait', '--help');
+    t.match(
+      help.stdout,
+      /^ {2}procwire wait <id> --for <condition> \[--config <file>\]/m,
+      'the usage shows --for required',
+    );
+    const bare = await procwire('wait', 'stays');
+    t.equal(bare.code, 2);
+    t.match(bare.stderr, /^procwire wait: --for <condition> is required: one of ready, healthy, port, cycle-clean\n/);
+
+    const ps = await procwire('ps');
+    t.match(ps.stdout, /^dies\s+failed\s/m, 'procwire ps says failed');
+    const failed = await procwire('wait', 'dies', '--for', 'ready');
+    t.equal(failed.code, 1, failed.stderr);
+    t.match(
+      failed.stderr,
+      /^procwire wait: dies ended and will not restart by itself \(failed\): child "dies" exited with code 3 before/,
+      'the same word as procwire ps',
+    );
+
+    const timedOut = await procwire('wait', 'stays', '--for', 'port', '--timeout', '300ms');
+    t.match(timedOut.stderr, /^procwire wait: timed out after 300ms waiting for stays to report a port; /);
+    // Ended by the run's end: the wait follows the run, which the test stops once the wait is streaming.
+    const dir = join(run.runtimeDir, 'procwire');
+    const socket = join(dir, readdirSync(dir)[0] as string);
+    const streams = async (): Promise<number> => (await requestJson<RunInfo>(socket, 'GET', '/api/run')).streams;
+    const before = await streams();
+    const ended = procwire('wait', 'stays', '--for', 'port', '--timeout', '30s');
+    await within(
+      (async () => {
+        while ((await streams()) <= before) await new Promise((resolve) => setTimeout(resolve, 20));
+      })(),
+      'procwire wait to open its event stream',
+    );
+    run.proc.kill('SIGINT');
+    const endedRun = await ended;
+    t.equal(endedRun.code, 1);
+    t.match(endedRun.stderr, /^procwire wait: the run ended while waiting for stays to report a port/);
+  },
+);
 
 t.test('where there is no config, a verb says how a run is found and exits 2', async (t) => {
   const empty = tempDir(t, 'procwire-no-config-');

@@ -15,6 +15,8 @@ export interface OptionSpec {
    * does not match stays a positional.
    */
   optional?: RegExp;
+  /** A string option the verb cannot run without: its usage shows `--name <value>`, not in brackets. */
+  required?: boolean;
   /** One line for the help. */
   description: string;
 }

@@ -1,7 +1,7 @@
 import type { ChildView, EventData, Snapshot } from '../../control/index.js';
 import { toMs } from '../../options/duration.js';
 import { configOption, withRun } from '../run-client.js';
-import { CONDITIONS, type Condition, judge, type Verdict } from '../wait-condition.js';
+import { CONDITION_PHRASES, CONDITIONS, type Condition, judge, type Verdict } from '../wait-condition.js';
 import { defineVerb, UsageError } from './verb.js';
 
 // Every event that carries the child's view; output lines are left out of the stream.
@@ -13,8 +13,13 @@ export const waitVerb = defineVerb({
   summary: 'wait until a child of a running procwire run is ready, healthy, has a port, or built clean',
   positionals: [{ name: 'id', required: true, description: 'the child' }],
   options: {
+    for: {
+      type: 'string',
+      value: '<condition>',
+      required: true,
+      description: `what to wait for: ${CONDITIONS.join(' | ')}`,
+    },
     ...configOption,
-    for: { type: 'string', value: '<condition>', description: `what to wait for: ${CONDITIONS.join(' | ')}` },
     timeout: { type: 'string', value: '<duration>', description: 'give up after this long (default 60s)' },
     json: { type: 'boolean', description: 'print { id, condition, ok, text, child } as JSON' },
   },
@@ -35,7 +40,12 @@ report, or bad usage.`,
     const id = positionals[0] as string;
     const condition = values.for as Condition | undefined;
     if (condition === undefined || !CONDITIONS.includes(condition)) {
-      throw new UsageError(`--for takes one of ${CONDITIONS.join(', ')}; got ${values.for ?? 'nothing'}`);
+      const list = CONDITIONS.join(', ');
+      throw new UsageError(
+        values.for === undefined
+          ? `--for <condition> is required: one of ${list}`
+          : `--for takes one of ${list}; got ${JSON.stringify(values.for)}`,
+      );
     }
     let timeoutMs: number;
     try {
@@ -76,8 +86,8 @@ report, or bad usage.`,
       report(
         false,
         timedOut
-          ? `timed out after ${values.timeout ?? '60s'} waiting for ${id} to be ${condition}${where}`
-          : `the run ended before ${id} was ${condition}${where}`,
+          ? `timed out after ${values.timeout ?? '60s'} waiting for ${id} ${CONDITION_PHRASES[condition]}${where}`
+          : `the run ended while waiting for ${id} ${CONDITION_PHRASES[condition]}${where}`,
         child,
       );
       return 1;
