@@ -26,6 +26,9 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): ParsedVerbAr
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   let problem: string | undefined;
+  // A word right after an option whose value is optional that is not such a value: a positional,
+  // unless there are then too many of them, when it was most likely meant as the value.
+  let meantAsValue: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as (typeof tokens)[number];
     if (token.kind === 'positional') positionals.push(token.value);
@@ -40,8 +43,12 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): ParsedVerbAr
       const taken = next?.kind === 'positional' && next.index === token.index + 1 && spec.optional.test(next.value);
       if (taken) i++;
       const value = taken ? next.value : (token.value ?? '');
+      const what = spec.optionalWhat ?? spec.value ?? 'a value';
       if (token.value !== undefined && !spec.optional.test(value)) {
-        problem ??= `${token.rawName} takes ${spec.value ?? 'a value'}; got ${JSON.stringify(value)}`;
+        problem ??= `${token.rawName} takes ${what}; got ${JSON.stringify(value)}`;
+      }
+      if (!taken && next?.kind === 'positional' && next.index === token.index + 1) {
+        meantAsValue ??= `${token.rawName} takes ${what}; got ${JSON.stringify(next.value)}`;
       }
       values[token.name] = value;
       continue;
@@ -49,6 +56,7 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): ParsedVerbAr
     problem ??= optionProblem(token, spec);
     if (spec !== undefined) values[token.name] = token.value ?? true;
   }
+  if (positionals.length > verb.positionals.length) problem ??= meantAsValue;
   problem ??= positionalProblem(verb, positionals);
   return problem === undefined ? { kind: 'args', args: { values, positionals } } : { kind: 'problem', problem };
 }

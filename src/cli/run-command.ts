@@ -85,7 +85,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   } catch (error) {
     // Another run of this config, or nowhere safe to listen: nothing was started.
     await sup.shutdown();
-    options.stderr.write(`procwire: ${escapeControls((error as Error).message)}\n`);
+    options.stderr.write(`procwire run: ${escapeControls((error as Error).message)}\n`);
     return ExitCode.usage;
   }
   const reporter: Reporter = options.stdout.isTTY

@@ -51,7 +51,7 @@ export async function serveControl(
   } catch (error) {
     handler.close();
     await socket.close();
-    throw error;
+    throw dashboardError(error, options.uiPort);
   }
   return {
     socket: socket.path,
@@ -61,4 +61,18 @@ export async function serveControl(
       await Promise.all([socket.close(), dashboard?.close()]);
     },
   };
+}
+
+// The OS's words (`listen EADDRINUSE: address already in use 127.0.0.1:40115`) say neither
+// which option asked for the port nor what to do instead.
+function dashboardError(error: unknown, port: number | undefined): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new Error(
+      `--ui ${port}: port ${port} on 127.0.0.1 is taken by another program; ` +
+        'pick another port, or give --ui alone for any free port',
+      { cause: error },
+    );
+  }
+  return error;
 }

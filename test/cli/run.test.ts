@@ -1,5 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,6 +219,12 @@ t.test('--help, --version and usage errors', async (t) => {
       'procwire run: unexpected argument "b.json" (it takes [config])\nRun procwire run --help for usage.\n',
     ],
     [
+      // The config comes first (see below): the word after --ui is not a port, and one too many.
+      ['run', '--ui', 'abc', 'other.json'],
+      'procwire run: --ui takes a port number, or no value for any free port; got "abc"\n' +
+        'Run procwire run --help for usage.\n',
+    ],
+    [
       ['run', '--exit-after'],
       'procwire run: --exit-after needs a value: --exit-after <duration>\nRun procwire run --help for usage.\n',
     ],
@@ -246,6 +254,23 @@ t.test('--help, --version and usage errors', async (t) => {
     t.same(bad.lines, [], `${args.join(' ')}: nothing on stdout, nothing started`);
     t.same(readdirSync(bad.runtimeDir), [], `${args.join(' ')}: no supervisor was started`);
   }
+});
+
+t.test('--ui on a port another program holds says so and what to do, and starts nothing', async (t) => {
+  const holder = createServer();
+  holder.listen(0, '127.0.0.1');
+  await once(holder, 'listening');
+  t.teardown(() => holder.close());
+  const port = (holder.address() as AddressInfo).port;
+  const config = writeConfig(t, [{ id: 'never', command: process.execPath, args: ['-e', '0'], connect: 'none' }]);
+  const run = runCli(t, ['run', config, '--ui', String(port)]);
+  t.same(await exitOf(run.proc), { code: 2, signal: null });
+  t.equal(
+    run.stderr(),
+    `procwire run: --ui ${port}: port ${port} on 127.0.0.1 is taken by another program; ` +
+      'pick another port, or give --ui alone for any free port\n',
+  );
+  t.same(run.lines, [], 'nothing on stdout: no child started');
 });
 
 t.test(

@@ -14,6 +14,7 @@ export const runVerb = defineVerb({
       type: 'string',
       value: '[port]',
       optional: /^\d{1,5}$/,
+      optionalWhat: 'a port number, or no value for any free port',
       description: 'serve the dashboard on 127.0.0.1 (any free port, or this one); prints its URL',
     },
   },

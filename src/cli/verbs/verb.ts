@@ -15,6 +15,8 @@ export interface OptionSpec {
    * does not match stays a positional.
    */
   optional?: RegExp;
+  /** What an optional value may be, for the problem a value that does not match it reports. */
+  optionalWhat?: string;
   /** A string option the verb cannot run without: its usage shows `--name <value>`, not in brackets. */
   required?: boolean;
   /** One line for the help. */
