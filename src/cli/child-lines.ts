@@ -1,6 +1,7 @@
 import type { Child, ChildEvents } from '../child/child.js';
 import type { Diagnostic } from '../protocol/index.js';
 import { describeExit } from '../child/run.js';
+import { formatErrorText, reasonLine } from './error-text.js';
 import { countOf, formatDiagnostic, portAddress, runtimeLabel, type Paint } from './format.js';
 import { stateWord } from './roster.js';
 import { escapeControls, sanitizeOutput } from './sanitize-text.js';
@@ -39,8 +40,18 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     if (state.kind === 'stopped' && ended) return;
     const pid = 'pid' in state && state.pid !== undefined ? ` (pid ${state.pid})` : '';
     // A give-up has its own line (the gave-up event) with the same words.
-    const reason = state.kind === 'failed' && state.error.code === 'GAVE_UP' ? 'restart limit reached' : state.reason;
-    emit({ kind: 'status', text: `${stateWord(state)}${pid}: ${escapeControls(reason)}` });
+    if (state.kind === 'failed' && state.error.code === 'GAVE_UP') {
+      emit({ kind: 'status', text: `${stateWord(state)}${pid}: restart limit reached` });
+      return;
+    }
+    // A failed start's whole message is printed here, once (the run's other mentions are brief),
+    // so it is output: on a terminal it scrolls above the table instead of living in it.
+    const error = state.kind === 'failed' || state.kind === 'exited' ? state.error : undefined;
+    if (error !== undefined) {
+      emit({ kind: 'output', text: `${stateWord(state)}${pid}: ${formatErrorText(error)}` });
+      return;
+    }
+    emit({ kind: 'status', text: `${stateWord(state)}${pid}: ${reasonLine(state.reason)}` });
   });
   // Said before each spawn, so also before a failed start; repeated only when a restart picks another.
   let lastRuntime: string | undefined;
@@ -104,7 +115,7 @@ export function childLines(child: Child, paint: Paint, emit: (line: ChildLine) =
     emit({ kind: 'output', text: paint.red(`unhealthy${pid}: ${escapeControls(detail)}; stopping it`) });
   });
   on('restart', ({ restarts, delayMs }) => emit({ kind: 'status', text: `restart ${restarts} in ${delayMs} ms` }));
-  on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${escapeControls(error.message)}`) }));
+  on('gave-up', (error) => emit({ kind: 'output', text: paint.red(`gave up: ${formatErrorText(error)}`) }));
   on('protocol-error', (error) =>
     emit({ kind: 'output', text: paint.red(`protocol error: ${escapeControls(error.message)}`) }),
   );

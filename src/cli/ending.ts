@@ -3,6 +3,7 @@ import type { ChildState } from '../child/state.js';
 import type { ProcwireError } from '../protocol/index.js';
 import { lastFailureOf } from '../restart/gave-up-message.js';
 import type { StopResult } from '../terminate/stop-result.js';
+import { briefError, errorLine } from './error-text.js';
 import { escapeControls } from './sanitize-text.js';
 
 /** How one configured child's part in a run ended, as the closing summary says it. */
@@ -92,11 +93,12 @@ function failed(reason: string): Ending {
  * the parent stopped (an unhealthy one) is the parent's own signal, not why it failed.
  */
 function reasonOf(error: ProcwireError): string {
-  if (error.code !== 'GAVE_UP') return escapeControls(error.message);
+  // Its event line printed the whole message.
+  if (error.code !== 'GAVE_UP') return briefError(error, error.childId ?? '');
   const last =
     lastFailureOf(error.message) ??
     (error.cause instanceof Error
       ? error.cause.message
       : describeExit({ exitCode: error.exitCode ?? null, signal: error.signal ?? null }));
-  return `restart limit reached; last failure: ${escapeControls(last)}`;
+  return `restart limit reached; last failure: ${errorLine({ message: last, stderrTail: error.stderrTail })}`;
 }

@@ -15,13 +15,11 @@ export function lineReporter(ids: string[], paint: Paint, write: (text: string) 
     watch(entry: RosterEntry) {
       if (!entry.child) return;
       stops.push(
-        childLines(entry.child, paint, (line) =>
-          write(`${line.bare ? line.text : withPrefix(prefix(entry.id), line.text)}\n`),
-        ),
+        childLines(entry.child, paint, (line) => write(prefixed(line.bare ? '' : prefix(entry.id), line.text))),
       );
     },
     note(text: string) {
-      write(`${prefix('procwire')}${text}\n`);
+      write(prefixed(prefix('procwire'), text));
     },
     probed(entry: RosterEntry, port: string, answer: string) {
       write(`${prefix(entry.id)}probe ${port}: ${answer}\n`);
@@ -30,4 +28,13 @@ export function lineReporter(ids: string[], paint: Paint, write: (text: string) 
       for (const stop of stops) stop();
     },
   };
+}
+
+// A line of procwire's own may span lines (a failed start's stderr lines, see error-text.ts):
+// each gets the prefix, so every line still says whose it is. Child text holds no newline.
+function prefixed(prefix: string, text: string): string {
+  return `${text
+    .split('\n')
+    .map((line) => withPrefix(prefix, line))
+    .join('\n')}\n`;
 }

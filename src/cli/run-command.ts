@@ -5,6 +5,7 @@ import { ExitCode } from './exit-code.js';
 import { makePaint, portAddress } from './format.js';
 import { lineReporter } from './line-reporter.js';
 import { probePort } from './probe.js';
+import { briefError } from './error-text.js';
 import { escapeControls } from './sanitize-text.js';
 import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
@@ -105,8 +106,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
       await sup.spawn(spec);
     } catch (error) {
       entry.startError = isProcwireError(error) ? error : undefined;
-      if (!isProcwireError(error, 'STOPPED'))
-        reporter.note(paint.red(`${spec.id} did not start: ${escapeControls((error as Error).message)}`));
+      if (!isProcwireError(error, 'STOPPED')) {
+        // Its failed (or gave-up) line has printed the whole message.
+        const brief = isProcwireError(error, 'GAVE_UP')
+          ? 'restart limit reached (its gave-up line above says why)'
+          : briefError(error as Error, spec.id);
+        reporter.note(paint.red(`${spec.id} did not start: ${brief}`));
+      }
       throw error;
     }
   }

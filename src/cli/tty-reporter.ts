@@ -81,12 +81,12 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
           // Lifecycle lines live in the table; output scrolls above it.
           if (line.kind === 'status') schedule();
           // Output is never cut: the terminal wraps it above the table.
-          else draw([line.bare ? line.text : `${paint.dim(entry.id.padEnd(width))} | ${line.text}`]);
+          else draw(line.bare ? [line.text] : prefixed(paint.dim(entry.id.padEnd(width)), line.text));
         }),
       );
     },
     note(text) {
-      draw([`${paint.dim('procwire'.padEnd(width))} | ${text}`]);
+      draw(prefixed(paint.dim('procwire'.padEnd(width)), text));
     },
     probed() {
       schedule();
@@ -99,4 +99,9 @@ export function ttyReporter(entries: RosterEntry[], paint: Paint, stream: NodeJS
       stream.write('\x1b[?25h');
     },
   };
+}
+
+// As in line-reporter.ts: each line of a text of procwire's that spans lines says whose it is.
+function prefixed(id: string, text: string): string[] {
+  return text.split('\n').map((line) => `${id} | ${line}`);
 }

@@ -110,7 +110,7 @@ t.test('a start that timed out under restart never is failed in its own line, as
   t.match(state, /^tsc\s+\| failed: child "tsc" was not ready within 0\.3 s/, 'failed, not exited', {
     lines: run.lines,
   });
-  t.match(run.lines.at(-2), /^ {2}tsc: failed \(did not start: child "tsc" was not ready within 0\.3 s/);
+  t.match(run.lines.at(-2), /^ {2}tsc: failed \(did not start: was not ready within 0\.3 s/);
   t.equal(run.lines.at(-1), '1 critical child failed: tsc');
 });
 
@@ -149,5 +149,56 @@ t.test(
       'the health stop has its own line: the exit after it is procwire’s signal',
       { lines: run.lines },
     );
+  },
+);
+
+t.test(
+  'a failed start prints its whole message once, the stderr lines it quotes as lines, and briefly elsewhere',
+  async (t) => {
+    const config = writeConfig(t, [
+      // Exits before ready, its last stderr line hostile: the line is the child's, so it stays escaped.
+      node('dies', ['-e', "console.error('dying'); console.error('boom\\x1b[2J'); process.exit(1)"], {
+        restart: 'never',
+      }),
+      // Found nowhere: the message names every directory of PATH, which is printed once.
+      { id: 'ghost', command: 'no-such-tool-procwire', connect: 'none', critical: false },
+    ]);
+    const run = runCli(t, ['run', config]);
+    t.same(await exitOf(run.proc), { code: 1, signal: null });
+    const at = run.lines.findIndex((line) => /^dies\s+\| failed:/.test(line));
+    t.same(
+      run.lines.slice(at, at + 3),
+      [
+        'dies     | failed: child "dies" exited with code 1 before it was ready; last stderr lines:',
+        'dies     |   dying',
+        'dies     |   boom\\x1b[2J',
+      ],
+      'procwire’s line breaks are real, each line prefixed; the child’s text is escaped',
+      { lines: run.lines },
+    );
+    t.notOk(
+      run.lines.some((line) => line.includes('\\n')),
+      'no literal \\n anywhere',
+      { lines: run.lines },
+    );
+    t.ok(
+      run.lines.includes('procwire | dies did not start: exited with code 1 before it was ready (its stderr above)'),
+    );
+    t.ok(
+      run.lines.includes(
+        '  dies: failed (did not start: exited with code 1 before it was ready (its stderr above)), ' +
+          '0 restarts, 0 errors, 0 warnings',
+      ),
+      'the summary too',
+      { lines: run.lines },
+    );
+    const path = process.env.PATH ?? '';
+    const withPath = run.lines.filter((line) => line.includes(path));
+    t.equal(withPath.length, 1, 'the message naming PATH is printed once', { lines: run.lines });
+    t.match(withPath[0], /^ghost\s+\| failed: child "ghost": could not spawn "no-such-tool-procwire": ENOENT/);
+    const brief = run.lines.filter((line) => /ghost.*could not spawn/.test(line) && line !== withPath[0]);
+    t.equal(brief.length, 2, 'the did-not-start line and the summary mention it', { lines: run.lines });
+    for (const line of brief)
+      t.match(line, /could not spawn "no-such-tool-procwire": ENOENT: .*… \(whole message above\)/);
   },
 );
