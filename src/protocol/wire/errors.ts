@@ -3,10 +3,10 @@
  * belongs to one layer, named here with where it is raised.
  */
 export type ProcwireErrorCode =
-  // A child's start, what `spawn` and `start` reject with: SPAWN_FAILED (src/child/spawn-process.ts,
-  // prepare-command.ts; restart/supervise.ts when a launch throws), EXITED_BEFORE_READY and
+  // A child's start, what `spawn` and `start` reject with: SPAWN_FAILED (src/child/spawn-failed.ts, for
+  // spawn-process.ts and prepare-command.ts; restart/supervise.ts when a launch throws), EXITED_BEFORE_READY and
   // READY_TIMEOUT (src/child/until-ready.ts), STOPPED (src/child/launch.ts, lifecycle.ts,
-  // restart/supervise.ts, src/supervisor.ts on shutdown), GAVE_UP (restart/supervise.ts when the
+  // restart/supervise.ts, src/supervisor.ts on shutdown), GAVE_UP (restart/gave-up.ts, for supervise.ts when the
   // policy gives up; src/child/lifecycle.ts when an event listener of the application's throws).
   | 'SPAWN_FAILED'
   | 'EXITED_BEFORE_READY'
