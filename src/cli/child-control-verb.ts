@@ -8,6 +8,9 @@ import { childPath, configOption, withRun, type RunClient } from './run-client.j
 import { escapeControls } from './sanitize-text.js';
 import { defineVerb, UsageError, type CliIo, type Verb } from './verbs/verb.js';
 
+// States in which a child has no process that a stop could end.
+const ENDED: ReadonlySet<string> = new Set(['stopped', 'exited', 'failed']);
+
 // How often a start that has not answered yet looks at what its child waits for.
 const LOOK_EVERY_MS = 1000;
 
@@ -69,6 +72,9 @@ id, or bad usage.`,
         throw new UsageError((error as Error).message);
       }
       return withRun(io, action, values.config, async (run) => {
+        // A stop of a child that had already ended answers with how its process ended then,
+        // which must not read as if this stop had just ended it.
+        const before = action === 'stop' && !values.json ? await run.get<ChildView>(childPath(id)) : undefined;
         const answer = await awaitAnswer(run, id, action, io, timeoutMs);
         if (answer === undefined) return ExitCode.failed;
         if (values.json) {
@@ -76,6 +82,10 @@ id, or bad usage.`,
           return 0;
         }
         const { child, result } = answer;
+        if (before !== undefined && ENDED.has(before.state)) {
+          io.stdout.write(`${escapeControls(id)}: nothing to stop, it had already ended (${before.state})\n`);
+          return 0;
+        }
         const how = result ? describeStop(result) : `${child.state}${child.pid === null ? '' : ` (pid ${child.pid})`}`;
         io.stdout.write(`${escapeControls(id)}: ${words.done}, ${how}\n`);
         return 0;

@@ -327,7 +327,10 @@ t.test('a start that waits for a stopped dependency says what it waits for, and 
   const run = runCli(t, ['run', config]);
   const [, first] = await run.waitFor(/^web\s+\| running \(pid (\d+)\): ready$/);
   const procwire = (...args: string[]) => verb(t, dirname(config), run.runtimeDir, args);
-  t.equal((await procwire('stop', 'dep')).code, 0);
+  const stopped = await procwire('stop', 'dep');
+  t.match(stopped, { code: 0, stdout: /^dep: stopped, clean\n$/ });
+  const again = await procwire('stop', 'dep');
+  t.match(again, { code: 0, stdout: /^dep: nothing to stop, it had already ended \(stopped\)\n$/ }, 'a second stop');
 
   const restart = await procwire('restart', 'web', '--timeout', '2500ms');
   t.equal(restart.code, 1, 'it timed out: exit 1');
