@@ -12,12 +12,20 @@ export interface RosterEntry {
   startError: ProcwireError | undefined;
   /** The answer of one GET to each http port, by port name: '200 OK', 'ECONNREFUSED'. */
   readonly probes: Map<string, string>;
+  /** How it had ended (see stateWord) when the run's shutdown, which stops every child, began. */
+  endedAs?: ChildStateKind;
 }
 
-/** The state to show: the child's own (see stateWord), or `failed` for a child that never started. */
+/**
+ * The state to show: the child's own (see stateWord), `failed` for a child that never started,
+ * and after the shutdown how a child that had ended by then ended.
+ */
 export function shownState(entry: RosterEntry): ChildStateKind | 'pending' {
   if (entry.startError) return 'failed';
-  return entry.child ? stateWord(entry.child.state) : 'pending';
+  if (entry.child === undefined) return 'pending';
+  // The shutdown's stop only marks a child that had ended `stopped`: it still ended as it did.
+  if (entry.endedAs !== undefined && entry.child.state.kind === 'stopped') return entry.endedAs;
+  return stateWord(entry.child.state);
 }
 
 /**

@@ -9,7 +9,7 @@ import { briefError } from './error-text.js';
 import { escapeControls } from './sanitize-text.js';
 import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
-import { settled, type RosterEntry } from './roster.js';
+import { settled, stateWord, type RosterEntry } from './roster.js';
 import { serveControl, type ServedControl } from './serve-control.js';
 import { recordBeforeShutdown, formatSummary } from './summary.js';
 import { ttyReporter } from './tty-reporter.js';
@@ -175,6 +175,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   clearTimeout(timer);
   // Judged before the shutdown, which leaves every child 'stopped'.
   const before = recordBeforeShutdown(entries);
+  for (const entry of entries) {
+    const state = entry.child?.state;
+    if (state?.kind === 'exited' || state?.kind === 'failed') entry.endedAs = stateWord(state);
+  }
   reporter.note(`shutting down (${reason})`);
   await sup.shutdown();
   await control.close();

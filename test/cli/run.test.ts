@@ -314,7 +314,8 @@ t.test(
   'on a real terminal the status table is redrawn in place',
   { skip: process.platform !== 'linux' && 'uses util-linux script(1)' },
   async (t) => {
-    const config = writeConfig(t, [web()]);
+    const oneshot = { id: 'oneshot', command: process.execPath, args: ['-e', 'process.exit(3)'], connect: 'none' };
+    const config = writeConfig(t, [web(), { ...oneshot, restart: 'never', critical: false }]);
     const transcript = join(tmpdir(), `procwire-tty-${process.pid}.out`);
     t.teardown(() => rmSync(transcript, { force: true }));
     // script(1) runs the command on a pseudo-terminal, so stdout.isTTY is true inside.
@@ -339,10 +340,14 @@ t.test(
     t.same(await exitOf(run), { code: 0, signal: null });
     const screen = readFileSync(transcript, 'utf8');
     t.match(screen, /ID\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+ERR\s+WARN\s+PORTS/, 'the table header');
-    t.match(screen, /\x1b\[2A\r\x1b\[0J/, 'the table moves the cursor up over itself to redraw');
+    t.match(screen, /\x1b\[3A\r\x1b\[0J/, 'the table moves the cursor up over itself to redraw');
     t.match(screen, /web\s+\x1b\[32mrunning/, 'states are coloured on a TTY');
     t.match(screen, /http:\/\/127\.0\.0\.1:\d+.*\(200 OK\)/, 'the port and its probe in the table');
     t.match(screen, /summary/);
+    // The last frame, drawn after the shutdown stopped every child: one that had ended before it
+    // still reads as it ended.
+    const oneshotStates = [...screen.matchAll(/oneshot\s+(?:\x1b\[[0-9;]*m)*(\w+)/g)].map((m) => m[1]);
+    t.equal(oneshotStates.at(-1), 'exited', 'the last frame shows how oneshot ended', { oneshotStates });
   },
 );
 
