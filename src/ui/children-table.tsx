@@ -104,7 +104,8 @@ const Row = memo<RowProps>(function Row({ child, up, runtime, health, selected, 
             key={action}
             type="button"
             data-action={action}
-            disabled={action === 'start' ? live : action === 'stop' ? !live : false}
+            // A child not spawned yet waits for its turn in the config: nothing to control (409).
+            disabled={child.state === 'pending' || (action === 'start' ? live : action === 'stop' ? !live : false)}
             onClick={(event) => {
               event.stopPropagation();
               onAction(child.id, action);

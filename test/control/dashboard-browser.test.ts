@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createControlHandler, serveDashboard } from '../../src/index.js';
+import { createControlHandler, serveDashboard, type ControlHandlerOptions } from '../../src/index.js';
 import { EVENT_WAIT_MS, fixture, startSupervisor, within } from '../helpers/index.js';
 import { runCli, tempDir, writeConfig } from '../cli/run-cli.js';
 
@@ -51,9 +51,9 @@ async function pageShows<T>(check: () => Promise<T | undefined>, what: string): 
 }
 
 /** A supervisor with a dashboard served by the library, both closed when the test ends. */
-async function libraryDashboard(t: Test) {
+async function libraryDashboard(t: Test, options: ControlHandlerOptions = {}) {
   const sup = await startSupervisor(t);
-  const handler = createControlHandler(sup);
+  const handler = createControlHandler(sup, options);
   t.teardown(() => handler.close());
   const dashboard = await serveDashboard(handler);
   t.teardown(() => dashboard.close());
@@ -241,10 +241,10 @@ t.test(
 );
 
 t.test(
-  "another server on 127.0.0.1 that the browser visits gets nothing of the dashboard's token; the tab keeps it",
+  "another server on 127.0.0.1 that the browser visits gets nothing of the dashboard's token; the tab keeps it (and: an IPv6 port in brackets, no button for a child not spawned yet)",
   { skip: noChromium },
   async (t) => {
-    const { sup, dashboard } = await libraryDashboard(t);
+    const { sup, dashboard } = await libraryDashboard(t, { configured: ['later'] });
     const token = new URL(dashboard.url).searchParams.get('token') as string;
     // What a child's dev server (one of the page's own port links) would see of a visit.
     const seen: IncomingMessage['headers'][] = [];
@@ -266,6 +266,14 @@ t.test(
     await v6.waitFor();
     t.equal(await v6.textContent(), 'http [::1]:4173');
     t.equal(await v6.getAttribute('href'), 'http://[::1]:4173/');
+    // A configured child not spawned yet has nothing to control: no button asks for a 409.
+    const later = page.locator('tr[data-child="later"]');
+    t.equal(await later.locator('.state').textContent(), 'pending');
+    t.same(
+      await Promise.all((await later.locator('button').all()).map((button) => button.isDisabled())),
+      [true, true, true],
+      'its start, stop and restart are disabled',
+    );
     await page.goto(otherUrl);
     t.ok(seen.length > 0, 'the other server was visited');
     t.notOk(
