@@ -60,7 +60,7 @@ export function installHint(
   return managerNamed(name)?.installCommand(runtime, pin) ?? `install ${runtime} ${pin}`;
 }
 
-/** Where a pin came from, for a message: `from /p/.nvmrc` or `from the spec`. */
+/** Where a pin came from, for a message: `from /p/.nvmrc`, `from the spec` or `from the command line`. */
 export function fromWhere(source: string): string {
-  return source === 'spec' ? 'from the spec' : `from ${source}`;
+  return source === 'spec' || source === 'command line' ? `from the ${source}` : `from ${source}`;
 }

@@ -15,6 +15,12 @@ export interface ResolveOptions {
   env: ToolchainEnv;
   /** Names the child in errors. */
   childId?: string;
+  /**
+   * What a pin given directly (not `'auto'`) is called in `source` and in messages: `'spec'`
+   * (the default: a child's spec named the version), or `'command line'` (`procwire toolchain
+   * which node@18`).
+   */
+  pinSource?: 'spec' | 'command line';
   platform?: NodeJS.Platform;
 }
 
@@ -57,7 +63,7 @@ export function resolveRuntime(request: RuntimeRequest, options: ResolveOptions)
 function resolveOnce(request: RuntimeRequest, options: ResolveOptions): ResolvedRuntime {
   const { name } = request;
   let pin: string | undefined = request.pin;
-  let source = 'spec';
+  let source: string = options.pinSource ?? 'spec';
   if (pin === 'auto') {
     let found: ReturnType<typeof findPin>;
     try {

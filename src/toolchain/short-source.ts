@@ -6,5 +6,5 @@ import { basename } from 'node:path';
  * on the clock.
  */
 export function shortSource(source: string): string {
-  return source === 'spec' || source === 'PATH' ? source : basename(source);
+  return source === 'spec' || source === 'PATH' || source === 'command line' ? source : basename(source);
 }

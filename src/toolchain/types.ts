@@ -9,7 +9,8 @@ export interface RuntimeRequest {
 
 /**
  * The runtime a child runs on, and why: `source` is the pin file's absolute path, `'spec'`
- * (the spec named the version) or `'PATH'` (`'auto'` found no pin; the first one on PATH).
+ * (the spec named the version; `'command line'` for `procwire toolchain which node@18`) or
+ * `'PATH'` (`'auto'` found no pin; the first one on PATH).
  */
 export interface ResolvedRuntime {
   name: RuntimeName;

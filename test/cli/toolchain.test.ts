@@ -37,7 +37,7 @@ t.test(
       name: 'node',
       version: RUNNING_VERSION,
       path: fnmNode,
-      source: 'spec',
+      source: 'command line',
       pin: '>=19',
       manager: 'fnm',
     });
@@ -48,7 +48,7 @@ t.test(
     // A pin file's problems (garbage, not JSON) are the same exit, from resolve.test.ts's errors.
     t.match(
       missing.err,
-      /^procwire toolchain which: no installed node satisfies "16" from the spec\. Searched: nvm .*\(18\.20\.8\), fnm .*PATH \(node .*\)\. Install it: nvm install 16\n$/,
+      /^procwire toolchain which: no installed node satisfies "16" from the command line\. Searched: nvm .*\(18\.20\.8\), fnm .*PATH \(node .*\)\. Install it: nvm install 16\n$/,
     );
     const usage = await procwire(t, ['toolchain', 'which', 'ruby'], home.env);
     t.equal(usage.code, 2);

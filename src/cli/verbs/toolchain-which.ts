@@ -30,7 +30,7 @@ pyenv and procwire's own cache keep versions, then PATH.`,
     ]);
     const cwd = cwdOption(values.cwd);
     try {
-      const runtime = resolveRuntime(request, { cwd, env: process.env });
+      const runtime = resolveRuntime(request, { cwd, env: process.env, pinSource: 'command line' });
       if (values.json) {
         io.stdout.write(`${JSON.stringify(runtime)}\n`);
         return ExitCode.ok;
