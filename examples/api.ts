@@ -1,7 +1,7 @@
 // procwire in one page: run a dev server and a "pinned compiler" as supervised children,
 // use what they report (a port, diagnostics, logs), call them, and shut everything down.
 //
-//   npm start        (builds dist/, then runs this file)
+//   npm run example:api        (builds dist/, then runs this file)
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, type Child, type Diagnostic } from '../src/index.js';
