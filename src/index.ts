@@ -34,6 +34,7 @@ export {
   type HandlerContext,
   type RequestHandler,
   type NotificationHandler,
+  ResponseError,
 } from './protocol/index.js';
 export {
   createControlHandler,

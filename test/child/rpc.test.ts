@@ -1,6 +1,6 @@
 import t from 'tap';
 import { EventEmitter, once } from 'node:events';
-import { isProcwireError } from '../../src/index.js';
+import { isProcwireError, ResponseError } from '../../src/index.js';
 import { nextEvent, nodeSpec, startSupervisor, within } from '../helpers/index.js';
 
 t.test('application requests and notifications flow both ways', async (t) => {
@@ -34,6 +34,8 @@ t.test('application requests and notifications flow both ways', async (t) => {
     { code: -32601 },
     'an unserved child method is MethodNotFound',
   );
+  const refused = await child.sendRequest('no-such-method', {}).catch((error: unknown) => error);
+  t.ok(refused instanceof ResponseError, "the peer's refusal is the ResponseError procwire exports");
 
   const pong = new Promise((resolve) => child.onNotification('pong', resolve));
   await child.sendNotification('ping', { n: 7 });

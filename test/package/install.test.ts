@@ -195,6 +195,8 @@ const report = {
   children: {},
   // What CONTROL.md says scripts may import, beside the control API itself.
   control: ['createControlHandler', 'serveControlSocket', 'requestJson', 'streamEvents', 'ControlRequestError'].map((name) => [name, typeof procwire[name]]),
+  // What the README's errors section says a refused request rejects with.
+  responseError: typeof procwire.ResponseError,
 };
 try {
   const preloaded = await sup.spawn({ id: 'preload', command: process.execPath, args: ['--require', registerPath, here('plain.cjs')] });
@@ -242,6 +244,7 @@ interface ParentReport {
   };
   children: Record<string, ChildReport>;
   control: [string, string][];
+  responseError: string;
   preload: { stateAfterSpawn: string; afterShutdown: AfterShutdown };
 }
 
@@ -367,6 +370,7 @@ t.test('procwire packs, installs from the tarball, and runs CJS and ESM children
     ]),
     "the control API's server and client are exported from 'procwire'",
   );
+  t.equal(report.responseError, 'function', "ResponseError is exported from 'procwire'");
   t.same(Object.keys(report.children), ['cjs', 'esm'], 'both children reported');
   for (const [id, bundle] of [
     ['cjs', 'child.cjs'],
