@@ -36,6 +36,15 @@ t.test('application requests and notifications flow both ways', async (t) => {
   );
   const refused = await child.sendRequest('no-such-method', {}).catch((error: unknown) => error);
   t.ok(refused instanceof ResponseError, "the peer's refusal is the ResponseError procwire exports");
+  // A parent handler answers with a code of its own by throwing one; the child relays it back.
+  child.onRequest('ui/custom', () => {
+    throw new ResponseError(4321, 'not now', { retryInMs: 50 });
+  });
+  await t.rejects(
+    child.sendRequest('call-parent', { method: 'ui/custom', params: {} }),
+    { code: 4321, message: 'not now', data: { retryInMs: 50 } },
+    "a handler's own ResponseError reaches the caller with its code and data",
+  );
 
   const pong = new Promise((resolve) => child.onNotification('pong', resolve));
   await child.sendNotification('ping', { n: 7 });
