@@ -334,6 +334,9 @@ export class Lifecycle {
       `sent no heartbeat for ${seconds} s and is taken to be hung; it is being stopped`,
     );
     run.condemn({ reason: 'hung', error });
+    // Said before the stop, as an unhealthy run's health event is: its exit alone (killed by
+    // SIGTERM, our own signal) would not say why.
+    this.#deps.emit('log', { level: 'warn', message: `procwire: ${error.message}` });
     void terminateRun(run, this.#spec, 'signal');
   }
 

@@ -170,7 +170,15 @@ t.test('heartbeats: a hung child is stopped and restarted; a healthy one is left
     }),
   );
   const life = lives.get('hung')!;
+  const warnings: string[] = [];
+  hung.on('log', ({ level, message }) => level === 'warn' && warnings.push(message));
   await life.reaches('failed');
+  t.match(
+    warnings[0],
+    /^procwire: child "hung" sent no heartbeat for 0\.3 s and is taken to be hung; it is being stopped$/,
+    'a hung run is said to be, before its stop',
+  );
+  t.equal(warnings.length, 2, 'each of the two');
   t.equal(life.pids.length, 2, 'restarted once, then gave up');
   t.match(life.restarts[0]?.reason, /stopped sending heartbeats/);
   t.match(life.gaveUp[0]?.message, /stopped sending heartbeats \(hung\)/);
