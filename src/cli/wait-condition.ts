@@ -1,4 +1,5 @@
 import type { ChildView } from '../control/index.js';
+import { formatErrorText } from './error-text.js';
 import { countOf, portAddress } from './format.js';
 import { viewStateWord } from './roster.js';
 import { escapeControls } from './sanitize-text.js';
@@ -42,7 +43,8 @@ export function judge(condition: Condition, child: ChildView): Verdict {
   const holds = holding(condition, child);
   if (holds !== undefined) return { kind: 'holds', text: `${id} ${holds}` };
   if (child.state === 'failed' || child.state === 'exited') {
-    const why = escapeControls(child.error ? child.error.message : child.reason);
+    // The stderr lines a failed start quotes print as lines, each escaped (see error-text.ts).
+    const why = child.error ? formatErrorText(child.error) : escapeControls(child.reason);
     // The word procwire ps and procwire run use: `failed` for a start that never got ready.
     const word = viewStateWord(child);
     return { kind: 'fails', text: `${id} ended and will not restart by itself (${word}): ${why}` };

@@ -50,7 +50,10 @@ export function childView(child: Child, { counts, cycle }: ChildExtras): ChildVi
   };
   if (state.kind === 'exited' || state.kind === 'failed') {
     view.exit = { code: state.exitCode, signal: state.signal };
-    if (state.error) view.error = { code: state.error.code, message: state.error.message };
+    if (state.error) {
+      const { code, message, stderrTail } = state.error;
+      view.error = { code, message, ...(stderrTail?.length ? { stderrTail: [...stderrTail] } : {}) };
+    }
   } else if (state.kind === 'stopped') {
     view.exit = { code: state.result.exitCode, signal: state.result.signal };
   }

@@ -48,8 +48,11 @@ export interface ChildView {
   warnings: number;
   /** How it ended, for `exited`, `failed` and `stopped`. */
   exit?: { code: number | null; signal: string | null };
-  /** Why it failed, for `failed` (and `exited` with an error). */
-  error?: { code: string; message: string };
+  /**
+   * Why it failed, for `failed` (and `exited` with an error); `stderrTail`, when the message
+   * quotes the child's last stderr lines (a start that ended before ready), holds them as written.
+   */
+  error?: { code: string; message: string; stderrTail?: string[] };
   health?: string;
   runtime?: RuntimeView | null;
   cycle?: CycleView | null;

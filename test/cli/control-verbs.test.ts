@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EVENT_WAIT_MS, exitOf, fixture, until, within } from '../helpers/index.js';
 import { dispatch } from '../../src/cli/dispatch.js';
 import { requestJson } from '../../src/control/client.js';
-import type { RunInfo } from '../../src/control/index.js';
+import type { ChildView, RunInfo } from '../../src/control/index.js';
 import { procwire as procwireRoot } from '../../src/cli/verbs/index.js';
 import { cli, plainEnv, runCli, tempDir, writeConfig } from './run-cli.js';
 
@@ -254,6 +254,17 @@ t.test(
       failed.stderr,
       /^procwire wait: dies ended and will not restart by itself \(failed\): child "dies" exited with code 3 before/,
       'the same word as procwire ps',
+    );
+    t.match(
+      failed.stderr,
+      /; last stderr lines:\n {2}loading config\n {2}fatal: config file not found\n/,
+      'the stderr lines it quotes as lines, not as \\n',
+    );
+    const json = JSON.parse((await procwire('ps', '--json')).stdout) as ChildView[];
+    t.same(
+      json.find((child) => child.id === 'dies')?.error?.stderrTail,
+      ['loading config', 'fatal: config file not found'],
+      "the API's view carries them as written",
     );
 
     const timedOut = await procwire('wait', 'stays', '--for', 'port', '--timeout', '300ms');
