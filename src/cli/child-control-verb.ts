@@ -4,6 +4,7 @@ import { toMs } from '../options/duration.js';
 import type { StopResult } from '../terminate/stop-result.js';
 import { describeStop } from './ending.js';
 import { ExitCode } from './exit-code.js';
+import { dependencyWait } from './roster.js';
 import { childPath, configOption, withRun, type RunClient } from './run-client.js';
 import { escapeControls } from './sanitize-text.js';
 import { defineVerb, UsageError, type CliIo, type Verb } from './verbs/verb.js';
@@ -118,7 +119,7 @@ async function awaitAnswer(
     for (;;) {
       await delay(Math.max(0, Math.min(LOOK_EVERY_MS, deadline - Date.now())), undefined, { signal: done.signal });
       const view = await run.get<ChildView>(childPath(id)).catch(() => undefined);
-      const reason = view?.state === 'starting' && view.reason.startsWith('waiting: ') ? view.reason : '';
+      const reason = (view && dependencyWait(view.state, view.reason)) ?? '';
       if (Date.now() >= deadline) {
         const why = reason ? ` (${escapeControls(reason)})` : view ? ` (${view.state})` : '';
         io.stderr.write(

@@ -22,6 +22,23 @@ interface VerbRun {
 /** A `procwire <verb>` running: its end, what it printed so far, and a way to stop it. */
 type VerbProcess = Promise<VerbRun> & { stdout(): string; kill(): void };
 
+/**
+ * Counts the run's event streams now; the function it resolves with resolves once there is one
+ * more (a `procwire wait` started meanwhile follows the run). Polled: no event announces a stream.
+ */
+async function streamOpened(socket: string): Promise<() => Promise<void>> {
+  const streams = async (): Promise<number> => (await requestJson<RunInfo>(socket, 'GET', '/api/run')).streams;
+  const count = await streams();
+  return async () => {
+    await within(
+      (async () => {
+        while ((await streams()) <= count) await new Promise((resolve) => setTimeout(resolve, 20));
+      })(),
+      'procwire wait to open its event stream',
+    );
+  };
+}
+
 /** Runs `procwire <args>` in `cwd` with the run's runtime dir, so it finds the run's socket. */
 function verb(t: Test, cwd: string, runtimeDir: string, args: string[]): VerbProcess {
   const proc = spawn(process.execPath, [cli, ...args], {
@@ -174,16 +191,10 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   t.equal(stopped.code, 0, stopped.stderr);
   t.match(stopped.stdout, /^web: stopped, /);
   // A wait for a condition that holds only later: it exits when the start makes it true.
-  const streams = async (): Promise<number> => (await requestJson<RunInfo>(socket, 'GET', '/api/run')).streams;
-  const before = await streams();
+  const opened = await streamOpened(socket);
   const waiting = procwire('wait', 'web', '--for', 'port', '--timeout', '30s');
   // Started only once the wait follows the run, so the condition comes true while it waits.
-  await within(
-    (async () => {
-      while ((await streams()) <= before) await new Promise((resolve) => setTimeout(resolve, 20));
-    })(),
-    'procwire wait to open its event stream',
-  );
+  await opened();
   const started = await here('start', 'web');
   t.equal(started.code, 0, started.stderr);
   const waited = await waiting;
@@ -272,15 +283,9 @@ t.test(
     // Ended by the run's end: the wait follows the run, which the test stops once the wait is streaming.
     const dir = join(run.runtimeDir, 'procwire');
     const socket = join(dir, readdirSync(dir)[0] as string);
-    const streams = async (): Promise<number> => (await requestJson<RunInfo>(socket, 'GET', '/api/run')).streams;
-    const before = await streams();
+    const opened = await streamOpened(socket);
     const ended = procwire('wait', 'stays', '--for', 'port', '--timeout', '30s');
-    await within(
-      (async () => {
-        while ((await streams()) <= before) await new Promise((resolve) => setTimeout(resolve, 20));
-      })(),
-      'procwire wait to open its event stream',
-    );
+    await opened();
     run.proc.kill('SIGINT');
     const endedRun = await ended;
     t.equal(endedRun.code, 1);

@@ -60,6 +60,11 @@ async function libraryDashboard(t: Test, options: ControlHandlerOptions = {}) {
   return { sup, dashboard };
 }
 
+/** What the page reported besides the cut event stream, which Chromium reports itself. */
+function scriptErrors(problems: readonly string[]): string[] {
+  return problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+}
+
 /** A new page that collects script errors, closed when the test ends. */
 async function openPage(t: Test): Promise<{ page: Page; problems: string[] }> {
   const page = await (await theBrowser()).newPage({ viewport: { width: 1400, height: 820 } });
@@ -147,8 +152,7 @@ t.test(
     t.ok(statSync(shot).size > 10_000, 'a screenshot was saved');
     // The README's screenshot: PROCWIRE_DASHBOARD_SCREENSHOT=docs/dashboard.png npx tap <this file>
     if (process.env.PROCWIRE_DASHBOARD_SCREENSHOT) copyFileSync(shot, process.env.PROCWIRE_DASHBOARD_SCREENSHOT);
-    // Chromium reports the cut itself; anything else would be the page's.
-    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    const others = scriptErrors(problems);
     t.same(others, [], 'no script errors on the page');
   },
 );
@@ -203,8 +207,7 @@ t.test(
     };
     t.equal(await pageShows(shown, 'the row to show the pid of the restart'), newPid, 'the page shows the new pid');
     t.equal(await page.locator('.connection').textContent(), 'live', 'and says it is live again');
-    // Chromium reports the cut itself; anything else would be the page's.
-    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    const others = scriptErrors(problems);
     t.same(others, [], 'no script errors on the page');
   },
 );
@@ -235,7 +238,7 @@ t.test(
     t.equal(await state.textContent(), 'failed', 'the word procwire run and procwire ps use');
     t.equal(await state.getAttribute('class'), 'state state-failed', 'drawn as a failure');
     t.match(await state.getAttribute('title'), /not ready within 0\.3 s: it never connected/, 'the reason on hover');
-    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    const others = scriptErrors(problems);
     t.same(others, [], 'no script errors on the page');
   },
 );
@@ -292,7 +295,7 @@ t.test(
     await fresh.goto(`http://127.0.0.1:${dashboard.port}/`);
     await fresh.locator('.connection', { hasText: 'refused' }).waitFor();
     t.match(await fresh.locator('.problem').textContent(), /open the URL that procwire run --ui printed/);
-    const others = problems.filter((problem) => !problem.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'));
+    const others = scriptErrors(problems);
     t.same(others, [], 'no script errors on the dashboard');
   },
 );

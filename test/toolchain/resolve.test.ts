@@ -223,17 +223,22 @@ t.test(
   },
 );
 
-t.test('auto without any pin file takes the node on PATH; with none there either, says so', async (t) => {
-  const home = new FakeHome(t);
-  const cwd = home.project('p');
-  t.same(resolve(home, cwd, 'auto'), {
+/** What `auto` resolves to with no pin file: the fake home's node on PATH. */
+function pathNode(home: FakeHome) {
+  return {
     name: 'node',
     version: RUNNING_VERSION,
     path: join(home.pathBin, 'node'),
     source: 'PATH',
     pin: undefined,
     manager: 'PATH',
-  });
+  };
+}
+
+t.test('auto without any pin file takes the node on PATH; with none there either, says so', async (t) => {
+  const home = new FakeHome(t);
+  const cwd = home.project('p');
+  t.same(resolve(home, cwd, 'auto'), pathNode(home));
   const error = failure(() => resolve(home, cwd, 'auto', { PATH: join(home.root, 'empty') }));
   t.ok(isProcwireError(error, 'TOOLCHAIN_NOT_FOUND'));
   t.match(
@@ -251,14 +256,7 @@ t.test('PATH’s node answers its version whether or not the cwd exists', async 
   const home = new FakeHome(t);
   // Not created: asking PATH's node for its version must not run in a directory that is not there.
   const cwd = join(home.root, 'not-yet', 'deeper');
-  t.same(resolve(home, cwd, 'auto'), {
-    name: 'node',
-    version: RUNNING_VERSION,
-    path: join(home.pathBin, 'node'),
-    source: 'PATH',
-    pin: undefined,
-    manager: 'PATH',
-  });
+  t.same(resolve(home, cwd, 'auto'), pathNode(home));
   t.match(resolve(home, cwd, RUNNING_VERSION), { manager: 'PATH', version: RUNNING_VERSION }, 'and for a pin');
 });
 
