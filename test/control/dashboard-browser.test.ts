@@ -297,5 +297,16 @@ t.test(
     t.match(await fresh.locator('.problem').textContent(), /open the URL that procwire run --ui printed/);
     const others = scriptErrors(problems);
     t.same(others, [], 'no script errors on the dashboard');
+
+    // A new dashboard on the same port has a new token: the live tab's stream drops, and the
+    // token it kept is refused, which it says instead of reconnecting for ever.
+    const { port } = dashboard;
+    await dashboard.close();
+    const handler = createControlHandler(sup);
+    t.teardown(() => handler.close());
+    const next = await serveDashboard(handler, { port });
+    t.teardown(() => next.close());
+    await page.locator('.connection', { hasText: 'refused' }).waitFor();
+    t.match(await page.locator('.problem').textContent(), /open the URL that procwire run --ui printed/);
   },
 );
