@@ -1,7 +1,8 @@
 // Spawn-to-ready of a minimal SDK child, CommonJS and ESM, against the floor, a bare `node -e 0`
 // spawn-to-exit (for ESM, also against `node empty.mjs`: an ES module makes Node start its ESM
-// loader, which no ESM child can avoid); beside them, what merely loading each entry costs. The children
-// load 'procwire/child' from a copy of the package laid out as npm installs it (package.json and
+// loader, which no ESM child can avoid); beside them, what merely loading each entry costs, and
+// the least any entry can cost (Node's socket module and the exports lookup, no procwire code).
+// The children load 'procwire/child' from a copy of the package laid out as npm installs it (package.json and
 // dist/), so the exports map picks dist/child.cjs or dist/child.mjs as it would for a user.
 // All rows are measured in one run, interleaved round by round in a rotating order, so they see
 // the same machine state. Each is measured twice: without the environment's START_COST_VARIABLES
@@ -37,6 +38,11 @@ const files = {
     "require('procwire/child/standalone').connect().then((parent) => parent.ready());\n",
   ),
   cjsLoad: write('load.cjs', "require('procwire/child');\n"),
+  // The least any SDK entry costs before its first byte: Node's socket module, and finding
+  // 'procwire/child' through the package's exports map (Node's CommonJS loader runs its ESM
+  // resolver for that). Nothing of procwire's code is loaded.
+  sdkFloor: write('sdk-floor.cjs', "require('node:net');\nrequire.resolve('procwire/child');\n"),
+  sdkFloorEsm: write('sdk-floor.mjs', "import 'node:net';\nimport.meta.resolve('procwire/child');\n"),
   esmLoad: write('load.mjs', "import 'procwire/child';\n"),
   // Node starts its ESM loader only for a module: the least any ESM program pays.
   esmEmpty: write('empty.mjs', '\n'),
@@ -97,6 +103,8 @@ const peers = {
   esmReady: () => toReady(files.esmReady),
   standaloneReady: () => toReady(files.standaloneReady),
   cjsLoad: () => toExit([files.cjsLoad]),
+  sdkFloor: () => toExit([files.sdkFloor]),
+  sdkFloorEsm: () => toExit([files.sdkFloorEsm]),
   esmLoad: () => toExit([files.esmLoad]),
 };
 // Each peer in both environments: `name` without the start-cost variables, `name + 'AsIs'` with them.
@@ -164,6 +172,16 @@ report(
     row('ESM SDK child, spawn to ready, against the ESM floor', times.esmReady, times.bareEsm),
     row("reference: one-file SDK (require('procwire/child/standalone')), spawn to ready", times.standaloneReady, bare),
     row('reference: node load.cjs (require only), spawn to exit', times.cjsLoad, bare),
+    row(
+      "reference: require('node:net') and resolve 'procwire/child' (no procwire code), spawn to exit",
+      times.sdkFloor,
+      bare,
+    ),
+    row(
+      "reference: import 'node:net' and resolve 'procwire/child' (no procwire code), against node empty.mjs",
+      times.sdkFloorEsm,
+      times.bareEsm,
+    ),
     row('reference: node load.mjs (import only), spawn to exit', times.esmLoad, bare),
     row(`bare node -e 0, ${asIs}`, bareAsIs, bareAsIs),
     row(`CJS SDK child, spawn to ready, ${asIs}`, times.cjsReadyAsIs, bareAsIs),
