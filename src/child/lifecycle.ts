@@ -4,6 +4,7 @@
 // each lives in its own module (health-watch.ts, os-ports.ts, run-output.ts, src/depends/, …).
 import { ProcwireError, type HandlerTable } from '../protocol/index.js';
 import type { Endpoint } from '../endpoint/index.js';
+import type { SwitchedOff } from '../options/guarded-exec.js';
 import { RestartWindow } from '../restart/restart-window.js';
 import { supervise, type SupervisionHost } from '../restart/supervise.js';
 import { signalTree } from '../terminate/kill-group.js';
@@ -66,6 +67,8 @@ export class Lifecycle {
   readonly #deps: LifecycleDeps;
   readonly #window: RestartWindow;
   readonly #portFeed = new PortFeed(() => this.reports.ports);
+  /** Regexps this child's runs found too slow: off for its later runs too. */
+  readonly #switchedOff: SwitchedOff = new WeakSet();
   #state: ChildState = { kind: 'starting', pid: undefined, reason: 'created' };
   #run: Run | undefined;
   #output: RunOutput | undefined;
@@ -260,7 +263,7 @@ export class Lifecycle {
     this.#output?.retire();
     this.reports.clearDiagnostics();
     const { gate, endpoint, emit } = this.#deps;
-    const output = new RunOutput(this.#spec, this.reports, emit);
+    const output = new RunOutput(this.#spec, this.reports, emit, this.#switchedOff);
     this.#output = output;
     const why = this.#state.kind === 'backoff' ? 'restarting after backoff' : 'start requested';
     // Said here because the state stays `starting` while queued: a UI can show why nothing runs yet.

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isProcwireError } from '../protocol/index.js';
 import { cleanLine, MatcherEngine, type CycleEvent } from '../matchers/index.js';
+import type { SwitchedOff } from '../options/guarded-exec.js';
 import type { OutputStream, ReadySignals } from '../probe/index.js';
 import type { EmitChildEvent } from './events.js';
 import { MatcherFeed } from './matcher-feed.js';
@@ -10,8 +11,11 @@ import type { Reports } from './reports.js';
 import type { OutputSinks } from './spawn-process.js';
 import type { ResolvedSpec } from './spec.js';
 
-/** What one run's output offers readiness: its lines, the ends of its watch cycles, and its `log` warnings. */
-export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd' | 'onCyclesOff' | 'warn'>;
+/**
+ * What one run's output offers readiness: its lines, its watch cycles' ends, its `log` warnings,
+ * and the regexps the child's runs switched off.
+ */
+export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd' | 'onCyclesOff' | 'warn' | 'switchedOff'>;
 
 /**
  * Where one run's stdout and stderr lines go: the child's `stdout`/`stderr` events as they
@@ -32,30 +36,36 @@ export class RunOutput {
   #retired = false;
   #warnedOverCap = false;
 
-  constructor(spec: ResolvedSpec, reports: Reports, emit: EmitChildEvent) {
+  /** `switchedOff` is the child's, kept over its runs (see SwitchedOff). */
+  constructor(spec: ResolvedSpec, reports: Reports, emit: EmitChildEvent, switchedOff: SwitchedOff) {
     const warn = (message: string): void => emit('log', { level: 'warn', message: `procwire: ${message}` });
     this.#engine =
       spec.matchers.length === 0
         ? undefined
-        : new MatcherEngine(spec.matchers, resolve(spec.cwd ?? '.'), {
-            publish: (file, diagnostics) => {
-              if (this.#retired) return true;
-              try {
-                reports.setDiagnostics(file, diagnostics);
-                return true;
-              } catch (error) {
-                if (!isProcwireError(error)) throw error;
-                if (!this.#warnedOverCap) warn(`matched diagnostics dropped: ${error.message}`);
-                this.#warnedOverCap = true;
-                return false;
-              }
+        : new MatcherEngine(
+            spec.matchers,
+            resolve(spec.cwd ?? '.'),
+            {
+              publish: (file, diagnostics) => {
+                if (this.#retired) return true;
+                try {
+                  reports.setDiagnostics(file, diagnostics);
+                  return true;
+                } catch (error) {
+                  if (!isProcwireError(error)) throw error;
+                  if (!this.#warnedOverCap) warn(`matched diagnostics dropped: ${error.message}`);
+                  this.#warnedOverCap = true;
+                  return false;
+                }
+              },
+              cycle: (event) => this.#cycle(event, emit),
+              cyclesOff: () => {
+                for (const listener of [...this.#cyclesOffListeners]) listener();
+              },
+              warn: (message) => warn(`child "${spec.id}": ${message}`),
             },
-            cycle: (event) => this.#cycle(event, emit),
-            cyclesOff: () => {
-              for (const listener of [...this.#cyclesOffListeners]) listener();
-            },
-            warn: (message) => warn(`child "${spec.id}": ${message}`),
-          });
+            switchedOff,
+          );
     this.#feed = this.#engine === undefined ? undefined : new MatcherFeed(this.#engine);
     const feed = this.#feed;
     this.sinks = {
@@ -75,9 +85,12 @@ export class RunOutput {
       },
       onCyclesOff: (listener) => {
         this.#cyclesOffListeners.add(listener);
+        // Off before this run began (an earlier run switched them off): told once the wait is set up.
+        if (this.#engine?.cyclesOff) queueMicrotask(() => this.#cyclesOffListeners.has(listener) && listener());
         return () => this.#cyclesOffListeners.delete(listener);
       },
       warn: (message) => warn(`child "${spec.id}": ${message}`),
+      switchedOff,
     };
   }
 

@@ -1,4 +1,4 @@
-import { slowRegExpAdvice, type ExecGuard } from '../options/guarded-exec.js';
+import { slowRegExpAdvice, type ExecGuard, type SwitchedOff } from '../options/guarded-exec.js';
 import { cleanLine } from './clean-line.js';
 import { DiagnosticSets, problemKey, type Publish } from './diagnostic-sets.js';
 import { FileLocator } from './file-location.js';
@@ -31,22 +31,34 @@ export class MatcherEngine {
   readonly #matchers: readonly ResolvedMatcher[];
   readonly #locators: FileLocator[];
   readonly #memo: LineMemo | undefined;
+  readonly #output: EngineOutput;
+  readonly #switchedOff: SwitchedOff;
 
-  constructor(matchers: readonly ResolvedMatcher[], cwd: string, output: EngineOutput) {
+  /**
+   * `switchedOff` is the child's (see SwitchedOff): a matcher an earlier run switched off stays
+   * off, and one switched off now is added to it.
+   */
+  constructor(
+    matchers: readonly ResolvedMatcher[],
+    cwd: string,
+    output: EngineOutput,
+    switchedOff: SwitchedOff = new WeakSet(),
+  ) {
     this.#matchers = matchers;
+    this.#output = output;
+    this.#switchedOff = switchedOff;
     const guards = matchers.map(
       (matcher): ExecGuard => ({
-        off: false,
+        off: switchedOff.has(matcher),
         timed: matcher.custom,
         slow: (ms, regexp) => {
+          switchedOff.add(matcher);
           this.#memo?.clear();
           output.warn(
-            `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this run: its regexp ` +
+            `problem matcher ${matcher.name} (owner "${matcher.owner}") is switched off for this child: its regexp ` +
               `/${regexp.source}/ took ${Math.round(ms)} ms on one line ${slowRegExpAdvice()}`,
           );
-          if (matcher.background !== undefined && matchers.every((m, i) => !m.background || guards[i]?.off)) {
-            output.cyclesOff();
-          }
+          if (this.cyclesOff) output.cyclesOff();
         },
       }),
     );
@@ -73,8 +85,24 @@ export class MatcherEngine {
     return this.#sets.pending;
   }
 
-  /** The run's process started: cycles of matchers with `activeOnStart` begin. */
+  /** True when the run has watch cycles and every matcher that ends them is switched off. */
+  get cyclesOff(): boolean {
+    const background = this.#matchers.filter((matcher) => matcher.background !== undefined);
+    return background.length > 0 && background.every((matcher) => this.#switchedOff.has(matcher));
+  }
+
+  /**
+   * The run's process started: cycles of matchers with `activeOnStart` begin, and each matcher
+   * an earlier run switched off says so again, so this run's log explains what it lacks.
+   */
   start(): void {
+    for (const matcher of this.#matchers) {
+      if (!this.#switchedOff.has(matcher)) continue;
+      this.#output.warn(
+        `problem matcher ${matcher.name} (owner "${matcher.owner}") stays switched off: an earlier run of this ` +
+          'child found its regexp too slow (see that warning). Fix the regexp and spawn the child anew.',
+      );
+    }
     this.#cycles.start();
   }
 

@@ -65,10 +65,13 @@ export class WatchCycles {
     return this.#watched.length > 0;
   }
 
-  /** The run started: matchers with `activeOnStart` are in a cycle from now. */
+  /**
+   * The run started: matchers with `activeOnStart` are in a cycle from now, unless an earlier run
+   * switched them off (a cycle nothing can end would only show a child forever compiling).
+   */
   start(): void {
     for (const watched of this.#watched) {
-      if (watched.matcher.background.activeOnStart) this.#begin(watched, undefined);
+      if (watched.matcher.background.activeOnStart && !watched.guard.off) this.#begin(watched, undefined);
     }
   }
 

@@ -42,6 +42,15 @@ export function slowRegExpAdvice(limits: ExecLimits = defaultLimits): string {
   );
 }
 
+/**
+ * What one child's runs switched off, kept for the child's life: a matcher, or a readiness
+ * condition, by the spec's own object (the same for every run). A restart runs the same regexp
+ * over the same tool's output, so trying it afresh would stall the parent once per restart, and
+ * a crash loop under `restart: 'always'` would stall it without end. A new child (a spawn with
+ * the regexp fixed) starts with none.
+ */
+export type SwitchedOff = WeakSet<object>;
+
 /** `regexp.exec(line)`, or null once the guard is off; times it when the guard says so. */
 export function guardedExec(
   guard: ExecGuard,

@@ -1,5 +1,6 @@
 import type { PortInfo } from '../protocol/index.js';
 import type { PortContext } from './port-ref.js';
+import type { SwitchedOff } from '../options/guarded-exec.js';
 
 /** Which stream an output line came from. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -28,6 +29,8 @@ export interface ReadySignals {
   note(result: string): void;
   /** Logs a warning on the child (a `log` event), naming it; for what the user should fix. */
   warn(message: string): void;
+  /** What the child's earlier runs switched off as too slow (see SwitchedOff); a condition may add itself. */
+  switchedOff: SwitchedOff;
   /**
    * Ends the wait now with READY_TIMEOUT: what it waits for can no longer happen in this run,
    * and `reason` says why. Waiting out readyTimeout would only delay the same failure.

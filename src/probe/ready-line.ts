@@ -31,14 +31,24 @@ export const readyLine: ReadyKind<LineCondition> = {
     };
   },
   watch(condition, signals, ready) {
-    // One guard per run, as a matcher's: a restart tries the regexp afresh.
+    // Off for the child's life, as a matcher's: a restart would stall the parent on the same line.
+    if (signals.switchedOff.has(condition)) {
+      queueMicrotask(() =>
+        signals.giveUp(
+          `an earlier run of this child found that regexp too slow and switched it off (see its log). ` +
+            'Fix the regexp and spawn the child anew',
+        ),
+      );
+      return () => {};
+    }
     const guard: ExecGuard = {
       off: false,
       timed: true,
       slow(ms, regexp) {
+        signals.switchedOff.add(condition);
         const took = `took ${Math.round(ms)} ms on one line`;
         signals.warn(
-          `readyWhen.line's regexp /${regexp.source}/ is switched off for this run: it ${took} ${slowRegExpAdvice()}`,
+          `readyWhen.line's regexp /${regexp.source}/ is switched off for this child: it ${took} ${slowRegExpAdvice()}`,
         );
         signals.giveUp(`that regexp ${took} and was switched off ${slowRegExpAdvice()}`);
       },

@@ -270,6 +270,52 @@ t.test('a custom regexp slower than 50 ms on one line switches its matcher off, 
   );
 });
 
+t.test("a matcher the child's earlier run switched off is not run, begins no cycle, and says so", async (t) => {
+  const matchers = parseMatchers('m', [
+    {
+      pattern: { regexp: '^(\\S+):(\\d+): (.*)$', file: 1, line: 2, message: 3 },
+      background: { activeOnStart: true, beginsPattern: '^begin$', endsPattern: '^done$' },
+    },
+  ]);
+  const matcher = matchers[0];
+  if (matcher === undefined) throw new Error('parsed no matcher');
+  let execs = 0;
+  for (const regexp of [
+    matcher.patterns[0]?.regexp,
+    matcher.background?.begins.regexp,
+    matcher.background?.ends.regexp,
+  ]) {
+    if (regexp === undefined) continue;
+    const exec = regexp.exec.bind(regexp);
+    regexp.exec = (line: string) => (execs++, exec(line));
+  }
+  const events: (CycleEvent | string)[] = [];
+  const output = {
+    publish: (file: string, list: Diagnostic[]) => (events.push(`publish ${file} ${list.length}`), true),
+    cycle: (event: CycleEvent) => events.push(event),
+    warn: (message: string) => events.push(`warn ${message}`),
+    cyclesOff: () => events.push('cycles off'),
+  };
+  const lines = ['begin', 'a.c:1: a', 'done'];
+  const first = new MatcherEngine(matchers, '/work', output);
+  first.start();
+  for (const line of lines) first.line(line);
+  first.flush();
+  t.ok(execs > 0 && events.some((e) => typeof e !== 'string' && e.phase === 'end'), 'an engine on its own runs it');
+
+  const switchedOff = new WeakSet<object>([matcher]);
+  events.length = 0;
+  execs = 0;
+  const later = new MatcherEngine(matchers, '/work', output, switchedOff);
+  t.equal(later.cyclesOff, true, 'its cycles are off from the start');
+  later.start();
+  for (const line of lines) later.line(line);
+  later.flush();
+  t.equal(execs, 0, 'no regexp of it ran');
+  t.match(events, [/^warn problem matcher matchers\[0\] \(owner "matchers\[0\]"\) stays switched off: an earlier run/]);
+  t.equal(events.length, 1, 'no cycle began (activeOnStart), nothing was published');
+});
+
 t.test('lines seen before (memoized) still count: a repeated begin line, a reprinted problem', async (t) => {
   // The first begin line arrives while the activeOnStart cycle runs, so it is an ordinary line;
   // the same text later, when idle, must begin a cycle. The reprinted problem keeps a.ts.

@@ -40,7 +40,7 @@ t.test('a readiness regexp too slow on a line is switched off: a warning, and th
   t.ok(elapsed < 15_000, `it failed when the regexp was switched off, not at readyTimeout: ${Math.round(elapsed)} ms`);
   const warnings = output.logs.filter((entry) => entry.level === 'warn').map((entry) => entry.message);
   t.match(warnings, [
-    /^procwire: child "slowline": readyWhen\.line's regexp \/\^\(\\w\*\).* is switched off for this run: it took \d+ ms/,
+    /^procwire: child "slowline": readyWhen\.line's regexp \/\^\(\\w\*\).* is switched off for this child: it took \d+ ms/,
   ]);
 });
 
@@ -76,5 +76,5 @@ t.test("readyWhen 'cycle' whose background matcher is switched off as too slow f
   });
   t.ok(elapsed < 15_000, `it failed when the matcher was switched off, not at readyTimeout: ${Math.round(elapsed)} ms`);
   const warnings = output.logs.filter((entry) => entry.level === 'warn').map((entry) => entry.message);
-  t.match(warnings, [/problem matcher matchers\[0\] \(owner "matchers\[0\]"\) is switched off for this run/]);
+  t.match(warnings, [/problem matcher matchers\[0\] \(owner "matchers\[0\]"\) is switched off for this child/]);
 });
