@@ -42,14 +42,16 @@ const OWNERS: Record<string, readonly string[]> = {
 };
 
 /**
- * The install command for the manager in use: the pin file's own manager if it is installed,
- * else the first installed one in search order, else procwire's (Node) or pyenv (Python).
+ * The sentence that ends TOOLCHAIN_NOT_FOUND: the install command for the manager in use (the
+ * pin file's own manager if it is installed, else the first installed one in search order,
+ * else procwire's for Node or pyenv's for Python), for the first of `several` pins.
  */
 export function installHint(
   runtime: RuntimeName,
   pin: string,
   source: string,
   places: readonly SearchedPlace[],
+  several = false,
 ): string {
   const present = new Set(places.filter((place) => place.status !== 'missing').map((place) => place.manager));
   const owners = (OWNERS[shortSource(source)] ?? []).filter((name) => present.has(name));
@@ -57,7 +59,8 @@ export function installHint(
     .map((manager) => manager.name)
     .filter((name) => present.has(name));
   const name = owners[0] ?? inSearchOrder[0] ?? (runtime === 'node' ? 'procwire' : 'pyenv');
-  return managerNamed(name)?.installCommand(runtime, pin) ?? `install ${runtime} ${pin}`;
+  const command = managerNamed(name)?.installCommand(runtime, pin) ?? `install ${runtime} ${pin}`;
+  return `${several ? 'Install the first' : 'Install it'}: ${command}`;
 }
 
 /** Where a pin came from, for a message: `from /p/.nvmrc`, `from the spec` or `from the command line`. */

@@ -1,15 +1,21 @@
 import { dirname, join, resolve } from 'node:path';
 import { readTextFile } from './fs-cache.js';
-import { firstValue, packageJsonPins, PinFileError, pinProblem, toolVersionsValue } from './pin-text.js';
+import { firstValue, packageJsonPins, PinFileError, pinProblem, toolVersionsValues } from './pin-text.js';
 import type { RuntimeName } from './types.js';
 
 /** A pin read from a file: the pin as written and the file's absolute path. */
 export interface FoundPin {
   pin: string;
   file: string;
+  /**
+   * The versions listed after `pin` on a `.tool-versions` line (`nodejs 20.11.1 18.20.4`), in
+   * order; absent when it listed one. asdf and mise take the first of them that is installed.
+   */
+  fallbacks?: string[];
 }
 
-type Reader = (file: string, runtime: RuntimeName) => string | undefined;
+// A list of pins is a fallback list, first preferred (.tool-versions).
+type Reader = (file: string, runtime: RuntimeName) => string | string[] | undefined;
 
 const firstLine: Reader = (file, runtime) => {
   const text = readTextFile(file);
@@ -17,7 +23,7 @@ const firstLine: Reader = (file, runtime) => {
 };
 const toolVersions: Reader = (file, runtime) => {
   const text = readTextFile(file);
-  return text === undefined ? undefined : toolVersionsValue(text, runtime);
+  return text === undefined ? undefined : toolVersionsValues(text, runtime);
 };
 const parsed = new Map<string, { text: string; pins: ReturnType<typeof packageJsonPins> }>();
 const packageJson =
@@ -72,15 +78,19 @@ export function findPin(runtime: RuntimeName, cwd: string): FoundPin | undefined
 }
 
 function readPin(file: string, runtime: RuntimeName, read: Reader): FoundPin | undefined {
-  const pin = read(file, runtime);
-  if (pin === undefined) return undefined;
-  const problem = pinProblem(runtime, pin);
-  if (problem) {
+  const value = read(file, runtime);
+  if (value === undefined) return undefined;
+  const [pin = '', ...fallbacks] = typeof value === 'string' ? [value] : value;
+  // Every listed version is checked now, though only one is used: a garbled fallback would
+  // otherwise go unnoticed until the day the versions before it are uninstalled.
+  for (const each of [pin, ...fallbacks]) {
+    const problem = pinProblem(runtime, each);
+    if (!problem) continue;
     const example = runtime === 'node' ? '18.20.4' : '3.11';
-    const shown = pin === '' ? '' : ` (${JSON.stringify(pin.slice(0, 80))})`;
+    const shown = each === '' ? '' : ` (${JSON.stringify(each.slice(0, 80))})`;
     throw new PinFileError(file, `${problem}${shown}; write a version such as ${example} in it, or remove it`);
   }
-  return { pin, file };
+  return fallbacks.length === 0 ? { pin, file } : { pin, file, fallbacks };
 }
 
 export { shortSource } from './short-source.js';

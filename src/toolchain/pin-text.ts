@@ -39,12 +39,17 @@ export function firstValue(text: string, firstWord = false): string | undefined 
   return undefined;
 }
 
-/** The `runtime`'s version in an asdf/mise `.tool-versions` (`nodejs 18.20.4`, `node 18`, `python 3.9`). */
-export function toolVersionsValue(text: string, runtime: RuntimeName): string | undefined {
+/**
+ * The `runtime`'s versions in an asdf/mise `.tool-versions` (`nodejs 18.20.4`, `node 18`,
+ * `python 3.12.1 3.10.13 system`): several on one line are a fallback list, of which asdf and
+ * mise use the first that is installed (`system` being the one on PATH). An empty list is a
+ * line that names the tool and no version.
+ */
+export function toolVersionsValues(text: string, runtime: RuntimeName): string[] | undefined {
   const tools = runtime === 'node' ? ['nodejs', 'node'] : ['python'];
   for (const line of text.split(/\r?\n/)) {
-    const [tool, version] = line.replace(/#.*$/, '').trim().split(/\s+/);
-    if (tool !== undefined && tools.includes(tool)) return version ?? '';
+    const [tool, ...versions] = line.replace(/#.*$/, '').trim().split(/\s+/);
+    if (tool !== undefined && tools.includes(tool)) return versions;
   }
   return undefined;
 }

@@ -62,9 +62,9 @@ export function resolveRuntime(request: RuntimeRequest, options: ResolveOptions)
 
 function resolveOnce(request: RuntimeRequest, options: ResolveOptions): ResolvedRuntime {
   const { name } = request;
-  let pin: string | undefined = request.pin;
+  let pins: string[] | undefined = [request.pin];
   let source: string = options.pinSource ?? 'spec';
-  if (pin === 'auto') {
+  if (request.pin === 'auto') {
     let found: ReturnType<typeof findPin>;
     try {
       found = findPin(name, options.cwd);
@@ -72,21 +72,40 @@ function resolveOnce(request: RuntimeRequest, options: ResolveOptions): Resolved
       if (!(error instanceof PinFileError)) throw error;
       throw toolchainError(options.childId, `cannot choose a ${name}: ${error.message}`);
     }
-    pin = found?.pin;
+    pins = found === undefined ? undefined : [found.pin, ...(found.fallbacks ?? [])];
     source = found?.file ?? 'PATH';
   }
-  if (pin === undefined || pin === 'system') return fromPath(request, options, pin, source);
-  const effective = followAliases(request, options, pin, source);
-  // PATH is asked only when no manager has a match: its version costs a process.
+  if (pins === undefined || pins.every((pin) => pin === 'system')) return fromPath(request, options, pins?.[0], source);
+  const listed = pins.length > 1 ? { listed: pins } : {};
   const places = managerPlaces(request, options);
-  const best =
-    pick(effective, places) ?? pick(effective, [pushed(places, pathRuntime(name, options.env, options.cwd))]);
-  if (best) return { name, version: best.version, path: best.path, source, pin, manager: best.manager };
+  // PATH is asked only when no manager has a match: its version costs a process.
+  let onPath: SearchedPlace | undefined;
+  const path = (): SearchedPlace => (onPath ??= pathRuntime(name, options.env, options.cwd));
+  const tried: string[] = [];
+  let first: string | undefined;
+  // A list (asdf's and mise's fallbacks) is tried in its order: the first installed wins, not the highest.
+  for (const pin of pins) {
+    if (pin === 'system') {
+      const hit = path().installed[0];
+      if (hit) return { name, version: hit.version, path: hit.path, source, pin, ...listed, manager: 'PATH' };
+      tried.push(`"system" (the ${name} on PATH)`);
+      continue;
+    }
+    const effective = followAliases(request, options, pin, source);
+    first ??= effective;
+    const best = pick(effective, places) ?? pick(effective, [path()]);
+    if (best) return { name, version: best.version, path: best.path, source, pin, ...listed, manager: best.manager };
+    tried.push(`${JSON.stringify(pin)}${effective === pin ? '' : ` (${effective})`}`);
+  }
+  const searched = onPath === undefined ? places : [...places, onPath];
+  const what =
+    tried.length === 1
+      ? `${tried[0]} ${fromWhere(source)}`
+      : `any of the versions ${fromWhere(source)}, tried in order: ${tried.join(', ')}`;
   throw toolchainError(
     options.childId,
-    `no installed ${name} satisfies ${JSON.stringify(pin)}${effective === pin ? '' : ` (${effective})`} ` +
-      `${fromWhere(source)}. Searched: ${describePlaces(name, places)}. ` +
-      `Install it: ${installHint(name, effective, source, places)}`,
+    `no installed ${name} satisfies ${what}. Searched: ${describePlaces(name, searched)}. ` +
+      installHint(name, first ?? '', source, searched, tried.length > 1),
   );
 }
 
@@ -127,11 +146,6 @@ function followAliases(request: RuntimeRequest, options: ResolveOptions, pin: st
     options.childId,
     `cannot choose a node: ${JSON.stringify(pin)} ${fromWhere(source)} ${what}; or pin a version such as 18.20.4`,
   );
-}
-
-function pushed(places: SearchedPlace[], place: SearchedPlace): SearchedPlace {
-  places.push(place);
-  return place;
 }
 
 /** The highest installed version satisfying `pin` (a range, or a version name matched exactly), managers first. */

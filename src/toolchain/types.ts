@@ -21,6 +21,11 @@ export interface ResolvedRuntime {
   source: string;
   /** The pin as written (`18`, `lts/*`, `>=18 <21`); undefined when none was found. */
   pin: string | undefined;
+  /**
+   * Every version the pin file listed, in order, when it listed several (`.tool-versions`:
+   * `nodejs 20.11.1 18.20.4`): `pin` is the first of them that is installed.
+   */
+  listed?: string[];
   /** Where it was found: `nvm`, `fnm`, `volta`, `mise`, `asdf`, `pyenv`, `procwire` (its own cache) or `PATH`. */
   manager: string;
 }

@@ -60,6 +60,25 @@ t.test(
 );
 
 t.test(
+  'toolchain which: a .tool-versions line of several versions says which of them it chose',
+  { skip: skipWithoutNode18 },
+  async (t) => {
+    const home = new FakeHome(t);
+    const asdfNode = home.install('asdf', NODE18_VERSION, node18!);
+    const project = home.project('app', { '.tool-versions': `nodejs 20.11.1 ${NODE18_VERSION} system\n` });
+    const which = await procwire(t, ['toolchain', 'which', '--cwd', project], home.env);
+    t.equal(which.code, 0, which.err);
+    t.equal(
+      which.out,
+      `node ${NODE18_VERSION}\n  path     ${asdfNode}\n  source   ${join(project, '.tool-versions')} ` +
+        `(pin ${NODE18_VERSION}, the first installed of 20.11.1 ${NODE18_VERSION} system)\n  manager  asdf`,
+    );
+    const json = await procwire(t, ['toolchain', 'which', '--cwd', project, '--json'], home.env);
+    t.match(JSON.parse(json.out), { pin: NODE18_VERSION, listed: ['20.11.1', NODE18_VERSION, 'system'] });
+  },
+);
+
+t.test(
   'toolchain list: every version found, by manager, with what was ignored',
   { skip: skipWithoutNode18 },
   async (t) => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'n
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildSpec, Supervisor } from '../../src/index.js';
+import { resolveRuntime } from '../../src/toolchain/index.js';
 import { startSupervisor, within } from '../helpers/index.js';
 
 // Python pins through the machine's real pyenv: the versions it built, run for real.
@@ -82,5 +83,30 @@ t.test(
       [py27, join(pyenvRoot, 'versions', py27!, 'bin', 'python')],
       '.tool-versions: its first python',
     );
+  },
+);
+
+const skipFallbacks = py39 === undefined && `pyenv with Python 3.9 is not installed at ${pyenvRoot}/versions`;
+
+const resolvePython = (cwd: string, pin = 'auto') =>
+  resolveRuntime({ name: 'python', pin }, { cwd, env: process.env, childId: 'py' });
+
+t.test(
+  'a .tool-versions python line that lists several versions runs the first installed one',
+  { skip: skipFallbacks },
+  async (t) => {
+    const project = realpathSync(mkdtempSync(join(tmpdir(), 'procwire-python-')));
+    t.teardown(() => rmSync(project, { recursive: true, force: true }));
+    // asdf and mise read several versions as a fallback list; 3.99.1 exists nowhere.
+    writeFileSync(join(project, '.tool-versions'), 'python 3.99.1 3.9 system\n');
+    const sup = await startSupervisor(t);
+    const spec = { cwd: project, runtime: { python: 'auto' } };
+    t.same(await printed(sup, { id: 'tools', command: 'python3', args: SAY, ...spec }), [
+      py39,
+      join(pyenvRoot, 'versions', py39!, 'bin', 'python'),
+    ]);
+    t.match(sup.get('tools')?.runtime, { pin: '3.9', listed: ['3.99.1', '3.9', 'system'], manager: 'pyenv' });
+    writeFileSync(join(project, '.tool-versions'), 'python 3.99.1 system\n');
+    t.match(resolvePython(project), { pin: 'system', manager: 'PATH' }, 'system: the python on PATH');
   },
 );

@@ -18,7 +18,8 @@ export const toolchainWhichVerb = defineVerb({
 the nearest pin file from the directory upward (.nvmrc, .node-version, package.json
 volta.node, .tool-versions, then package.json engines.node; .python-version), then the
 highest installed version that satisfies it, looking where nvm, fnm, Volta, mise, asdf,
-pyenv and procwire's own cache keep versions, then PATH.`,
+pyenv and procwire's own cache keep versions, then PATH. A .tool-versions line that lists
+several versions takes the first of them that is installed, as asdf and mise do.`,
   epilogue: 'Exit codes: 0 found; 2 nothing satisfies the pin (the message says what was searched) or bad usage.',
   async run({ values, positionals }, io) {
     const request = await runtimeArgument(positionals[0]);
@@ -35,7 +36,12 @@ pyenv and procwire's own cache keep versions, then PATH.`,
         io.stdout.write(`${JSON.stringify(runtime)}\n`);
         return ExitCode.ok;
       }
-      const pin = runtime.pin === undefined ? 'no pin' : `pin ${runtime.pin}`;
+      const pin =
+        runtime.pin === undefined
+          ? 'no pin'
+          : runtime.listed === undefined
+            ? `pin ${runtime.pin}`
+            : `pin ${runtime.pin}, the first installed of ${runtime.listed.join(' ')}`;
       const lines = [
         `${runtime.name} ${runtime.version}`,
         `  path     ${runtime.path}`,
