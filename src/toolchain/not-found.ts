@@ -1,5 +1,6 @@
 import { ProcwireError } from '../protocol/index.js';
 import { managerNamed, managersFor } from './managers/index.js';
+import { installableVersion } from './managers/manager.js';
 import { shortSource } from './pin-files.js';
 import type { RuntimeName, SearchedPlace } from './types.js';
 
@@ -41,10 +42,20 @@ const OWNERS: Record<string, readonly string[]> = {
   '.python-version': ['pyenv'],
 };
 
+// What python-build (pyenv's installer, which mise and asdf use too) has definitions for:
+// CPython's versions and prefixes start with a digit (`3.12.1`, `3.12`, `3.13t`), other
+// builds with their flavour's name (`pypy3.10-7.3.12`, `miniconda3-latest`).
+const FLAVOURS =
+  'activepython|anaconda|cinder|graalpy|graalpython|ironpython|jython|mambaforge|' +
+  'micropython|miniconda|miniforge|nogil|pypy|pyston|stackless';
+const PYTHON_BUILDS = new RegExp(`^(\\d|(${FLAVOURS})([\\d.-]|$))`);
+
 /**
  * The sentence that ends TOOLCHAIN_NOT_FOUND: the install command for the manager in use (the
  * pin file's own manager if it is installed, else the first installed one in search order,
- * else procwire's for Node or pyenv's for Python), for the first of `several` pins.
+ * else procwire's for Node or pyenv's for Python), for the first of `several` pins. A Python
+ * pin no installer would take (`cpython-3.10`) gets no command that would only fail: it is
+ * said to be no version, and how to write one.
  */
 export function installHint(
   runtime: RuntimeName,
@@ -53,6 +64,18 @@ export function installHint(
   places: readonly SearchedPlace[],
   several = false,
 ): string {
+  if (runtime === 'python' && !PYTHON_BUILDS.test(installableVersion(runtime, pin))) {
+    const fix =
+      source === 'spec'
+        ? "pin one in the spec's runtime.python"
+        : source === 'command line'
+          ? 'give one (python@3.12)'
+          : `write one in ${source}`;
+    return (
+      `${JSON.stringify(pin)} is not a Python version pyenv knows (its names are like 3.12.1, 3.12 or ` +
+      `pypy3.10-7.3.12; \`pyenv install --list\` shows them all): ${fix}`
+    );
+  }
   const present = new Set(places.filter((place) => place.status !== 'missing').map((place) => place.manager));
   const owners = (OWNERS[shortSource(source)] ?? []).filter((name) => present.has(name));
   const inSearchOrder = managersFor(runtime)

@@ -127,9 +127,13 @@ function fromPath(
   throw toolchainError(options.childId, `${why}, and there is no ${request.name} on PATH (${place.dir})`);
 }
 
-/** nvm's words (`lts/*`, `default`, named aliases) become what their alias files say; `node` means any. */
+/**
+ * nvm's words (`lts/*`, `default`, named aliases) become what their alias files say; `node`
+ * means any. A Python pin loses a `python-` prefix (`python-3.10`), as pyenv reads it.
+ */
 function followAliases(request: RuntimeRequest, options: ResolveOptions, pin: string, source: string): string {
-  if (request.name !== 'node' || semver.validRange(pin) !== null) return pin;
+  if (request.name === 'python') return pin.replace(/^python-(?=.)/, '');
+  if (semver.validRange(pin) !== null) return pin;
   if (ANY.includes(pin)) return '*';
   const chain = resolveNvmAlias(pin, options.env, options.cwd);
   if (chain.target !== undefined && (semver.validRange(chain.target) !== null || ANY.includes(chain.target))) {

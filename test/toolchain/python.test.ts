@@ -1,5 +1,6 @@
 import t from 'tap';
-import { mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildSpec, Supervisor } from '../../src/index.js';
@@ -86,6 +87,18 @@ t.test(
   },
 );
 
+const py310 = newest('3.10');
+const pyenvBin = join(pyenvRoot, 'bin', 'pyenv');
+const skipPyenv =
+  (py39 === undefined || py310 === undefined || !existsSync(pyenvBin)) &&
+  `pyenv (${pyenvBin}) with Python 3.9 and 3.10 is not installed (found: ${installed.join(', ') || 'nothing'})`;
+
+/** What pyenv itself says of `args` in `cwd`: its exit code and output. */
+function askPyenv(cwd: string, ...args: string[]): { code: number | null; out: string } {
+  const answer = spawnSync(pyenvBin, args, { cwd, encoding: 'utf8', env: { ...process.env, PYENV_VERSION: '' } });
+  return { code: answer.status, out: `${answer.stdout}${answer.stderr}`.trim() };
+}
+
 const skipFallbacks = py39 === undefined && `pyenv with Python 3.9 is not installed at ${pyenvRoot}/versions`;
 
 const resolvePython = (cwd: string, pin = 'auto') =>
@@ -110,3 +123,57 @@ t.test(
     t.match(resolvePython(project), { pin: 'system', manager: 'PATH' }, 'system: the python on PATH');
   },
 );
+
+t.test(
+  'a python- prefix reads as pyenv reads it, and the install hint is a command pyenv accepts',
+  { skip: skipPyenv },
+  async (t) => {
+    const project = realpathSync(mkdtempSync(join(tmpdir(), 'procwire-python-')));
+    t.teardown(() => rmSync(project, { recursive: true, force: true }));
+    const pinFile = join(project, '.python-version');
+    writeFileSync(pinFile, 'python-3.10\n');
+    t.same(askPyenv(project, 'version-name'), { code: 0, out: py310 }, 'pyenv reads python-3.10 as 3.10');
+    const sup = await startSupervisor(t);
+    t.same(
+      await printed(sup, { id: 'prefixed', command: 'python3', args: SAY, cwd: project, runtime: { python: 'auto' } }),
+      [py310, join(pyenvRoot, 'versions', py310!, 'bin', 'python')],
+    );
+    t.match(sup.get('prefixed')?.runtime, { pin: 'python-3.10', version: py310, manager: 'pyenv' });
+
+    // 3.5 is a version python-build knows and this machine has not built.
+    writeFileSync(pinFile, 'python-3.5\n');
+    const missing = failure(() => resolvePython(project));
+    t.match(
+      missing.message,
+      /^child "py": no installed python satisfies "python-3\.5" \(3\.5\) from .*\.python-version\./,
+    );
+    t.match(missing.message, /\. Install it: pyenv install 3\.5$/);
+    const hinted = /pyenv install (\S+)$/.exec(missing.message)?.[1] ?? '';
+    t.equal(askPyenv(project, 'latest', '--known', hinted).code, 0, `pyenv install resolves ${hinted} as it would`);
+
+    writeFileSync(pinFile, 'cpython-3.10\n');
+    t.not(askPyenv(project, 'latest', '--known', 'cpython-3.10').code, 0, 'pyenv knows no cpython-3.10');
+    const unknown = failure(() => resolvePython(project));
+    t.match(
+      unknown.message,
+      new RegExp(
+        '\\. "cpython-3\\.10" is not a Python version pyenv knows \\(its names are like 3\\.12\\.1, 3\\.12 or ' +
+          `pypy3\\.10-7\\.3\\.12; \`pyenv install --list\` shows them all\\): write one in ${pinFile.replace(/\./g, '\\.')}$`,
+      ),
+    );
+    t.notMatch(unknown.message, /pyenv install cpython/, 'no command pyenv would refuse');
+    t.match(
+      failure(() => resolvePython(project, 'python3.10')).message,
+      /"python3\.10" is not a Python version pyenv knows .*: pin one in the spec's runtime\.python$/,
+    );
+  },
+);
+
+function failure(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
