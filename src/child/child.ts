@@ -3,12 +3,14 @@ import {
   HandlerTable,
   ProcwireError,
   checkAppMethod,
+  checkParams,
   type Diagnostic,
   type NotificationHandler,
   type PortInfo,
   type RequestHandler,
 } from '../protocol/index.js';
 import type { Endpoint } from '../endpoint/index.js';
+import { checkCallOptions, checkSignalName } from '../options/call-options.js';
 import type { StopResult } from '../terminate/stop-result.js';
 import type { ResolvedRuntime } from '../toolchain/index.js';
 import type { ChildConnection, RequestOptions } from './child-connection.js';
@@ -139,7 +141,9 @@ export class Child extends EventEmitter<ChildEvents> {
 
   /**
    * Resolves with the port `name` once the child has reported it (at once if it has).
-   * Rejects with TIMEOUT, ABORTED, or STOPPED when the child's process ends first.
+   * Rejects with TIMEOUT, ABORTED, or STOPPED when the child's process ends first or the child
+   * is (or becomes) stopped, exited or failed with no process to end (in backoff, or waiting to
+   * spawn). Unknown option names are a TypeError.
    */
   waitForPort(name: string, options: WaitOptions = {}): Promise<PortInfo> {
     return waitForPort(this, name, options);
@@ -147,9 +151,14 @@ export class Child extends EventEmitter<ChildEvents> {
 
   /**
    * Sends an application request and resolves with the child's result. Rejects with
-   * NOT_CONNECTED, TIMEOUT, ABORTED, CONNECTION_CLOSED, or the child's ResponseError.
+   * NOT_CONNECTED, TIMEOUT, ABORTED, CONNECTION_CLOSED, or the child's ResponseError. A bad
+   * method, params or option (an unknown name too) is a TypeError, thrown at once.
    */
   sendRequest<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+    // Bad arguments throw at once, as bad options do everywhere; only what happens on the way rejects.
+    checkAppMethod(method);
+    checkParams(method, params);
+    checkCallOptions(`options of "${method}" for child "${this.id}"`, options);
     try {
       return this.#connectionFor(method).sendRequest(method, params, options) as Promise<R>;
     } catch (error) {
@@ -159,6 +168,8 @@ export class Child extends EventEmitter<ChildEvents> {
 
   /** Sends an application notification. Rejects with NOT_CONNECTED when there is no connection. */
   sendNotification(method: string, params?: unknown): Promise<void> {
+    checkAppMethod(method);
+    checkParams(method, params);
     try {
       return this.#connectionFor(method).sendNotification(method, params);
     } catch (error) {
@@ -216,9 +227,11 @@ export class Child extends EventEmitter<ChildEvents> {
   /**
    * Sends `signal` to the child's process group (e.g. SIGHUP to reload). Rejects with
    * NOT_RUNNING if no process runs. On Windows a terminating signal ends the process tree and
-   * resolves once it is done; any other signal is not sent.
+   * resolves once it is done; any other signal is not sent. A name Node does not know (a typo,
+   * `'sighup'`, none at all) is a TypeError, thrown at once.
    */
   signal(signal: NodeJS.Signals): Promise<void> {
+    checkSignalName(`the signal for child "${this.id}"`, signal);
     return this.#controls.run(async () => this.#lifecycle.signal(signal));
   }
 

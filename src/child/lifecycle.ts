@@ -186,7 +186,8 @@ export class Lifecycle {
     } else {
       result = { ...(run.exit as ExitInfo), termination: 'clean' };
     }
-    this.#setState({ kind: 'stopped', result, reason });
+    // A second stop changes nothing: no `state` event for a transition that is not one.
+    if (this.#state.kind !== 'stopped') this.#setState({ kind: 'stopped', result, reason });
     return result;
   }
 

@@ -1,6 +1,7 @@
 import type { Child } from '../child/child.js';
 import { toMs } from '../options/duration.js';
-import { isProcwireError, type ProcwireError } from '../protocol/index.js';
+import { checkAppMethod, checkParams, isProcwireError, type ProcwireError } from '../protocol/index.js';
+import { checkCallOptions } from '../options/call-options.js';
 import { planDispatch, strandedError } from './dispatch.js';
 import { openJob, type Job } from './job.js';
 import type { ResolvedPoolOptions } from './options.js';
@@ -66,7 +67,10 @@ export class Pool {
 
   /** Counters: queued and running now; done, failed, retried and recycled so far. */
   stats(): PoolStats {
-    return { queued: this.#queue.length, running: this.#running.size, ...this.#stats };
+    // A task whose caller has its answer is done, though its worker's slot is freed a turn later.
+    let running = 0;
+    for (const job of this.#running) if (job.state.kind !== 'settled') running++;
+    return { queued: this.#queue.length, running, ...this.#stats };
   }
 
   /**
@@ -76,6 +80,10 @@ export class Pool {
    * when the pool closes first.
    */
   request<R = unknown>(method: string, params?: unknown, options: TaskOptions = {}): Promise<R> {
+    // Checked here, at once: a task is sent from a later turn, where a throw would reach no caller.
+    checkAppMethod(method);
+    checkParams(method, params);
+    checkCallOptions(`options of task "${method}" in pool "${this.id}"`, options);
     if (this.#closing) return Promise.reject(this.#error('STOPPED', `the pool is closed; "${method}" was not run`));
     const timeoutMs = options.timeout === undefined ? this.#options.taskTimeoutMs : toMs('timeout', options.timeout);
     const { signal } = options;
@@ -94,8 +102,20 @@ export class Pool {
     return answer;
   }
 
-  /** Sends a notification to every connected worker; resolves with how many it reached. */
-  async broadcast(method: string, params?: unknown): Promise<number> {
+  /**
+   * Sends a notification to every worker connected now; resolves with how many it reached. A
+   * worker that is starting, restarting or being recycled does not get it, nor does one that
+   * starts later: await `pool.ready` first, and give what every worker must know in the spec
+   * (`env`, `args`) or have workers ask for it when they start. A bad method or params is a
+   * TypeError, thrown at once.
+   */
+  broadcast(method: string, params?: unknown): Promise<number> {
+    checkAppMethod(method);
+    checkParams(method, params);
+    return this.#broadcast(method, params);
+  }
+
+  async #broadcast(method: string, params: unknown): Promise<number> {
     const connected = this.workers.filter((child) => child.connected);
     const sent = await Promise.allSettled(connected.map((child) => child.sendNotification(method, params)));
     return sent.filter((result) => result.status === 'fulfilled').length;
@@ -117,7 +137,9 @@ export class Pool {
         this.#abort(job, this.#error('STOPPED', `the pool closed before task "${job.method}" finished`));
     }
     if (this.#queue.length > 0 || this.#running.size > 0) await new Promise<void>((r) => (this.#drained = r));
-    await this.ready.catch(() => undefined);
+    // Not after `ready`: a worker still starting (or hung before its ready, retried under its
+    // policy) is stopped now, as any child's stop cancels its start. Every worker's Child
+    // exists from the constructor on (spawn makes it before its first await).
     await this.#children.stopAll();
   }
 
@@ -150,8 +172,16 @@ export class Pool {
     this.#slots[index] = takeTask(this.#slot(index));
     this.#running.add(job);
     const timeout = job.timeoutMs === undefined ? {} : { timeout: job.timeoutMs };
-    (this.#children.at(index) as Child)
-      .sendRequest(job.method, job.params, { signal: attempt.signal, ...timeout })
+    let sent: Promise<unknown>;
+    try {
+      sent = (this.#children.at(index) as Child).sendRequest(job.method, job.params, {
+        signal: attempt.signal,
+        ...timeout,
+      });
+    } catch (error) {
+      sent = Promise.reject(error); // checked in request(); never thrown into a dispatch
+    }
+    sent
       .then(
         (result) => job.settle(undefined, result),
         (error: unknown) => this.#attemptFailed(index, job, error),

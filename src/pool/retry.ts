@@ -59,7 +59,14 @@ function giveUpError(failed: FailedAttempt, failure: 'timeout' | 'died'): Procwi
     );
   }
   const state = failed.workerState;
-  const how = state ? `; worker state: ${state.kind} (${state.reason})` : '';
+  // A request fails with the connection, a moment before the exit is seen: `running` then
+  // would describe a worker that is gone.
+  const how =
+    state === undefined
+      ? ''
+      : state.kind === 'running'
+        ? '; its connection closed (the exit was not seen yet)'
+        : `; worker state: ${state.kind} (${state.reason})`;
   return poolError(
     poolId,
     'WORKER_DIED',

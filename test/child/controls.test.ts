@@ -40,6 +40,33 @@ t.test('signal to a child with no process rejects with NOT_RUNNING', async (t) =
   });
 });
 
+t.test('a signal name Node does not know throws a TypeError at once and sends nothing', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('svc', 'ready-and-echo.cjs'));
+  const exits: unknown[] = [];
+  child.on('exit', (exit) => exits.push(exit));
+  for (const bad of ['sighup', 'SIGFOO', 'HUP', 1, undefined]) {
+    t.throws(() => child.signal(bad as NodeJS.Signals), {
+      name: 'TypeError',
+      message: /^the signal for child "svc" must be a signal name such as 'SIGHUP' or 'SIGUSR2'; got /,
+    });
+  }
+  // A round trip after the throws: had any been sent (no argument was SIGTERM), the child would be gone.
+  t.same(await child.sendRequest('echo', { still: 'here' }), { still: 'here' });
+  t.same(exits, [], 'the child was not signalled');
+  t.equal(child.state.kind, 'running');
+});
+
+t.test('a second stop changes nothing: no stopped -> stopped state event', async (t) => {
+  const sup = await startSupervisor(t);
+  const child = await sup.spawn(nodeSpec('svc', 'ready-and-echo.cjs'));
+  const states: string[] = [];
+  child.on('state', (next, previous) => states.push(`${previous.kind}->${next.kind}`));
+  const first = await child.stop();
+  t.same(await child.stop(), first, 'the same result');
+  t.same(states, ['running->stopping', 'stopping->stopped']);
+});
+
 t.test(
   'a restarted child keeps its id, gets a fresh pid and token, and its old ports and diagnostics are cleared with events',
   async (t) => {

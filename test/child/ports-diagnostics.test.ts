@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { Child, Diagnostic, PortInfo } from '../../src/index.js';
+import { isProcwireError, type Child, type ChildState, type Diagnostic, type PortInfo } from '../../src/index.js';
 import { EVENT_WAIT_MS, nextEvent, nodeSpec, startSupervisor, until } from '../helpers/index.js';
 
 t.test('two children at once keep their own ports and diagnostics', async (t) => {
@@ -79,6 +79,52 @@ t.test('waitForPort waits for a later report, and fails clearly', async (t) => {
     { code: 'STOPPED', message: /is stopped and never reported port "admin"/ },
     'a wait on a stopped child fails at once',
   );
+});
+
+t.test('waitForPort fails with STOPPED when the child ends with no process exit to see', async (t) => {
+  const sup = await startSupervisor(t);
+  // In backoff (its process gone, the next not yet spawned), then stopped.
+  const flaky = await sup.spawn(
+    nodeSpec('flaky', 'exits-after-ready.cjs', { args: ['1'], backoff: { initial: '1m', max: '1m', jitter: 0 } }),
+  );
+  await nextEvent(flaky, 'state', 'the child to wait in backoff', { filter: (s: ChildState) => s.kind === 'backoff' });
+  const inBackoff = flaky.waitForPort('http');
+  await flaky.stop();
+  await t.rejects(inBackoff, { code: 'STOPPED', message: /ended before it reported port "http"/ });
+
+  // Waiting for a dependency (no process yet), then stopped.
+  const db = await sup.spawn(nodeSpec('db', 'ready-and-echo.cjs'));
+  await db.stop();
+  let app: Child | undefined;
+  sup.once('child', (c) => (app = c));
+  const starting = sup.spawn(nodeSpec('app', 'reports-http-port.cjs', { dependsOn: { db: 'ready' } })).catch((e) => e);
+  const waiting = app!.waitForPort('http');
+  t.equal(app!.pid, undefined, 'no process: it waits for db');
+  await app!.stop();
+  await t.rejects(waiting, { code: 'STOPPED' });
+  t.match(await starting, { code: 'STOPPED' });
+
+  // Failed (its start gave up): refused at once, as stopped and exited are.
+  let broken: Child | undefined;
+  sup.once('child', (c) => (broken = c));
+  await sup
+    .spawn(nodeSpec('broken', 'exits-before-hello.cjs', { maxRestarts: 0 }))
+    .catch((e: unknown) => t.ok(isProcwireError(e), String(e)));
+  t.equal(broken!.state.kind, 'failed');
+  await t.rejects(broken!.waitForPort('http'), { code: 'STOPPED', message: /is failed and never reported port/ });
+});
+
+t.test('waitForPort options are checked at once', async (t) => {
+  const sup = await startSupervisor(t);
+  const web = await sup.spawn(nodeSpec('web', 'reports-http-port.cjs'));
+  t.throws(() => web.waitForPort('admin', { tmeout: 100 } as never), {
+    name: 'TypeError',
+    message: /options of waitForPort\("admin"\) for child "web" has an unknown option "tmeout"/,
+  });
+  t.throws(() => web.waitForPort('admin', { signal: 'soon' } as never), {
+    name: 'TypeError',
+    message: /\.signal must be an AbortSignal/,
+  });
 });
 
 t.test(

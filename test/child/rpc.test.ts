@@ -55,8 +55,9 @@ t.test('reserved and malformed calls are refused before anything is sent', async
   const sup = await startSupervisor(t);
   const child = await sup.spawn(nodeSpec('worker', 'ready-and-echo.cjs'));
   t.throws(() => child.onRequest('procwire/ready', () => 1), { name: 'TypeError', message: /reserved by procwire/ });
-  await t.rejects(child.sendRequest('procwire/shutdown', {}), { name: 'TypeError', message: /reserved/ });
-  await t.rejects(child.sendRequest('echo', 42), {
+  // Thrown at once, as bad options are (README, Errors): a mistake in the call, not a failure on the way.
+  t.throws(() => child.sendRequest('procwire/shutdown', {}), { name: 'TypeError', message: /reserved/ });
+  t.throws(() => child.sendRequest('echo', 42), {
     name: 'TypeError',
     message: /must be an object, an array or undefined/,
   });
@@ -96,7 +97,17 @@ t.test('sendRequest honours timeout and signal, and the child sees the cancellat
     { code: 'ABORTED' },
     'an aborted signal refuses at once',
   );
-  await t.rejects(child.sendRequest('echo', {}, { timeout: 'soon' }), { name: 'TypeError' });
+  // Bad arguments throw at once, as every bad option does (README, Errors), and send nothing.
+  t.throws(() => child.sendRequest('echo', {}, { timeout: 'soon' }), {
+    name: 'TypeError',
+    message: /^options of "echo" for child "\w+"\.timeout must be a non-negative duration/,
+  });
+  t.throws(() => child.sendRequest('echo', {}, { timout: '5s' } as never), {
+    name: 'TypeError',
+    message: /has an unknown option "timout"; known options: timeout, signal/,
+  });
+  t.throws(() => child.sendRequest('echo', 5), { name: 'TypeError', message: /params of "echo" must be an object/ });
+  t.throws(() => child.sendNotification('procwire/ready'), { name: 'TypeError', message: /reserved by procwire/ });
   t.same(await child.sendRequest('echo', { after: 'cancel' }), { after: 'cancel' }, 'the connection is still usable');
 });
 

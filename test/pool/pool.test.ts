@@ -185,6 +185,49 @@ t.test('close drains by default, cancels on request, then stops and removes the 
   t.match(waiting, { status: 'rejected', reason: { code: 'STOPPED' } }, 'the queued task was cancelled');
 });
 
+t.test('close stops a worker still starting at once, not after its start runs out its retries', async (t) => {
+  const sup = await startSupervisor(t);
+  const hung = { command: process.execPath, args: [fixture('connects-never-ready.cjs')], readyTimeout: '1s' };
+  const spawned = within(
+    new Promise<Child>((resolve) =>
+      sup.on('child', (child) =>
+        child.on('state', (state) => state.kind === 'starting' && state.pid !== undefined && resolve(child)),
+      ),
+    ),
+    'the worker to spawn',
+  );
+  const pool = sup.pool({ id: 'p', size: 1, spec: hung });
+  const worker = await spawned;
+  const task = t.rejects(pool.request('work', { n: 1 }), { code: 'STOPPED' }, 'the queued task was cancelled');
+  await pool.close({ cancel: true });
+  t.match(worker.state, { kind: 'stopped' }, 'the worker was stopped');
+  t.equal(worker.restarts, 0, 'during its first start: close did not wait for the start to be retried and fail');
+  await task;
+});
+
+t.test('stats: a task whose caller has its answer no longer counts as running', async (t) => {
+  const sup = await startSupervisor(t);
+  const pool = sup.pool({ id: 'p', size: 1, spec: worker });
+  await pool.request('work', { n: 1 });
+  t.match(pool.stats(), { queued: 0, running: 0, done: 1, failed: 0 });
+  await pool.request('fail', { why: 'no' }).catch(() => undefined);
+  t.match(pool.stats(), { queued: 0, running: 0, done: 1, failed: 1 });
+});
+
+t.test('bad task arguments throw a TypeError at once, naming the option', async (t) => {
+  const sup = await startSupervisor(t);
+  const pool = sup.pool({ id: 'p', size: 1, spec: worker });
+  t.throws(() => pool.request('work', { n: 1 }, { timout: '5s' } as never), {
+    name: 'TypeError',
+    message: /options of task "work" in pool "p" has an unknown option "timout"; known options: timeout, signal/,
+  });
+  t.throws(() => pool.request('work', 5), { name: 'TypeError', message: /params of "work" must be an object/ });
+  t.throws(() => pool.request('procwire/ready'), { name: 'TypeError', message: /reserved by procwire/ });
+  t.throws(() => pool.broadcast('procwire/ready'), { name: 'TypeError', message: /reserved by procwire/ });
+  t.same(pool.stats(), { queued: 0, running: 0, done: 0, failed: 0, retried: 0, recycled: 0 }, 'nothing was queued');
+  t.match(await pool.request('work', { n: 2 }), { n: 2 }, 'the pool still works');
+});
+
 t.test('bad pool options throw a TypeError at once', async (t) => {
   const sup = await startSupervisor(t);
   t.throws(() => sup.pool({ id: 'p', size: 0, spec: worker }), {

@@ -94,6 +94,13 @@ t.test('retries used up: WORKER_DIED naming the worker, the attempt and what bec
   );
   const bare = settledWith(decideRetry(failed(closed, { workerState: undefined }), { retries: 0, closing: false }));
   t.equal(bare.message, 'pool "p": worker p/2 died while running "lint" (attempt 1)', 'no child, no state to tell');
+  const running = { kind: 'running', reason: 'ready' };
+  const early = settledWith(decideRetry(failed(closed, { workerState: running }), { retries: 0, closing: false }));
+  t.equal(
+    early.message,
+    'pool "p": worker p/2 died while running "lint" (attempt 1); its connection closed (the exit was not seen yet)',
+    'a worker whose exit is not seen yet is not called running',
+  );
 });
 
 function settledWith(decision: RetryDecision): Error {
