@@ -15,6 +15,7 @@ export function runtimeView(value: unknown): RuntimeView | undefined {
   if (typeof r.name !== 'string' || typeof r.version !== 'string') return undefined;
   const view: RuntimeView = { name: r.name, version: r.version, path: String(r.path ?? ''), source: String(r.source) };
   if (typeof r.pin === 'string') view.pin = r.pin;
+  if (Array.isArray(r.listed) && r.listed.every((v) => typeof v === 'string')) view.listed = [...r.listed];
   if (typeof r.manager === 'string') view.manager = r.manager;
   return view;
 }

@@ -24,6 +24,8 @@ export interface RuntimeView {
   /** The pin file's path, `spec` or `PATH`. */
   source: string;
   pin?: string;
+  /** Every version a `.tool-versions` line listed, when it listed several; `pin` is the one taken. */
+  listed?: string[];
   manager?: string;
 }
 

@@ -2,6 +2,7 @@ import { ProcwireError } from '../protocol/index.js';
 import { managerNamed, managersFor } from './managers/index.js';
 import { installableVersion } from './managers/manager.js';
 import { shortSource } from './pin-files.js';
+import { PYTHON_BUILD_NAME } from './python-builds.js';
 import type { RuntimeName, SearchedPlace } from './types.js';
 
 /** TOOLCHAIN_NOT_FOUND with `message`, after the child's name when it is about a child. */
@@ -42,14 +43,6 @@ const OWNERS: Record<string, readonly string[]> = {
   '.python-version': ['pyenv'],
 };
 
-// What python-build (pyenv's installer, which mise and asdf use too) has definitions for:
-// CPython's versions and prefixes start with a digit (`3.12.1`, `3.12`, `3.13t`), other
-// builds with their flavour's name (`pypy3.10-7.3.12`, `miniconda3-latest`).
-const FLAVOURS =
-  'activepython|anaconda|cinder|graalpy|graalpython|ironpython|jython|mambaforge|' +
-  'micropython|miniconda|miniforge|nogil|pypy|pyston|stackless';
-const PYTHON_BUILDS = new RegExp(`^(\\d|(${FLAVOURS})([\\d.-]|$))`);
-
 /**
  * The sentence that ends TOOLCHAIN_NOT_FOUND: the install command for the manager in use (the
  * pin file's own manager if it is installed, else the first installed one in search order,
@@ -64,7 +57,7 @@ export function installHint(
   places: readonly SearchedPlace[],
   several = false,
 ): string {
-  if (runtime === 'python' && !PYTHON_BUILDS.test(installableVersion(runtime, pin))) {
+  if (runtime === 'python' && !PYTHON_BUILD_NAME.test(installableVersion(runtime, pin))) {
     const fix =
       source === 'spec'
         ? "pin one in the spec's runtime.python"

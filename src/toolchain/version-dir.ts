@@ -2,6 +2,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { executableStatus, statOrUndefined } from './fs-cache.js';
+import { PYTHON_FLAVOUR_NAME } from './python-builds.js';
 import type { Installed, SearchedPlace } from './types.js';
 
 /** Where one manager keeps one runtime: a directory holding a directory per version. */
@@ -22,8 +23,14 @@ interface Listing {
 
 const listings = new Map<string, Listing>();
 
-/** A directory name as a version: `v18.20.4` -> `18.20.4`; other names that start with a digit as they are. */
+/**
+ * A directory name as a version: `v18.20.4` -> `18.20.4`; other names that start with a digit
+ * as they are, and so are the names of Python builds that are not CPython (`pypy3.10-7.3.12`,
+ * `miniconda3-latest`), matched exactly. Anything else (a manager's cache, `.downloads`) is
+ * no version.
+ */
 export function versionOfName(name: string): string | undefined {
+  if (PYTHON_FLAVOUR_NAME.test(name)) return name;
   if (!/^v?\d/.test(name)) return undefined;
   return semver.valid(name) ?? name;
 }

@@ -1,6 +1,15 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildSpec, Supervisor } from '../../src/index.js';
@@ -166,6 +175,45 @@ t.test(
       failure(() => resolvePython(project, 'python3.10')).message,
       /"python3\.10" is not a Python version pyenv knows .*: pin one in the spec's runtime\.python$/,
     );
+  },
+);
+
+t.test(
+  'a build that is not CPython (pypy, miniconda) is found under its own name in pyenv, and runs',
+  { skip },
+  async (t) => {
+    // A pyenv root laid out as pyenv installs such builds, each a real Python (this machine's 3.9).
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'procwire-pyenv-')));
+    t.teardown(() => rmSync(root, { recursive: true, force: true }));
+    for (const name of ['pypy3.10-7.3.12', 'miniconda3-latest', '3.9.99']) {
+      mkdirSync(join(root, 'versions', name, 'bin'), { recursive: true });
+      symlinkSync(join(pyenvRoot, 'versions', py39!, 'bin', 'python'), join(root, 'versions', name, 'bin', 'python'));
+    }
+    mkdirSync(join(root, 'versions', '.cache')); // not a version: never listed
+    const project = realpathSync(mkdtempSync(join(tmpdir(), 'procwire-python-')));
+    t.teardown(() => rmSync(project, { recursive: true, force: true }));
+    const env = { ...process.env, PYENV_ROOT: root };
+    const resolveIn = (pin: string) => resolveRuntime({ name: 'python', pin }, { cwd: project, env, childId: 'py' });
+    for (const name of ['pypy3.10-7.3.12', 'miniconda3-latest']) {
+      t.match(resolveIn(name), {
+        version: name,
+        manager: 'pyenv',
+        path: join(root, 'versions', name, 'bin', 'python'),
+      });
+    }
+    t.match(resolveIn('3'), { version: '3.9.99' }, 'a range still takes the highest CPython, not a flavour');
+    writeFileSync(join(project, '.python-version'), 'pypy3.10-7.3.12\n');
+    const sup = await startSupervisor(t);
+    const [version] = await printed(sup, {
+      id: 'pypy',
+      command: 'python',
+      args: SAY,
+      cwd: project,
+      env,
+      runtime: { python: 'auto' },
+    });
+    t.equal(version, py39, 'the child ran on the build the pin names');
+    t.match(sup.get('pypy')?.runtime, { version: 'pypy3.10-7.3.12', pin: 'pypy3.10-7.3.12', manager: 'pyenv' });
   },
 );
 
