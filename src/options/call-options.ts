@@ -18,12 +18,23 @@ export function checkCallOptions(field: string, options: unknown): void {
   }
 }
 
+// Every name NodeJS.Signals allows: a name the platform lacks (SIGUSR2 on Windows) is a name
+// still, which signal() does not send there, as documented; only what is no signal anywhere is refused.
+const SIGNAL_NAMES: ReadonlySet<string> = new Set(
+  (
+    'ABRT ALRM BUS CHLD CONT FPE HUP ILL INT IO IOT KILL PIPE POLL PROF PWR QUIT SEGV STKFLT STOP SYS ' +
+    'TERM TRAP TSTP TTIN TTOU UNUSED URG USR1 USR2 VTALRM WINCH XCPU XFSZ BREAK LOST INFO'
+  )
+    .split(' ')
+    .map((name) => `SIG${name}`),
+);
+
 /**
- * Checks a signal given to `child.signal()`: one of the names Node knows here
- * (`os.constants.signals`), in capitals. Node itself would throw on an unknown name, but
- * from inside the process-group kill, where it was once swallowed: a typo sent nothing.
+ * Checks a signal given to `child.signal()`: a signal's name in capitals (`'SIGHUP'`), one of
+ * Node's on any platform. An unknown one was once swallowed inside the process-group kill, so
+ * a typo sent nothing, and none at all was Node's default, SIGTERM.
  */
 export function checkSignalName(field: string, signal: unknown): asserts signal is NodeJS.Signals {
-  if (typeof signal === 'string' && Object.hasOwn(constants.signals, signal)) return;
+  if (typeof signal === 'string' && (SIGNAL_NAMES.has(signal) || Object.hasOwn(constants.signals, signal))) return;
   throw new TypeError(`${field} must be a signal name such as 'SIGHUP' or 'SIGUSR2'; got ${quote(signal)}`);
 }
