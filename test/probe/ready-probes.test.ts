@@ -2,7 +2,7 @@ import t from 'tap';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { ProcwireError, type ChildSpec } from '../../src/index.js';
-import { EVENT_WAIT_MS, fixture, startSupervisor } from '../helpers/index.js';
+import { EVENT_WAIT_MS, fixture, startSupervisor, within } from '../helpers/index.js';
 
 // readyWhen 'port', { tcp }, { http } against a real Node server with no SDK (test/fixtures/plain-server.cjs).
 
@@ -37,19 +37,27 @@ async function startError(promise: Promise<unknown>): Promise<ProcwireError> {
 t.test('probes that pass: port found, tcp refused then accepted, http with a 10 MB endless body', async (t) => {
   const sup = await startSupervisor(t);
   const port = await freePort();
-  const order: string[] = [];
-  sup.on('child', (child) => {
-    child.on('stdout', (line) => order.push(`${child.id}: ${line}`));
-    child.on('ready', () => order.push(`${child.id}: ready`));
-  });
+  // The probe may connect before the child's own "listening" line has crossed its pipe, so the
+  // order of the two events proves nothing; the times do (one machine, one wall clock).
+  let readyAt = 0;
+  const listened = new Promise<number>((resolve) =>
+    sup.on('child', (child) => {
+      if (child.id !== 'tcp') return;
+      child.on('ready', () => (readyAt = Date.now()));
+      child.on('stdout', (line) => {
+        const at = new RegExp(`^listening ${port} at (\\d+)$`).exec(line)?.[1];
+        if (at) resolve(Number(at));
+      });
+    }),
+  );
   const [found, tcp, big] = await Promise.all([
     sup.spawn(plain('found', [], { readyWhen: 'port' })),
     sup.spawn(plain('tcp', ['--port', String(port), '--delay', '700'], { readyWhen: { tcp: port } })),
     sup.spawn(plain('big', [], { readyWhen: { http: { port: 'port-1', path: '/big' } }, readyTimeout: '10s' })),
   ]);
   t.equal(found.ports.get('port-1')?.source, 'os', "readyWhen 'port' is ready with the discovered port");
-  const listening = order.indexOf(`tcp: listening ${port}`);
-  t.ok(listening >= 0 && listening < order.indexOf('tcp: ready'), 'tcp: refused until it listened, then ready');
+  const listenedAt = await within(listened, 'the tcp child to say it listens');
+  t.ok(readyAt >= listenedAt, `tcp: refused until it listened, then ready (${readyAt - listenedAt} ms after)`);
   t.equal(big.state.kind, 'running', 'the http probe read a bounded part of a body that never ends');
   await Promise.all([found.stop(), tcp.stop(), big.stop()]);
 });
