@@ -32,7 +32,16 @@ export class RpcLink {
     connection.onRequest((method, params, token) =>
       runHandler(token, options.peer.closed, (context) => options.handlers.request(method, params, context)),
     );
-    connection.onNotification((method, params) => options.handlers.notify(method, params));
+    connection.onNotification((method, params) =>
+      options.handlers.notify(method, params, (error) => {
+        // Where the person running the child looks; the parent sees it as the child's stderr.
+        const what = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+        process.stderr.write(
+          `procwire/child: the handler of notification "${method}" failed: ${what}\n` +
+            '(catch what it can throw: a notification has no caller to tell)\n',
+        );
+      }),
+    );
     connection.listen();
   }
 

@@ -40,11 +40,24 @@ export function connectionHooks(run: Run, deps: ConnectionHookDeps): ConnectionH
     log: (entry) => deps.log(entry),
     request: (method, params, context) => deps.handlers.request(method, params, context),
     control: (method, params) => serveControl(deps.control, deps.childId, method, params),
-    notification: (method, params) => deps.handlers.notify(method, params),
+    notification: (method, params) =>
+      deps.handlers.notify(method, params, (error) =>
+        deps.log({
+          level: 'error',
+          message:
+            `procwire: child "${deps.childId}": the parent's handler of notification "${method}" failed: ` +
+            `${describeError(error)}; catch what it can throw (a notification has no caller to tell)`,
+        }),
+      ),
     protocolError: (error) => {
       run.condemn({ reason: 'protocol', error });
       deps.protocolError(error);
     },
     closed: () => deps.closed(run),
   };
+}
+
+/** An error's stack (its message and where it was thrown), or what was thrown, for a log line. */
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? String(error)) : String(error);
 }

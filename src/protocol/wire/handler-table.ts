@@ -65,8 +65,23 @@ export class HandlerTable {
     return handler(params, context);
   }
 
-  /** Calls every handler of a notification; unheard notifications are dropped, as JSON-RPC allows. */
-  notify(method: string, params: unknown): void {
-    for (const handler of this.#notifications.get(method) ?? []) handler(params);
+  /**
+   * Calls every handler of a notification; unheard notifications are dropped, as JSON-RPC allows.
+   * A notification has nobody to answer, so what a handler throws, or the promise it returns
+   * rejects with, goes to `failed` (each side says it where a person sees it), and the next
+   * handler still runs. Left to itself, a rejected async handler would be an unhandled
+   * rejection, which ends the process: a parent's would take every child with it.
+   */
+  notify(method: string, params: unknown, failed: (error: unknown) => void): void {
+    for (const handler of this.#notifications.get(method) ?? []) {
+      try {
+        const result: unknown = handler(params);
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          (result as PromiseLike<unknown>).then(undefined, failed);
+        }
+      } catch (error) {
+        failed(error);
+      }
+    }
   }
 }
