@@ -8,6 +8,7 @@ import { encodeFrame } from '../src/protocol/wire/frame-writer.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../src/protocol/wire/limits.js';
 import { Methods, PROTOCOL_VERSION } from '../src/protocol/wire/methods.js';
 import type { HelloResult } from '../src/protocol/wire/types.js';
+import { checkKeys } from './check-arguments.js';
 import { ParentConnection } from './parent-connection.js';
 import { takeSupervisorEnv } from './supervisor-env.js';
 
@@ -47,6 +48,7 @@ type Slot = { [SHARED]?: Promise<ParentConnection> | undefined };
  * inherit them.
  */
 export function connect(options: ConnectOptions = {}): Promise<ParentConnection> {
+  checkConnectOptions(options);
   const slot = globalThis as Slot;
   slot[SHARED] ??= open(options).catch((error: unknown) => {
     slot[SHARED] = undefined;
@@ -55,6 +57,9 @@ export function connect(options: ConnectOptions = {}): Promise<ParentConnection>
   const shared = slot[SHARED];
   return shared.then((parent) => {
     parent.keepProcessAlive(options.keepAlive ?? true);
+    // Whichever call asks to outlive the parent is heard, as with keepAlive: the preload
+    // connects first with the default, and the application's own call must still count.
+    if (options.exitOnDisconnect === false) parent.stayOnDisconnect();
     return parent;
   });
 }
@@ -90,6 +95,29 @@ async function open(options: ConnectOptions): Promise<ParentConnection> {
     throw error;
   }
   return new ParentConnection(channel, id, answer, { exitOnDisconnect: options.exitOnDisconnect ?? true });
+}
+
+const CONNECT_OPTIONS = ['socket', 'id', 'token', 'exitOnDisconnect', 'maxMessageSize', 'keepAlive'];
+
+/** A TypeError at once for an option connect() would misread (a socket of 42 would dial TCP port 42). */
+function checkConnectOptions(options: ConnectOptions): void {
+  checkKeys('connect() options', options, CONNECT_OPTIONS);
+  for (const key of ['socket', 'id', 'token'] as const) {
+    const value: unknown = options[key];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new TypeError(`connect() option ${key} must be a non-empty string; got ${JSON.stringify(value)}`);
+    }
+  }
+  for (const key of ['exitOnDisconnect', 'keepAlive'] as const) {
+    const value: unknown = options[key];
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new TypeError(`connect() option ${key} must be true or false; got ${JSON.stringify(value)}`);
+  }
+  const size: unknown = options.maxMessageSize;
+  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size <= 0))
+    throw new TypeError(
+      `connect() option maxMessageSize must be a positive integer (bytes); got ${JSON.stringify(size)}`,
+    );
 }
 
 // A parent that accepted the connection answers at once; one that does not in this long is hung.

@@ -4,10 +4,11 @@ import { createCloseController } from '../src/protocol/wire/close-signal.js';
 import { ProcwireError } from '../src/protocol/wire/errors.js';
 import type { FrameChannel } from '../src/protocol/wire/frame-channel.js';
 import { HandlerTable, type NotificationHandler, type RequestHandler } from '../src/protocol/wire/handler-table.js';
-import { Methods } from '../src/protocol/wire/methods.js';
+import { checkAppMethod, Methods } from '../src/protocol/wire/methods.js';
 import { checkParams } from '../src/protocol/wire/params.js';
 import type { Diagnostic, HelloResult, LogLevel } from '../src/protocol/wire/types.js';
 import { diagnosticProblem } from '../src/protocol/wire/validate.js';
+import { checkKeys, checkRequestOptions, LOG_LEVELS } from './check-arguments.js';
 import type { RpcLink } from './rpc-link.js';
 
 /** Runs before the process exits on shutdown or when the parent is gone. */
@@ -28,7 +29,7 @@ export class ParentConnection {
   readonly #channel: FrameChannel;
   readonly #hello: HelloResult;
   readonly #closed = createCloseController();
-  readonly #exitOnDisconnect: boolean;
+  #exitOnDisconnect: boolean;
   readonly #handlers: HandlerTable;
   readonly #shutdownHandlers: ShutdownHandler[] = [];
   readonly #disconnectHandlers = new Set<() => void>();
@@ -58,6 +59,11 @@ export class ParentConnection {
     setImmediate(() => void this.#link().catch((error: unknown) => this.#linkFailed(error)));
   }
 
+  /** @internal A connect() call asked for `exitOnDisconnect: false`: the process outlives its parent. */
+  stayOnDisconnect(): void {
+    this.#exitOnDisconnect = false;
+  }
+
   /** The parent's process id, from the handshake. */
   get parentPid(): number {
     return this.#hello.parentPid;
@@ -83,6 +89,13 @@ export class ParentConnection {
       throw new TypeError(`reportPort: name must be a non-empty string; got ${String(name)}`);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new TypeError(`reportPort: port must be an integer 0-65535; got ${String(port)}`);
+    // Checked here, as the parent would: a wrong field there closes the connection, and the child with it.
+    checkKeys('reportPort: options', options, ['host', 'protocol']);
+    for (const key of ['host', 'protocol'] as const) {
+      const value = options[key];
+      if (value !== undefined && (typeof value !== 'string' || value.length === 0))
+        throw new TypeError(`reportPort: options.${key} must be a non-empty string; got ${JSON.stringify(value)}`);
+    }
     return this.#report(Methods.port, { name, port, ...options });
   }
 
@@ -90,6 +103,10 @@ export class ParentConnection {
   publishDiagnostics(file: string, diagnostics: Diagnostic[]): Promise<boolean> {
     if (typeof file !== 'string' || file.length === 0)
       throw new TypeError('publishDiagnostics: file must be a non-empty string');
+    if (!Array.isArray(diagnostics))
+      throw new TypeError(
+        `publishDiagnostics: diagnostics must be an array ([] clears the file); got ${typeof diagnostics}`,
+      );
     for (const [index, diagnostic] of diagnostics.entries()) {
       const problem = diagnosticProblem(diagnostic);
       if (problem !== undefined) throw new TypeError(`publishDiagnostics: diagnostics[${index}]: ${problem}`);
@@ -97,21 +114,32 @@ export class ParentConnection {
     return this.#report(Methods.diagnostics, { file, diagnostics });
   }
 
-  /** Sends one log line to the parent. */
+  /** Sends one log line to the parent; a level or message the parent would refuse is a TypeError. */
   log(level: LogLevel, message: string): Promise<boolean> {
+    if (!LOG_LEVELS.includes(level))
+      throw new TypeError(`log: level must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(level)}`);
+    if (typeof message !== 'string') throw new TypeError(`log: message must be a string; got ${typeof message}`);
     return this.#report(Methods.log, { level, message });
   }
 
   /**
    * Sends an application request to the parent; rejects with TIMEOUT, ABORTED,
-   * CONNECTION_CLOSED or the parent's error.
+   * CONNECTION_CLOSED or the parent's error. A reserved or empty method, params that are not an
+   * object or array, or a bad option (`timeout` is milliseconds, a number) is a TypeError, thrown
+   * before anything is sent.
    */
-  async sendRequest<R = unknown>(
+  sendRequest<R = unknown>(
     method: string,
     params?: unknown,
     options: { timeout?: number; signal?: AbortSignal } = {},
   ): Promise<R> {
+    checkAppMethod(method);
     checkParams(method, params);
+    checkRequestOptions(method, options);
+    return this.#request<R>(method, params, options);
+  }
+
+  async #request<R>(method: string, params: unknown, options: { timeout?: number; signal?: AbortSignal }): Promise<R> {
     const link = await this.#link();
     return (await link.request(method, params, { timeoutMs: options.timeout, signal: options.signal })) as R;
   }
@@ -123,18 +151,23 @@ export class ParentConnection {
    * fails (-32002, `data.code` the ProcwireError code).
    */
   spawn(spec: Record<string, unknown> & { id: string; command: string }): Promise<{ id: string }> {
-    return this.sendRequest(Methods.spawn, spec);
+    checkParams(Methods.spawn, spec);
+    return this.#request(Methods.spawn, spec, {});
   }
 
   /** Asks the supervisor to stop a child; resolves with its StopResult. Needs `allowControl: true`. */
   stop(
     id: string,
   ): Promise<{ exitCode: number | null; signal: string | null; termination: 'clean' | 'escalated' | 'indeterminate' }> {
-    return this.sendRequest(Methods.stop, { id });
+    return this.#request(Methods.stop, { id }, {});
   }
 
-  /** Sends an application notification to the parent; rejects with CONNECTION_CLOSED when it is gone. */
+  /**
+   * Sends an application notification to the parent; rejects with CONNECTION_CLOSED when it is
+   * gone. A reserved or empty method, or params that are not an object or array, is a TypeError.
+   */
   sendNotification(method: string, params?: unknown): Promise<void> {
+    checkAppMethod(method);
     checkParams(method, params);
     return this.#notify(method, params);
   }

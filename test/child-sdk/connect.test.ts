@@ -85,25 +85,35 @@ t.test('a parent killed with SIGKILL: its SDK child runs its handlers and exits 
   );
 });
 
-t.test('a child that opted out of exitOnDisconnect survives its parent and hears the disconnect', async (t) => {
-  const marker = markerFile(t);
-  const { parent, pid } = await startParentOfOne(t, './records-shutdown.cjs', { MARKER_FILE: marker, KEEP_ALIVE: '1' });
-  parent.kill('SIGKILL');
-  await exitOf(parent);
-  // A broken opt-out would still be alive inside the SDK's 800 ms exit budget; the fixture's
-  // own mark 1 s after the disconnect is written only by a process that outlived it.
-  await until(
-    () => readMarks(marker).includes('still running 1 s after the disconnect'),
-    3000,
-    'the mark written 1 s after the disconnect',
-  );
-  t.ok(pidAlive(pid), 'still running after the disconnect, past the 800 ms exit budget');
-  t.same(
-    readMarks(marker),
-    ['disconnected', 'log after disconnect sent: false', 'still running 1 s after the disconnect'],
-    'no shutdown handler ran; a late report resolved false',
-  );
-});
+for (const [how, env] of [
+  ['', {}],
+  // The preload connects with the defaults before the application's own connect() runs.
+  [', also when the preload connected first', { NODE_OPTIONS: `--require ${registerPath}` }],
+] as const) {
+  t.test(`a child that opted out of exitOnDisconnect survives its parent and hears the disconnect${how}`, async (t) => {
+    const marker = markerFile(t);
+    const { parent, pid } = await startParentOfOne(t, './records-shutdown.cjs', {
+      MARKER_FILE: marker,
+      KEEP_ALIVE: '1',
+      ...env,
+    });
+    parent.kill('SIGKILL');
+    await exitOf(parent);
+    // A broken opt-out would still be alive inside the SDK's 800 ms exit budget; the fixture's
+    // own mark 1 s after the disconnect is written only by a process that outlived it.
+    await until(
+      () => readMarks(marker).includes('still running 1 s after the disconnect'),
+      3000,
+      'the mark written 1 s after the disconnect',
+    );
+    t.ok(pidAlive(pid), 'still running after the disconnect, past the 800 ms exit budget');
+    t.same(
+      readMarks(marker),
+      ['disconnected', 'log after disconnect sent: false', 'still running 1 s after the disconnect'],
+      'no shutdown handler ran; a late report resolved false',
+    );
+  });
+}
 
 for (const [how, extra] of [
   ['connect() called twice', {}],
