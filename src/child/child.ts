@@ -235,8 +235,8 @@ export class Child extends EventEmitter<ChildEvents> {
     return this.#controls.run(async () => this.#lifecycle.signal(signal));
   }
 
+  /** The connection to send `method` on (its callers have checked the method). */
   #connectionFor(method: string): ChildConnection {
-    checkAppMethod(method);
     const connection = this.#lifecycle.connection;
     if (connection === undefined) {
       throw new ProcwireError(

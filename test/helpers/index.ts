@@ -93,6 +93,16 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** What `fn` throws; fails the test (by throwing) when it does not throw. */
+export function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
+
 /**
  * Resolves once `check` returns true, polling every 10 ms; rejects after `timeoutMs`.
  * For facts no event announces, like another process's death.

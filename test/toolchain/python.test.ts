@@ -14,7 +14,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildSpec, Supervisor } from '../../src/index.js';
 import { resolveRuntime } from '../../src/toolchain/index.js';
-import { startSupervisor, within } from '../helpers/index.js';
+import { startSupervisor, thrownBy as failure, within } from '../helpers/index.js';
 
 // Python pins through the machine's real pyenv: the versions it built, run for real.
 
@@ -216,12 +216,3 @@ t.test(
     t.match(sup.get('pypy')?.runtime, { version: 'pypy3.10-7.3.12', pin: 'pypy3.10-7.3.12', manager: 'pyenv' });
   },
 );
-
-function failure(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}

@@ -3,6 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcwireError } from '../../src/index.js';
 import { resolveRuntime, type ResolvedRuntime, type RuntimeRequest } from '../../src/toolchain/index.js';
+import { thrownBy as failure } from '../helpers/index.js';
 import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } from './fake-home.js';
 
 // Resolution against layout-faithful fake homes whose node entries are real binaries (the
@@ -10,15 +11,6 @@ import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } 
 
 const resolve = (home: FakeHome, cwd: string, pin: string, env: Record<string, string> = {}): ResolvedRuntime =>
   resolveRuntime({ name: 'node', pin } as RuntimeRequest, { cwd, env: { ...home.env, ...env }, childId: 'c' });
-
-const failure = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-};
 
 t.test(
   'each manager’s layout is found where it keeps versions, also through its variable',

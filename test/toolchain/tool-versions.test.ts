@@ -2,6 +2,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { isProcwireError } from '../../src/index.js';
 import { resolveRuntime, type ResolvedRuntime, type RuntimeRequest } from '../../src/toolchain/index.js';
+import { thrownBy as failure } from '../helpers/index.js';
 import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } from './fake-home.js';
 
 // A .tool-versions line that lists several versions (`nodejs 20.11.1 18.20.4`) is asdf's and
@@ -9,15 +10,6 @@ import { FakeHome, node18, NODE18_VERSION, RUNNING_VERSION, skipWithoutNode18 } 
 
 const resolve = (home: FakeHome, cwd: string, env: Record<string, string> = {}): ResolvedRuntime =>
   resolveRuntime({ name: 'node', pin: 'auto' } as RuntimeRequest, { cwd, env: { ...home.env, ...env }, childId: 'c' });
-
-const failure = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-};
 
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
