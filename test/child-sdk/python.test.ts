@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -193,3 +193,25 @@ t.test(
     t.ok(raised.message.length < 300, 'the message quotes the header, not all 5,000 digits');
   },
 );
+
+t.test("the README's Python example runs as written", { skip }, async (t) => {
+  // The block under "Children in other languages", copied next to the client as a user would.
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Children in other languages'));
+  const example = /```python\n([\s\S]*?)```/.exec(section)?.[1];
+  if (example === undefined) throw new Error('README.md has no python block under "Children in other languages"');
+  const dir = mkdtempSync(join(tmpdir(), 'procwire-readme-py-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'worker.py'), example);
+  copyFileSync(new URL('../../child-sdk/python/procwire_child.py', import.meta.url), join(dir, 'procwire_child.py'));
+  const sup = await startSupervisor(t);
+  // As the README spawns it, from the script's directory.
+  const py = await sup.spawn({ id: 'py', command: 'python3', args: ['worker.py'], cwd: dir });
+  const http = py.ports.get('http');
+  t.match(http, { protocol: 'http' }, 'its server was reported');
+  const answer = await fetch(`http://127.0.0.1:${http?.port}/`);
+  t.equal(answer.status, 200, 'and serves');
+  t.same([...py.diagnostics.keys()], ['/src/main.py']);
+  t.same(await py.sendRequest('build', {}), { ok: true });
+  t.match(await py.stop(), { termination: 'clean' });
+});
