@@ -59,7 +59,9 @@ export function connect(options: ConnectOptions = {}): Promise<ParentConnection>
     parent.keepProcessAlive(options.keepAlive ?? true);
     // Whichever call asks to outlive the parent is heard, as with keepAlive: the preload
     // connects first with the default, and the application's own call must still count.
-    if (options.exitOnDisconnect === false) parent.stayOnDisconnect();
+    // The shared connection may come from an older copy of the SDK (a parent's preload beside the
+    // app's own procwire/child), which lacks the method: then the first call's choice stands.
+    if (options.exitOnDisconnect === false) (parent as Partial<ParentConnection>).stayOnDisconnect?.();
     return parent;
   });
 }
