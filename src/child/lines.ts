@@ -7,8 +7,9 @@ const MAX_LINE_CHARS = 64 * 1024;
 /**
  * Calls `onLine` for each line of `stream` (without its `\n` or `\r\n`); a final line with
  * no newline is delivered at end. Lines longer than 64 Ki characters are split. `onRead`, when
- * given, first gets each read's text with the end of its last whole line: the lines that
- * `onLine` then gets one by one, as printed.
+ * given, then gets the same lines as printed, each ending in `\n`: a read's whole lines at
+ * once (its text up to the end of its last whole line), after `onLine` got them one by one,
+ * and a line that ended no read (the last one, a piece of an over-long line) alone.
  */
 export function readLines(
   stream: Readable,
@@ -18,26 +19,27 @@ export function readLines(
   const decoder = new StringDecoder('utf8');
   let rest = '';
   const emit = (line: string): void => onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  const alone = (line: string): void => {
+    emit(line);
+    onRead?.(`${line}\n`, line.length + 1);
+  };
   stream.on('data', (chunk: Buffer) => {
     rest += decoder.write(chunk);
-    if (onRead !== undefined) {
-      const last = rest.lastIndexOf('\n');
-      if (last >= 0) onRead(rest, last + 1);
-    }
     let start = 0;
     for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
       emit(rest.slice(start, nl));
       start = nl + 1;
     }
+    if (start > 0) onRead?.(rest, start);
     rest = rest.slice(start);
     while (rest.length > MAX_LINE_CHARS) {
-      emit(rest.slice(0, MAX_LINE_CHARS));
+      alone(rest.slice(0, MAX_LINE_CHARS));
       rest = rest.slice(MAX_LINE_CHARS);
     }
   });
   stream.on('end', () => {
     rest += decoder.end();
-    if (rest.length > 0) emit(rest);
+    if (rest.length > 0) alone(rest);
     rest = '';
   });
   stream.on('error', () => undefined);

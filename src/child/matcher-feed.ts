@@ -12,7 +12,6 @@ const TURN_BUDGET_MS = 8;
 const RECALLED_LINE_MS = 0.00025;
 // Lines waiting beyond this pause the child's pipes (it then blocks in write) until half are done.
 const HIGH_WATER_LINES = 50_000;
-const CHECK_CLOCK_EVERY = 32;
 // What a run's exit may spend matching its backlog at once (see settle).
 const SETTLE_BUDGET_MS = 50;
 // What was found is published at most this often while lines keep coming: a file's whole list
@@ -21,42 +20,47 @@ const SETTLE_BUDGET_MS = 50;
 const PUBLISH_EVERY_MS = 20;
 // A run of fewer lines than this did not pay for trying it (a few string comparisons and a
 // hash); after this many in a row, the rest of a read goes line by line. Output whose order
-// changes at every reprint (parallel jobs) then costs one try per read instead of one per line.
+// changes at every reprint (parallel jobs) then costs a few tries per read instead of one per line.
 const SHORT_RUN_LINES = 4;
 const SHORT_RUNS_IN_A_ROW = 4;
 
+/** Lines of a pipe read not matched yet: `text` from `pos` to `end` (a line's end). */
+interface Waiting {
+  text: string;
+  pos: number;
+  end: number;
+}
+
 /**
- * Feeds one run's output lines (as printed) to its matcher engine without letting a flood
- * stall the parent: lines are matched at once while the current event-loop turn has spent
- * less than 8 ms matching, and queued for the next turns otherwise, in order. A queue of
- * 50,000 lines pauses the child's stdout and stderr until it is half done, so memory stays
- * bounded however fast the child prints. What the engine found is published within 20 ms.
- * A pipe read's lines may be offered whole first (`claim`), for the engine to recall a
- * reprinted stretch at once.
+ * Feeds one run's output (as printed) to its matcher engine without letting a flood stall
+ * the parent: lines are matched at once while the current event-loop turn has spent less
+ * than 8 ms matching, and queued for the next turns otherwise, in order. A queue of 50,000
+ * lines pauses the child's stdout and stderr until it is half done, so memory stays bounded
+ * however fast the child prints. What the engine found is published within 20 ms.
+ *
+ * It takes a pipe read's lines as one piece of text (`read`), after their line events: the
+ * per-line path that every output line takes stays as short as without matchers, and the
+ * engine recalls a reprinted stretch with one comparison (MatcherEngine.recallRun) rather
+ * than line by line. Both matter most in a fresh parent, where V8 compiles the line path
+ * (several times, inlined into each caller) on threads whose CPU the parent pays.
  */
 export class MatcherFeed {
   readonly #engine: MatcherEngine;
   #streams: Readable[] = [];
-  #queue: string[] = [];
-  #head = 0;
+  #queue: Waiting[] = [];
+  /** Lines in the queue. */
+  #waiting = 0;
   // This turn's matching so far: lines recalled, and time spent on the others. Kept as numbers
   // that are never undefined, so V8 updates them in place rather than boxing each new value.
   #turnOpen = false;
   #recalled = 0;
   #spentMs = 0;
+  /** Lines the last `#take` went through. */
+  #took = 0;
   #drainQueued = false;
   #flushQueued = false;
   #paused = false;
   #retired = false;
-  // The pipe read whose lines are coming through `push` (see claim): its text, where its next
-  // line starts, and the end of its last whole line (0: no read, or its lines go one by one).
-  #readText = '';
-  #readPos = 0;
-  #readEnd = 0;
-  /** Lines of that read the engine took as a run: their pushes only count down. */
-  #taken = 0;
-  /** Runs in a row, in this read, too short to pay for trying (see SHORT_RUN_LINES). */
-  #shortRuns = 0;
 
   constructor(engine: MatcherEngine) {
     this.#engine = engine;
@@ -71,78 +75,67 @@ export class MatcherFeed {
   retire(): void {
     this.#retired = true;
     this.#queue = [];
-    this.#head = 0;
+    this.#waiting = 0;
     this.#resume();
   }
 
   /**
-   * A pipe read's whole lines (`text` up to `end`), given just before they come one by one
-   * through `push`. Where they are lines printed before, in the same order, the engine takes
-   * them as a run (MatcherEngine.recallRun): one string comparison for hundreds of lines, and
-   * their pushes then only count down. A line that breaks the run (a new error, a cycle's
-   * boundary) goes through `push` as usual, and the run is tried again after the next line
-   * the engine recalls.
+   * The lines of `text` up to `end` (each ending in `\n`, a `\r` before it dropped): a pipe
+   * read's whole lines, given after their line events, or one line that ended no read. Where
+   * they are lines printed before, in the same order, the engine takes them as a run; a line
+   * that breaks the run (a new error, a cycle's boundary) goes alone, and a run is tried again
+   * after the next line the engine recalls. What waits in the queue comes first; past this
+   * turn's budget, the rest is queued.
    */
-  claim(text: string, end: number): void {
-    this.#taken = 0;
-    this.#shortRuns = 0;
-    this.#readText = text;
-    this.#readPos = 0;
-    this.#readEnd = end;
-    this.#takeRun();
-  }
-
-  push(line: string): void {
-    if (this.#retired) return;
-    if (this.#taken > 0) {
-      this.#taken--;
-      return;
-    }
+  read(text: string, end: number): void {
+    if (this.#retired || end === 0) return;
     if (!this.#turnOpen) this.#openTurn();
-    const spent = this.#spentMs + this.#recalled * RECALLED_LINE_MS;
-    if (this.#head < this.#queue.length || spent > TURN_BUDGET_MS) {
-      this.#endRead();
-      this.#queue.push(line);
-      this.#scheduleDrain();
-      if (this.#queue.length - this.#head >= HIGH_WATER_LINES) this.#pause();
-      return;
-    }
-    const recalled = this.#engine.recall(line);
-    if (recalled) this.#recalled++;
-    else {
-      const started = performance.now();
-      this.#engine.match(line);
-      this.#spentMs += performance.now() - started;
-    }
-    if (this.#readEnd === 0) return;
-    this.#readPos = this.#readText.indexOf('\n', this.#readPos) + 1;
-    if (this.#readPos === 0 || this.#readPos >= this.#readEnd) this.#endRead();
-    else if (recalled) this.#takeRun();
+    const pos = this.#queue.length > 0 ? 0 : this.#take(text, 0, end, TURN_BUDGET_MS);
+    if (pos >= end) return;
+    this.#queue.push({ text, pos, end });
+    this.#waiting += countLines(text, pos, end);
+    this.#scheduleDrain();
+    if (this.#waiting >= HIGH_WATER_LINES) this.#pause();
   }
 
-  /** Lets the engine take what it can of the current read from its next line on. */
-  #takeRun(): void {
-    if (!this.#turnOpen) this.#openTurn();
-    const spent = this.#spentMs + this.#recalled * RECALLED_LINE_MS;
-    // What waits in the queue comes first; past the budget, the read's lines are queued too.
-    if (this.#retired || this.#head < this.#queue.length || spent > TURN_BUDGET_MS) {
-      this.#endRead();
-      return;
+  /**
+   * Gives the engine the lines of `text` from `pos` to `end`, in order, while this turn's
+   * matching stays within `budgetMs`; returns where the first line it did not take starts.
+   */
+  #take(text: string, pos: number, end: number, budgetMs: number): number {
+    const engine = this.#engine;
+    let took = 0;
+    let runs = true;
+    let tryRun = true;
+    let shortRuns = 0;
+    while (pos < end && this.#spentMs + this.#recalled * RECALLED_LINE_MS <= budgetMs) {
+      if (tryRun) {
+        const started = performance.now();
+        const run = engine.recallRun(text, pos, end);
+        this.#spentMs += performance.now() - started;
+        took += run.lines;
+        pos = run.end;
+        shortRuns = run.lines < SHORT_RUN_LINES ? shortRuns + 1 : 0;
+        if (shortRuns === SHORT_RUNS_IN_A_ROW) runs = false;
+        // The line that broke the run goes alone, after the budget is looked at again.
+        tryRun = false;
+        continue;
+      }
+      const nl = text.indexOf('\n', pos);
+      const line = nl > pos && text.charCodeAt(nl - 1) === CR ? text.slice(pos, nl - 1) : text.slice(pos, nl);
+      pos = nl + 1;
+      took++;
+      if (engine.recall(line)) {
+        this.#recalled++;
+        tryRun = runs;
+      } else {
+        const started = performance.now();
+        engine.match(line);
+        this.#spentMs += performance.now() - started;
+      }
     }
-    const started = performance.now();
-    const run = this.#engine.recallRun(this.#readText, this.#readPos, this.#readEnd);
-    this.#spentMs += performance.now() - started;
-    this.#taken = run.lines;
-    this.#readPos = run.end;
-    this.#shortRuns = run.lines < SHORT_RUN_LINES ? this.#shortRuns + 1 : 0;
-    if (run.end >= this.#readEnd || this.#shortRuns === SHORT_RUNS_IN_A_ROW) this.#endRead();
-  }
-
-  /** The rest of the current read goes line by line; its text is not kept. */
-  #endRead(): void {
-    this.#readText = '';
-    this.#readPos = 0;
-    this.#readEnd = 0;
+    this.#took = took;
+    return pos;
   }
 
   /** The first line of a turn: its budget starts, and at its end what was found is published. */
@@ -187,27 +180,23 @@ export class MatcherFeed {
   #drain(budgetMs = TURN_BUDGET_MS): void {
     this.#drainQueued = false;
     if (this.#retired) return;
-    const started = performance.now();
+    // A budget of its own, whatever this turn's reads spent.
+    if (!this.#turnOpen) this.#openTurn();
+    this.#spentMs = 0;
+    this.#recalled = 0;
     const queue = this.#queue;
-    let i = this.#head;
-    while (i < queue.length) {
-      this.#engine.line(queue[i] as string);
-      i++;
-      if (i % CHECK_CLOCK_EVERY === 0 && performance.now() - started > budgetMs) break;
+    let done = 0;
+    while (done < queue.length) {
+      const waiting = queue[done] as Waiting;
+      waiting.pos = this.#take(waiting.text, waiting.pos, waiting.end, budgetMs);
+      this.#waiting -= this.#took;
+      if (waiting.pos < waiting.end) break;
+      done++;
     }
-    this.#head = i;
+    if (done > 0) queue.splice(0, done);
     this.#scheduleFlush();
-    if (i >= queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-    } else {
-      if (i > 10_000) {
-        this.#queue = queue.slice(i);
-        this.#head = 0;
-      }
-      this.#scheduleDrain();
-    }
-    if (this.#queue.length - this.#head < HIGH_WATER_LINES / 2) this.#resume();
+    if (queue.length > 0) this.#scheduleDrain();
+    if (this.#waiting < HIGH_WATER_LINES / 2) this.#resume();
   }
 
   #pause(): void {
@@ -221,4 +210,13 @@ export class MatcherFeed {
     this.#paused = false;
     for (const stream of this.#streams) stream.resume();
   }
+}
+
+const CR = 13;
+
+/** How many lines `text` has from `pos` to `end` (a line's end). */
+function countLines(text: string, pos: number, end: number): number {
+  let lines = 0;
+  for (let nl = text.indexOf('\n', pos); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) lines++;
+  return lines;
 }

@@ -19,9 +19,10 @@ export type OutputSignals = Pick<ReadySignals, 'onLine' | 'onCycleEnd' | 'onCycl
 
 /**
  * Where one run's stdout and stderr lines go: the child's `stdout`/`stderr` events as they
- * were printed, then, cleaned (see cleanLine), whoever waits for a line, and the run's
- * problem matchers (through a MatcherFeed, which keeps a flood from stalling the parent; the
- * engine cleans the lines it does not recall). What the matchers find goes into the child's
+ * were printed, then, cleaned (see cleanLine), whoever waits for a line; after a pipe read's
+ * lines had their events, the whole read goes to the run's problem matchers (through a
+ * MatcherFeed, which keeps a flood from stalling the parent; the engine cleans the lines it
+ * does not recall). What the matchers find goes into the child's
  * Reports within 20 ms and at each watch cycle's boundary, before its `cycle` event. A run
  * that is `retire`d (a new run started) no longer reports.
  */
@@ -71,8 +72,7 @@ export class RunOutput {
     this.sinks = {
       stdout: (line) => this.#line(line, 'stdout', emit),
       stderr: (line) => this.#line(line, 'stderr', emit),
-      // Only where there is a feed: finding a read's last line end costs a little.
-      ...(feed === undefined ? {} : { read: (text: string, end: number) => feed.claim(text, end) }),
+      ...(feed === undefined ? {} : { read: (text: string, end: number) => feed.read(text, end) }),
     };
     this.signals = {
       onLine: (listener) => {
@@ -113,14 +113,9 @@ export class RunOutput {
 
   #line(line: string, stream: OutputStream, emit: EmitChildEvent): void {
     emit(stream, line);
-    const feed = this.#retired ? undefined : this.#feed;
-    if (feed === undefined && this.#lineListeners.size === 0) return;
-    if (this.#lineListeners.size > 0) {
-      const cleaned = cleanLine(line);
-      for (const listener of this.#lineListeners) listener(cleaned, stream);
-    }
-    // The engine cleans what it has not seen recently itself: a reprinted line is not cleaned again.
-    feed?.push(line);
+    if (this.#lineListeners.size === 0) return;
+    const cleaned = cleanLine(line);
+    for (const listener of this.#lineListeners) listener(cleaned, stream);
   }
 
   #cycle(event: CycleEvent, emit: EmitChildEvent): void {

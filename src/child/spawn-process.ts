@@ -20,7 +20,7 @@ export interface ProcessHandle {
 export interface OutputSinks {
   stdout(line: string): void;
   stderr(line: string): void;
-  /** Each pipe read's whole lines at once, before they come one by one (see readLines). */
+  /** The same lines as printed: each pipe read's whole lines at once, after their line events (see readLines). */
   read?(text: string, end: number): void;
 }
 

@@ -65,6 +65,10 @@ export class LineMemo {
   #missed: string | undefined;
   #beforeMissed: Entry | undefined;
   #hits = 0;
+  /** Remembered lines that are a problem, and how many of their verdicts were not yet handed out in `#generation`. */
+  #problems = 0;
+  #stale = 0;
+  #generation = -1;
   #sparse = false;
   #skipped = 0;
   /** Every remembered line, each followed by `\n`, in the order they were remembered. */
@@ -93,7 +97,20 @@ export class LineMemo {
     return entry.verdict;
   }
 
-  /** Remembers the verdict for a line that `get` just did not know. */
+  /**
+   * Like `get`, and a problem not yet handed out in `generation` (a DiagnosticSets generation)
+   * is given to `add` and marked as added in it.
+   */
+  recall(line: string, generation: number, add: (verdict: LineVerdict) => void): LineVerdict | null | undefined {
+    const known = this.get(line);
+    if (known !== null && known !== undefined && known.added !== generation) {
+      this.#sync(generation);
+      this.#handOut(known, generation, add);
+    }
+    return known;
+  }
+
+  /** Remembers the verdict for a line that `get` just did not know; a problem must have been added just now. */
   set(line: string, verdict: LineVerdict | null): void {
     const before = this.#missed === line ? this.#beforeMissed : undefined;
     this.#missed = undefined;
@@ -111,6 +128,11 @@ export class LineMemo {
     }
     const entry: Entry = { line: detach(line), verdict, next: undefined, at: this.#tape.length, index: 0 };
     entry.index = this.#tapeEntries.push(entry) - 1;
+    if (verdict !== null) {
+      // It was just added (its `added` is the current generation): not stale.
+      this.#sync(verdict.added);
+      this.#problems++;
+    }
     this.#tape += `${entry.line}\n`;
     this.#lines.set(entry.line, entry);
     if (before !== undefined) before.next = entry;
@@ -123,10 +145,18 @@ export class LineMemo {
    * them in that order, so a whole run is one string comparison instead of one per line. It
    * starts at the tape's line after the last one looked up, else at the first line's own
    * place, and stops at the first line that is not the tape's next (the rest goes line by
-   * line, through `get`). Gives `each` the verdict of every recalled line that is a problem,
-   * in order, and returns how many lines it recalled and where the first line it did not starts.
+   * line, through `get`). Gives `add` the verdict of every recalled line that is a problem
+   * not yet handed out in `generation` (a DiagnosticSets generation), in order, and marks it
+   * as added in it; returns how many lines it recalled and where the first line it did not starts.
    */
-  recallRun(text: string, start: number, end: number, each: (verdict: LineVerdict) => void): RecalledRun {
+  recallRun(
+    text: string,
+    start: number,
+    end: number,
+    generation: number,
+    add: (verdict: LineVerdict) => void,
+  ): RecalledRun {
+    this.#sync(generation);
     let pos = start;
     let count = 0;
     while (pos < end) {
@@ -135,12 +165,26 @@ export class LineMemo {
       const { from, length } = matched;
       const stop = from.at + length;
       const entries = this.#tapeEntries;
-      let i = from.index;
-      for (let entry = from; entry.at < stop; entry = entries[i] as Entry) {
-        if (entry.verdict !== null) each(entry.verdict);
-        this.#last = entry;
-        if (++i === entries.length) break;
+      let i: number;
+      if (this.#stale === 0) {
+        // Every problem on the tape was handed out in this generation (a reprint without a cycle
+        // boundary, as a one-shot compiler's output is): the run's lines need not be visited.
+        let hi = entries.length;
+        i = from.index + 1;
+        while (i < hi) {
+          const mid = (i + hi) >>> 1;
+          if ((entries[mid] as Entry).at < stop) i = mid + 1;
+          else hi = mid;
+        }
+      } else {
+        i = from.index;
+        for (let entry = from; entry.at < stop; entry = entries[i] as Entry) {
+          const verdict = entry.verdict;
+          if (verdict !== null && verdict.added !== generation) this.#handOut(verdict, generation, add);
+          if (++i === entries.length) break;
+        }
       }
+      this.#last = entries[i - 1];
       const lines = i - from.index;
       count += lines;
       pos += length;
@@ -154,6 +198,19 @@ export class LineMemo {
     this.#missed = undefined;
     this.#beforeMissed = undefined;
     return { lines: count, end: pos };
+  }
+
+  /** A new generation (a cycle boundary): no problem was handed out in it yet. */
+  #sync(generation: number): void {
+    if (generation === this.#generation) return;
+    this.#generation = generation;
+    this.#stale = this.#problems;
+  }
+
+  #handOut(verdict: LineVerdict, generation: number, add: (verdict: LineVerdict) => void): void {
+    verdict.added = generation;
+    this.#stale--;
+    add(verdict);
   }
 
   /**
@@ -209,6 +266,8 @@ export class LineMemo {
     this.#tapeEntries = [];
     this.#lines.clear();
     this.#hits = 0;
+    this.#problems = 0;
+    this.#stale = 0;
     this.#sparse = false;
     this.#skipped = 0;
     this.#last = undefined;

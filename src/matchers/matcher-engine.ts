@@ -121,12 +121,9 @@ export class MatcherEngine {
   recall(raw: string): boolean {
     // A line seen recently is neither a cycle's boundary (those are never memoized) nor anything
     // but what it was then: it is not even cleaned again, and no regexp runs for it.
-    const known = this.#memo?.get(raw);
-    if (known === undefined) return false;
     // Added again in the same generation it would change nothing: a reprinted problem costs
     // one comparison.
-    if (known !== null && known.added !== this.#sets.generation) this.#add(known);
-    return true;
+    return this.#memo?.recall(raw, this.#sets.generation, this.#addKnown) !== undefined;
   }
 
   /**
@@ -138,10 +135,7 @@ export class MatcherEngine {
   recallRun(text: string, start: number, end: number): RecalledRun {
     const memo = this.#memo;
     if (memo === undefined) return { lines: 0, end: start };
-    const generation = this.#sets.generation;
-    return memo.recallRun(text, start, end, (known) => {
-      if (known.added !== generation) this.#add(known);
-    });
+    return memo.recallRun(text, start, end, this.#sets.generation, this.#addKnown);
   }
 
   /** Takes a line that `recall` just refused: cleans it and runs the matchers over it. */
@@ -159,14 +153,20 @@ export class MatcherEngine {
     const { owner } = this.#matchers[found.matcher] as ResolvedMatcher;
     const file = (this.#locators[found.matcher] as FileLocator).locate(found.file);
     const verdict = { owner, file, diagnostic: found.diagnostic, key: problemKey(found.diagnostic), added: -1 };
-    if (memo) this.#memo?.set(raw, verdict);
     this.#add(verdict);
+    // After the add: the memo counts it as handed out in this generation.
+    if (memo) this.#memo?.set(raw, verdict);
   }
 
   #add(verdict: LineVerdict): void {
     this.#sets.add(verdict.owner, verdict.file, verdict.diagnostic, verdict.key);
     verdict.added = this.#sets.generation;
   }
+
+  /** A remembered problem the memo hands out again (it marks it added). */
+  readonly #addKnown = (verdict: LineVerdict): void => {
+    this.#sets.add(verdict.owner, verdict.file, verdict.diagnostic, verdict.key);
+  };
 
   /** Publishes what changed since the last flush. */
   flush(): void {

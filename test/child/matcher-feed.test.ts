@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { readLines } from '../../src/child/lines.js';
 import { MatcherFeed } from '../../src/child/matcher-feed.js';
 import { MatcherEngine, parseMatchers } from '../../src/matchers/index.js';
+import type { RecalledRun } from '../../src/matchers/line-memo.js';
 
 // The feed bounds how long matching may hold one event-loop turn (8 ms); what else the turn
 // does (the lines' own events, the GC) is paid with or without matchers and must not count.
@@ -26,6 +27,12 @@ class CountingEngine extends MatcherEngine {
     return super.recall(raw);
   }
 
+  override recallRun(text: string, start: number, end: number): RecalledRun {
+    const run = super.recallRun(text, start, end);
+    if (run.lines > 0) this.seen.push(...text.slice(start, run.end - 1).split('\n'));
+    return run;
+  }
+
   override match(raw: string): void {
     spin(this.matchMs);
     super.match(raw);
@@ -39,17 +46,19 @@ function spin(ms: number): void {
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+/** One line alone, as readLines gives a line that ended no read. */
+const feedLine = (feed: MatcherFeed, line: string) => feed.read(`${line}\n`, line.length + 1);
 const problem = 'src/a.ts(1,1): error TS1: a';
 
 t.test("a turn's other work does not count against the matching budget", async (t) => {
   const engine = new CountingEngine();
   const feed = new MatcherFeed(engine);
-  feed.push(problem);
+  feedLine(feed, problem);
   await nextTurn();
   // A new turn: the line events of a big pipe read take 12 ms, the recalled lines almost nothing.
-  feed.push(problem);
+  feedLine(feed, problem);
   spin(12);
-  for (let i = 0; i < 100; i++) feed.push(problem);
+  for (let i = 0; i < 100; i++) feedLine(feed, problem);
   t.equal(engine.seen.length, 102, 'every line was matched in the turn it arrived');
 });
 
@@ -58,7 +67,7 @@ t.test('matching past 8 ms in one turn waits for the next turns, in order', asyn
   engine.matchMs = 3;
   const feed = new MatcherFeed(engine);
   const lines = Array.from({ length: 10 }, (_, i) => `src/a.ts(${i + 1},1): error TS1: a`);
-  for (const line of lines) feed.push(line);
+  for (const line of lines) feedLine(feed, line);
   const inFirstTurn = engine.seen.length;
   t.ok(inFirstTurn >= 1 && inFirstTurn <= 3, `${inFirstTurn} of 10 lines of 3 ms were matched in the first turn`);
   while (engine.seen.length < lines.length) await nextTurn();
@@ -128,7 +137,7 @@ t.test("a read's lines taken as runs give exactly what line-by-line matching giv
       for (const line of lines) alone.engine.line(line);
       alone.engine.flush();
 
-      // As readLines gives them: each pipe read (cut anywhere) first whole, then line by line.
+      // As readLines gives them: each pipe read (cut anywhere) whole.
       const fed = observe();
       let taken = 0;
       const recallRun = fed.engine.recallRun.bind(fed.engine);
@@ -146,8 +155,7 @@ t.test("a read's lines taken as runs give exactly what line-by-line matching giv
         at += size;
         const last = rest.lastIndexOf('\n');
         if (last < 0) continue;
-        feed.claim(rest, last + 1);
-        for (const line of rest.slice(0, last).split('\n')) feed.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+        feed.read(rest, last + 1);
         rest = rest.slice(last + 1);
         // Spread over turns as a pipe is, so no turn runs past the matching budget.
         await nextTurn();
@@ -164,7 +172,7 @@ t.test("a read's lines taken as runs give exactly what line-by-line matching giv
   }
 });
 
-t.test('readLines gives each read whole, then the same lines one by one', async (t) => {
+t.test('readLines gives the lines one by one, then each read whole, then a last line alone', async (t) => {
   const stream = new PassThrough();
   const events: string[] = [];
   readLines(
@@ -178,5 +186,13 @@ t.test('readLines gives each read whole, then the same lines one by one', async 
   stream.write('partial');
   stream.end();
   await ended;
-  t.same(events, ['read "a\\r\\n"', 'line a', 'read "bc\\nd\\n"', 'line bc', 'line d', 'line partial']);
+  t.same(events, [
+    'line a',
+    'read "a\\r\\n"',
+    'line bc',
+    'line d',
+    'read "bc\\nd\\n"',
+    'line partial',
+    'read "partial\\n"',
+  ]);
 });

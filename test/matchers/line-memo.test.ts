@@ -92,10 +92,15 @@ t.test(
   },
 );
 
-/** A memo that remembered `lines` in order, and what recallRun gives over `text`. */
-function runOver(memo: LineMemo, text: string, start = 0, end = text.length) {
+let generations = 0;
+
+/**
+ * What recallRun gives over `text`: by default in a new generation, so every problem is handed
+ * out again.
+ */
+function runOver(memo: LineMemo, text: string, start = 0, end = text.length, generation = ++generations) {
   const files: string[] = [];
-  const run = memo.recallRun(text, start, end, (known) => files.push(known.file));
+  const run = memo.recallRun(text, start, end, generation, (known) => files.push(known.file));
   return { ...run, files };
 }
 
@@ -160,4 +165,39 @@ t.test('a line that was never remembered (too long, or not kept) breaks a run', 
   t.equal(run.lines, 1, 'the run stops before it');
   memo.clear();
   t.equal(runOver(memo, text(['a.ts(1,1): e'])).lines, 0, 'clear forgets the tape');
+});
+
+t.test('a problem is handed out once per generation, whether recalled alone or in a run', async (t) => {
+  const memo = remembered(tape);
+  const problems = tape.filter((line) => !line.startsWith('-'));
+  const all = text(tape);
+  const gen = ++generations;
+  t.same(runOver(memo, all, 0, all.length, gen).files, problems, 'a new generation: every problem');
+  const again = runOver(memo, all, 0, all.length, gen);
+  t.same(
+    [again.files, again.lines, again.end],
+    [[], tape.length, all.length],
+    'the same generation: none, every line taken',
+  );
+  const handed: string[] = [];
+  memo.recall(tape[0] as string, gen, (known) => handed.push(known.file));
+  t.same(handed, [], 'nor alone');
+
+  const next = ++generations;
+  memo.recall(tape[0] as string, next, (known) => handed.push(known.file));
+  t.same(handed, [tape[0]], 'the next generation hands it out alone');
+  t.same(runOver(memo, all, 0, all.length, next).files, problems.slice(1), 'and a run the others');
+  t.same(runOver(memo, all, 0, all.length, next).files, [], 'once');
+  // A new problem, added in this generation, then remembered after the tape's last line.
+  const added = { ...verdict('src/new.ts(1,1): e'), added: next };
+  memo.get('src/new.ts(1,1): e');
+  memo.set('src/new.ts(1,1): e', added);
+  const longer = text([...tape, 'src/new.ts(1,1): e']);
+  const run = runOver(memo, longer, 0, longer.length, next);
+  t.same([run.files, run.lines], [[], tape.length + 1], 'a problem just added is not handed out again');
+  t.same(
+    runOver(memo, longer, 0, longer.length).files,
+    [...problems, 'src/new.ts(1,1): e'],
+    'a later generation: all of them',
+  );
 });
