@@ -63,14 +63,22 @@ export async function serveControl(
   };
 }
 
-// The OS's words (`listen EADDRINUSE: address already in use 127.0.0.1:40115`) say neither
-// which option asked for the port nor what to do instead.
+// The OS's words (`listen EADDRINUSE: address already in use 127.0.0.1:40115`, `listen EACCES:
+// permission denied 127.0.0.1:80`) say neither which option asked for the port nor what to do
+// instead.
 function dashboardError(error: unknown, port: number | undefined): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
     return new Error(
       `--ui ${port}: port ${port} on 127.0.0.1 is taken by another program; ` +
         'pick another port, or give --ui alone for any free port',
+      { cause: error },
+    );
+  }
+  if (code === 'EACCES') {
+    return new Error(
+      `--ui ${port}: this user may not listen on port ${port} (ports below 1024 need root on most systems); ` +
+        'pick a port from 1024 up, or give --ui alone for any free port',
       { cause: error },
     );
   }

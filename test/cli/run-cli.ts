@@ -1,7 +1,7 @@
 import type { Test } from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,21 +54,25 @@ export interface CliRun {
 /**
  * Runs the CLI with piped stdio, colour settings removed (then `env` added) and its own
  * `$XDG_RUNTIME_DIR`. Whatever the test does, teardown leaves nothing behind: a SIGKILLed run
- * cannot remove its socket directory or stop its plain children, so `cleanup` does.
+ * cannot remove its socket directory or stop its plain children, so `cleanup` does. `user`:
+ * a uid (and gid) to run it as, when the test runs as root.
  */
 export function runCli(
   t: Test,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; withoutTapPreload?: boolean } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; withoutTapPreload?: boolean; user?: number } = {},
 ): CliRun {
   const runtimeDir = mkdtempSync(join(tmpdir(), 'procwire-cli-run-'));
+  // Run as another user (the test runs as root): the runtime dir must be that user's.
+  if (options.user !== undefined) chownSync(runtimeDir, options.user, options.user);
   const env = plainEnv({ XDG_RUNTIME_DIR: runtimeDir, ...options.env });
   // Through env(1), the CLI and its children are free of any preload in NODE_OPTIONS (an older
   // Node cannot load tap's or tsx's; test/setup/without-tap-spawn-hook.mjs removes tap's already).
   const [command, argv] = options.withoutTapPreload
     ? ['env', ['-u', 'NODE_OPTIONS', process.execPath, cli, ...args]]
     : [process.execPath, [cli, ...args]];
-  const proc = spawn(command, argv, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const user = options.user === undefined ? {} : { uid: options.user, gid: options.user };
+  const proc = spawn(command, argv, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   const lines: string[] = [];
   const chunks: Buffer[] = [];
   // Each child as first printed, by pid and start time (see SeenProcess).

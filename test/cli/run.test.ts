@@ -2,9 +2,9 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SPEC_KEYS } from '../../src/child/spec.js';
 import { procwire } from '../../src/cli/verbs/index.js';
@@ -12,6 +12,9 @@ import { exitOf, fixture, killAtTeardown, pidAlive, spawnTracked, until } from '
 import { cli, runCli, writeConfig } from './run-cli.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
+// The uid (and gid) of `nobody` on Debian and most Linux systems; any unprivileged uid would do.
+const NOBODY = 65534;
+const UNPRIVILEGED_PORT_START = '/proc/sys/net/ipv4/ip_unprivileged_port_start';
 
 const web = (id = 'web') => ({ id, command: process.execPath, args: [fixture('reports-http-port.cjs')] });
 
@@ -272,6 +275,29 @@ t.test('--ui on a port another program holds says so and what to do, and starts 
   );
   t.same(run.lines, [], 'nothing on stdout: no child started');
 });
+
+// Linux lets users listen from this port up (1024 unless changed); root may listen anywhere,
+// so a test run as root runs the CLI as nobody.
+const unprivileged = process.platform === 'linux' ? Number(readFileSync(UNPRIVILEGED_PORT_START, 'utf8')) : 0;
+
+t.test(
+  '--ui on a port this user may not listen on says so and what to do, and starts nothing',
+  { skip: unprivileged === 0 && 'needs a port only root may listen on (Linux ip_unprivileged_port_start above 0)' },
+  async (t) => {
+    const port = unprivileged - 1;
+    const config = writeConfig(t, [{ id: 'never', command: process.execPath, args: ['-e', '0'], connect: 'none' }]);
+    chmodSync(dirname(config), 0o755);
+    const user = process.getuid?.() === 0 ? { user: NOBODY } : {};
+    const run = runCli(t, ['run', config, '--ui', String(port)], { withoutTapPreload: true, ...user });
+    t.same(await exitOf(run.proc), { code: 2, signal: null });
+    t.equal(
+      run.stderr(),
+      `procwire run: --ui ${port}: this user may not listen on port ${port} (ports below 1024 need root on most ` +
+        'systems); pick a port from 1024 up, or give --ui alone for any free port\n',
+    );
+    t.same(run.lines, [], 'nothing on stdout: no child started');
+  },
+);
 
 t.test(
   'every verb has its own --help: usage, arguments and each declared option; -h and a bad option too',
