@@ -170,6 +170,7 @@ async function handshake(channel: FrameChannel, id: string): Promise<HelloResult
       protocol: result.protocol,
       parentPid: result.parentPid,
       heartbeatMs: typeof result.heartbeatMs === 'number' ? result.heartbeatMs : 0,
+      features: Array.isArray(result.features) ? result.features.filter((f) => typeof f === 'string') : [],
     };
   } finally {
     for (const stop of unsubscribe) stop();

@@ -4,7 +4,7 @@ import { createCloseController } from '../src/protocol/wire/close-signal.js';
 import { ProcwireError } from '../src/protocol/wire/errors.js';
 import type { FrameChannel } from '../src/protocol/wire/frame-channel.js';
 import { HandlerTable, type NotificationHandler, type RequestHandler } from '../src/protocol/wire/handler-table.js';
-import { checkAppMethod, Methods } from '../src/protocol/wire/methods.js';
+import { checkAppMethod, Features, Methods } from '../src/protocol/wire/methods.js';
 import { checkParams } from '../src/protocol/wire/params.js';
 import type { Diagnostic, HelloResult, LogLevel } from '../src/protocol/wire/types.js';
 import { diagnosticProblem } from '../src/protocol/wire/validate.js';
@@ -97,6 +97,19 @@ export class ParentConnection {
         throw new TypeError(`reportPort: options.${key} must be a non-empty string; got ${JSON.stringify(value)}`);
     }
     return this.#report(Methods.port, { name, port, ...options });
+  }
+
+  /**
+   * Tells the parent that the port reported as `name` closed, so it stops showing it and a
+   * `waitForPort(name)` waits for the next report. Resolves false when nothing was sent: the
+   * connection is closed, or the parent is older than this message (it would close the
+   * connection on it; a later `reportPort` with the same name still replaces the port there).
+   */
+  removePort(name: string): Promise<boolean> {
+    if (typeof name !== 'string' || name.length === 0)
+      throw new TypeError(`removePort: name must be a non-empty string; got ${String(name)}`);
+    if (!this.#hello.features?.includes(Features.portRemoved)) return Promise.resolve(false);
+    return this.#report(Methods.portRemoved, { name });
   }
 
   /** Replaces the parent's diagnostics for `file`; an empty array clears them. */

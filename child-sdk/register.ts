@@ -1,6 +1,7 @@
 // The preload: `node --require <procwire>/dist/register.cjs app.js` supervises an app with no
 // procwire code in it. It connects, reports every TCP server that starts listening as a
-// port, reports a crash as an error diagnostic before the process dies, and says ready.
+// port and removes it when the server closes, reports a crash as an error diagnostic before
+// the process dies, and says ready.
 import { Server, type AddressInfo } from 'node:net';
 import { connect } from './connect.js';
 import { crashDiagnostic } from './crash-diagnostic.js';
@@ -16,7 +17,14 @@ function install(): void {
   const waitForListen = process.env.PROCWIRE_READY === 'listen';
   let parent: ParentConnection | undefined;
   let listenCalls = 0;
-  let unnamed = 0;
+  // The names of servers listening now. An unnamed one takes the lowest free `port-N`, so a
+  // dev server that replaces its server (Vite does on a config change) keeps its port's name.
+  const listening = new Set<string>();
+  const freeName = (): string => {
+    let n = 1;
+    while (listening.has(`port-${n}`)) n++;
+    return `port-${n}`;
+  };
   let readySent = false;
   const sayReady = (): void => {
     if (readySent || parent === undefined) return;
@@ -33,6 +41,18 @@ function install(): void {
     void parent.reportPort(name, info.port, protocol === undefined ? { host } : { host, protocol });
     sayReady();
   };
+  // A server's name while it listens: freed at close() (the port stops listening then, and a
+  // replacement may listen before the old server's 'close' event), or at that event.
+  const names = new WeakMap<Server, string>();
+  const closed = (server: Server, name: string): void => {
+    if (names.get(server) !== name) return;
+    names.delete(server);
+    listening.delete(name);
+    const pending = pendingPorts.findIndex((port) => port.name === name);
+    if (pending >= 0) pendingPorts.splice(pending, 1);
+    // A connection made by an older copy of the SDK in this process (the app's own) lacks it.
+    else void (parent as Partial<ParentConnection> | undefined)?.removePort?.(name);
+  };
 
   const listen = Server.prototype.listen;
   Server.prototype.listen = function (this: Server, ...args: unknown[]) {
@@ -45,11 +65,20 @@ function install(): void {
     this.once('listening', () => {
       const address = this.address();
       if (address === null || typeof address === 'string') return; // a pipe or Unix socket has no port
-      const name = typeof explicit === 'string' && explicit.length > 0 ? explicit : `port-${++unnamed}`;
+      const name = typeof explicit === 'string' && explicit.length > 0 ? explicit : freeName();
+      listening.add(name);
+      names.set(this, name);
+      this.once('close', () => closed(this, name));
       report(name, address, protocolOf(this));
     });
     return listen.apply(this, args as Parameters<typeof listen>);
   } as typeof Server.prototype.listen;
+  const close = Server.prototype.close;
+  Server.prototype.close = function (this: Server, ...args: unknown[]) {
+    const name = names.get(this);
+    if (name !== undefined) closed(this, name);
+    return close.apply(this, args as Parameters<typeof close>);
+  } as typeof Server.prototype.close;
 
   process.on('uncaughtExceptionMonitor', (error, origin) => {
     if (parent === undefined) return;

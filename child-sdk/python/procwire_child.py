@@ -159,6 +159,7 @@ class Parent:
 
     def __init__(self, sock, frames, child_id, hello, exit_on_disconnect):
         self.id, self.parent_pid, self.heartbeat_ms = child_id, hello['parentPid'], hello['heartbeatMs']
+        self._features = hello['features']
         self._sock, self._frames, self._exit_on_disconnect = sock, frames, exit_on_disconnect
         self._lock, self._write_lock, self._ids = threading.Lock(), threading.Lock(), itertools.count(1)
         self._pending, self._serving = {}, {}  # our request id -> [Event, answer]; theirs -> cancel Event
@@ -183,6 +184,15 @@ class Parent:
             raise TypeError('report_port: name must be a non-empty str, port an int 0-65535, host and protocol '
                             'str or None; got %r' % ((name, port, host, protocol),))
         return self._notify('procwire/port', dict(name=name, port=port, **extra))
+
+    def remove_port(self, name):
+        """Tells the parent the port reported as `name` closed; False if not sent (closed, or a parent
+        older than procwire/port-removed, which would close the connection on it)."""
+        if not (isinstance(name, str) and name):
+            raise TypeError('remove_port: name must be a non-empty str; got %r' % (name,))
+        if 'port-removed' not in self._features:
+            return False
+        return self._notify('procwire/port-removed', {'name': name})
 
     def publish_diagnostics(self, file, diagnostics):
         """Replaces the parent's LSP diagnostics for `file` ([] clears them); False if closed."""
@@ -450,5 +460,7 @@ def _open(path, child_id, token, exit_on_disconnect, max_message_size, timeout):
     except BaseException:
         sock.close()
         raise
-    hello = {'parentPid': result['parentPid'], 'heartbeatMs': beat if type(beat) in (int, float) and beat > 0 else 0}
+    features = result.get('features')
+    hello = {'parentPid': result['parentPid'], 'heartbeatMs': beat if type(beat) in (int, float) and beat > 0 else 0,
+             'features': [f for f in features if isinstance(f, str)] if isinstance(features, list) else []}
     return Parent(sock, frames, child_id, hello, exit_on_disconnect)

@@ -9,6 +9,7 @@ import {
   parseDiagnosticsParams,
   parseLogParams,
   parsePortParams,
+  parsePortRemovedParams,
   toParamArgs,
   requestWithLimits,
   runHandler,
@@ -17,6 +18,7 @@ import {
   type PeerContext,
   type LogEntry,
   type PortParams,
+  type PortRemovedParams,
 } from '../protocol/index.js';
 import type { AcceptedConnection } from '../endpoint/index.js';
 import { toMs, type Duration } from '../options/duration.js';
@@ -38,6 +40,7 @@ export interface RequestOptions {
  */
 export interface ConnectionHooks {
   port(params: PortParams): void;
+  portRemoved(params: PortRemovedParams): void;
   diagnostics(params: DiagnosticsParams): void;
   log(entry: LogEntry): void;
   request(method: string, params: unknown, context: HandlerContext): unknown;
@@ -101,6 +104,7 @@ export class ChildConnection {
     });
     this.#onChecked(Methods.ready, () => ready());
     this.#onChecked(Methods.port, (params) => hooks.port(parsePortParams(params)));
+    this.#onChecked(Methods.portRemoved, (params) => hooks.portRemoved(parsePortRemovedParams(params)));
     this.#onChecked(Methods.diagnostics, (params) => hooks.diagnostics(parseDiagnosticsParams(params)));
     this.#onChecked(Methods.log, (params) => hooks.log(parseLogParams(params)));
     this.#onChecked(Methods.heartbeat, () => this.#heartbeat?.());

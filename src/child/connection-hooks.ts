@@ -21,7 +21,7 @@ export interface ConnectionHookDeps {
 
 /**
  * The hooks of one run's connection: a report is taken only while it can still be true.
- * A port is dropped once its process has exited (the port died with it); a dead run's
+ * A port reported after its process has exited is dropped (the port died with it); a dead run's
  * diagnostics still count (a crash diagnostic) but a replaced run's do not. A protocol
  * violation condemns the run, and the restart policy judges it as a failure.
  */
@@ -32,6 +32,11 @@ export function connectionHooks(run: Run, deps: ConnectionHookDeps): ConnectionH
       const port: PortInfo = { name: params.name, port: params.port, host: params.host ?? '127.0.0.1' };
       if (params.protocol !== undefined) port.protocol = params.protocol;
       deps.reports.setPort(port);
+    },
+    portRemoved: ({ name }) => {
+      // The child speaks for the ports it reported; one the OS found goes when the OS says so.
+      if (!deps.isCurrent(run) || deps.reports.ports.get(name)?.source === 'os') return;
+      deps.reports.removePort(name);
     },
     diagnostics: ({ file, diagnostics }) => {
       if (!deps.isCurrent(run)) return;

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
-import { PROTOCOL_VERSION, type HelloResult } from '../protocol/index.js';
+import { Features, PROTOCOL_VERSION, type HelloResult } from '../protocol/index.js';
 import { readHello, HandshakeRejection, type HelloConnection } from './handshake.js';
 import { listenAtSocketPath, removePlacedSocket } from './explicit-path.js';
 import { listenOnPath } from './listen.js';
@@ -199,6 +199,7 @@ export class Endpoint extends EventEmitter<EndpointEvents> {
       protocol: PROTOCOL_VERSION,
       parentPid: process.pid,
       heartbeatMs: pending.heartbeatMs,
+      features: Object.values(Features),
     } satisfies HelloResult;
     void connection.channel.write({ jsonrpc: '2.0', id: connection.requestId, result }).catch(() => undefined);
     pending.resolve(connection);

@@ -107,6 +107,11 @@ t.test('a Python child: hello, port, diagnostics, log, requests both ways, clean
     "the parent's error reaches the child's send_request as RpcError and comes back with its code",
   );
 
+  const removed = new Promise((resolve) => child.once('port-removed', resolve));
+  t.equal(await child.sendRequest('close-http'), true, 'remove_port sent procwire/port-removed');
+  t.match(await within(removed, 'the port-removed event'), { name: 'http', port: port?.port });
+  t.same([...child.ports.keys()], [], 'the closed port is gone');
+
   t.same(await child.stop(), { exitCode: 0, signal: null, termination: 'clean' });
   await until(() => stdout.includes(SHUTDOWN_LINE), 2000, 'the shutdown handler line on stdout');
   t.same(stderr, [], 'nothing on stderr');

@@ -9,12 +9,23 @@ export const Methods = {
   hello: 'procwire/hello',
   ready: 'procwire/ready',
   port: 'procwire/port',
+  portRemoved: 'procwire/port-removed',
   diagnostics: 'procwire/diagnostics',
   log: 'procwire/log',
   heartbeat: 'procwire/heartbeat',
   shutdown: 'procwire/shutdown',
   spawn: 'procwire/spawn',
   stop: 'procwire/stop',
+} as const;
+
+/**
+ * What a parent takes beyond the first release of protocol 1, listed in its hello answer's
+ * `features`: a child sends such a message only to a parent that lists it, since an older
+ * parent closes the connection on a reserved method it does not know.
+ */
+export const Features = {
+  /** `procwire/port-removed`. */
+  portRemoved: 'port-removed',
 } as const;
 
 /** True for a method name in procwire's reserved `procwire/` namespace. */

@@ -56,6 +56,8 @@ export interface HelloResult {
   parentPid: number;
   /** 0 when the parent expects no heartbeat. */
   heartbeatMs: number;
+  /** What the parent takes beyond the base protocol (see Features); absent from older parents. */
+  features?: string[];
 }
 
 /** Params of `procwire/port`. */
@@ -64,6 +66,11 @@ export interface PortParams {
   port: number;
   host?: string;
   protocol?: string;
+}
+
+/** Params of `procwire/port-removed`: the port of that name closed. */
+export interface PortRemovedParams {
+  name: string;
 }
 
 /** Params of `procwire/diagnostics`: replaces the set for `file`; `[]` clears it. */

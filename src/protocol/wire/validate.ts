@@ -1,5 +1,13 @@
 import { ProcwireError } from './errors.js';
-import type { Diagnostic, DiagnosticsParams, HelloParams, LogEntry, LogLevel, PortParams } from './types.js';
+import type {
+  Diagnostic,
+  DiagnosticsParams,
+  HelloParams,
+  LogEntry,
+  LogLevel,
+  PortParams,
+  PortRemovedParams,
+} from './types.js';
 
 // Peers may be written in any language, so every reserved method's params are checked at
 // the boundary; a wrong type is a protocol error, never a crash further in.
@@ -48,6 +56,13 @@ export function parsePortParams(params: unknown): PortParams {
   if (p.host !== undefined) result.host = p.host;
   if (p.protocol !== undefined) result.protocol = p.protocol;
   return result;
+}
+
+/** Checks `procwire/port-removed` params; throws PROTOCOL_ERROR. */
+export function parsePortRemovedParams(params: unknown): PortRemovedParams {
+  const p = asObject('procwire/port-removed', params);
+  if (!isNonEmptyString(p.name)) fail('procwire/port-removed', 'name must be a non-empty string');
+  return { name: p.name };
 }
 
 /** Checks one LSP Diagnostic; returns why it is invalid, or undefined. */
