@@ -18,7 +18,7 @@ import { watchOsPorts } from './os-ports.js';
 import type { PortScanner } from '../discover/index.js';
 import { PortFeed } from './port-feed.js';
 import { Reports } from './reports.js';
-import { describeExit, failureReason, terminateRun, watchRun, type Run } from './run.js';
+import { describeExit, endRunRemains, failureReason, terminateRun, watchRun, type Run } from './run.js';
 import { RunOutput } from './run-output.js';
 import type { ControlTarget } from './sibling-control.js';
 import { DRAIN_AFTER_EXIT_MS } from './spawn-process.js';
@@ -345,6 +345,9 @@ export class Lifecycle {
   }
 
   #exited(run: Run, exit: ExitInfo): void {
+    // Before anything that waits for the run's end can look (watchRun): what its process left
+    // running in its group goes too.
+    endRunRemains(run, this.#spec, exit);
     this.#deps.journal?.forget(run.handle.pid);
     run.heartbeat?.stop();
     run.discovery?.stop();

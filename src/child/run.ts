@@ -1,5 +1,6 @@
 import type { ProcwireError } from '../protocol/index.js';
 import type { RunOutcome } from '../restart/policy.js';
+import { endGroupRemains } from '../terminate/end-group-remains.js';
 import { escalate } from '../terminate/escalate.js';
 import type { ExitInfo, StopResult } from '../terminate/stop-result.js';
 import type { ChildConnection } from './child-connection.js';
@@ -33,6 +34,8 @@ export class Run {
   discovery: GroupWatch | undefined;
   /** The one escalation that ends this process; whoever asks first starts it. */
   termination: Promise<StopResult> | undefined;
+  /** After its process exited by itself: the end of what it left in its group (see endRunRemains). */
+  remains: Promise<unknown> | undefined;
   /** Resolves with the parent's verdict, if it ever gives one. */
   readonly condemned: Promise<RunFailure>;
   #verdict: RunFailure | undefined;
@@ -88,20 +91,42 @@ export function terminateRun(run: Run, spec: ResolvedSpec, first: 'shutdown' | '
   return run.termination;
 }
 
+/**
+ * The run's process exited by itself (no stop was under way): what is left of its group ends
+ * too (endGroupRemains). While it does, that is the run's termination, which a stop and a
+ * shutdown wait for, and a restart waits for it too (watchRun).
+ */
+export function endRunRemains(run: Run, spec: ResolvedSpec, exit: ExitInfo): void {
+  if (run.termination !== undefined) return;
+  const remains = endGroupRemains(run.handle.pid, spec.stopSignal, spec.stopTimeoutMs);
+  if (remains === undefined) return;
+  run.remains = remains;
+  run.termination = remains.then(() => ({ ...exit, termination: 'clean' as const }));
+}
+
 /** A short description of an exit, for state reasons and messages. */
 export function describeExit(exit: ExitInfo | undefined): string {
   if (exit === undefined) return 'no exit was observed';
   return exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
 }
 
-/** Resolves with how a ready run ended, judged by its verdict; undefined when a stop came first. */
+/**
+ * Resolves with how a ready run ended, judged by its verdict, once what it left in its group
+ * is gone too (see endRunRemains), so that a restart does not meet it; undefined when a stop
+ * came first.
+ */
 export function watchRun(run: Run, aborted: AbortSignal): Promise<RunOutcome | undefined> {
   return new Promise((resolve) => {
     const onAbort = (): void => resolve(undefined);
     aborted.addEventListener('abort', onAbort, { once: true });
     void run.handle.exited.then((exit) => {
-      aborted.removeEventListener('abort', onAbort);
-      resolve(run.outcomeOf(exit));
+      const ended = (): void => {
+        aborted.removeEventListener('abort', onAbort);
+        resolve(run.outcomeOf(exit));
+      };
+      // Usually nothing is left in the group, and the outcome is told at once, as before.
+      if (run.remains === undefined) ended();
+      else void run.remains.then(ended);
     });
   });
 }

@@ -83,11 +83,17 @@ t.test('waitForPort waits for a later report, and fails clearly', async (t) => {
 
 t.test('waitForPort fails with STOPPED when the child ends with no process exit to see', async (t) => {
   const sup = await startSupervisor(t);
-  // In backoff (its process gone, the next not yet spawned), then stopped.
+  // In backoff (its process gone, the next not yet spawned), then stopped. Watched from before the
+  // spawn: on a loaded machine the exit can be seen with the ready, before spawn() resolves.
+  let backoff: Promise<unknown> | undefined;
+  sup.once('child', (child) => {
+    const filter = (s: ChildState) => s.kind === 'backoff';
+    backoff = nextEvent(child, 'state', 'the child to wait in backoff', { filter });
+  });
   const flaky = await sup.spawn(
     nodeSpec('flaky', 'exits-after-ready.cjs', { args: ['1'], backoff: { initial: '1m', max: '1m', jitter: 0 } }),
   );
-  await nextEvent(flaky, 'state', 'the child to wait in backoff', { filter: (s: ChildState) => s.kind === 'backoff' });
+  await backoff;
   const inBackoff = flaky.waitForPort('http');
   await flaky.stop();
   await t.rejects(inBackoff, { code: 'STOPPED', message: /ended before it reported port "http"/ });
