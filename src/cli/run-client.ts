@@ -5,6 +5,7 @@ import { ControlRequestError, requestJson, streamEvents } from '../control/clien
 import { controlSocketPath } from '../control/runtime-dir.js';
 import type { SseMessage } from '../control/sse-parser.js';
 import { ExitCode } from './exit-code.js';
+import { formatErrorText, type ErrorText } from './error-text.js';
 import { escapeControls } from './sanitize-text.js';
 import type { CliIo, OptionSpec } from './verbs/verb.js';
 
@@ -88,7 +89,7 @@ export async function withRun(
     const message = unknown
       ? `${escapeControls(error.message.replace(/;.*$/, ''))} in the run of ${config ?? 'procwire.config.json'}; ` +
         'procwire ps lists them'
-      : escapeControls((error as Error).message);
+      : formatErrorText(error as Error & ErrorText);
     io.stderr.write(`procwire ${verb}: ${message}\n`);
     if (error instanceof NoRunError) return ExitCode.usage;
     if (unknown) return ExitCode.usage;

@@ -10,6 +10,7 @@ import { escapeControls } from './sanitize-text.js';
 import { stopOnClosedOutput } from './stop-on-closed-output.js';
 import type { Reporter } from './reporter.js';
 import { settled, stateWord, type RosterEntry } from './roster.js';
+import { runStateDir } from './run-state-dir.js';
 import { serveControl, type ServedControl } from './serve-control.js';
 import { recordBeforeShutdown, formatSummary } from './summary.js';
 import { ttyReporter } from './tty-reporter.js';
@@ -56,7 +57,15 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }));
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
   const specs = new Map(config.map(({ spec }) => [spec.id, spec]));
-  const sup = await Supervisor.start();
+  let sup: Supervisor;
+  try {
+    const stateDir = await runStateDir(options.config);
+    sup = await Supervisor.start(stateDir === undefined ? {} : { stateDir });
+  } catch (error) {
+    // Nowhere private to keep the journal (the control socket's directory): nothing was started.
+    options.stderr.write(`procwire run: ${escapeControls((error as Error).message)}\n`);
+    return ExitCode.usage;
+  }
   // Controls through the API in progress per child, and children stopped through it.
   const acting = new Map<string, number>();
   const stoppedOnRequest = new Set<string>();
@@ -97,6 +106,12 @@ export async function runCommand(options: RunOptions): Promise<number> {
         (text) => options.stdout.write(text),
       );
   if (control.dashboardUrl !== undefined) reporter.note(`dashboard: ${control.dashboardUrl}`);
+  for (const orphan of sup.reaped) {
+    reporter.note(
+      `stopped ${orphan.id} (pid ${orphan.pid}, ${escapeControls(orphan.command)}): ` +
+        'left running by a run of this config that was killed',
+    );
+  }
 
   /** Spawns a configured child; a failed start is kept on its entry, said, and rejected with. */
   async function spawnEntry(spec: (typeof config)[number]['spec']): Promise<void> {

@@ -28,10 +28,12 @@ export async function requestJson<T>(
   }
   if (answer.status >= 200 && answer.status < 300) return body as T;
   const error = (body as Partial<ErrorBody>).error;
+  const tail = error?.stderrTail;
   throw new ControlRequestError(
     answer.status,
     error?.code ?? 'HTTP_ERROR',
     error?.message ?? `HTTP ${answer.status} from ${path}`,
+    Array.isArray(tail) && tail.every((line) => typeof line === 'string') ? tail : undefined,
   );
 }
 

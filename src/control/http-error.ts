@@ -85,6 +85,9 @@ export function sendError(res: ServerResponse, error: unknown): void {
     res.destroy();
     return;
   }
-  const body: ErrorBody = { error: { code: http.code, message: http.message } };
+  const tail = isProcwireError(error) ? error.stderrTail : undefined;
+  const body: ErrorBody = {
+    error: { code: http.code, message: http.message, ...(tail?.length ? { stderrTail: [...tail] } : {}) },
+  };
   sendJson(res, http.status, body, http.headers);
 }

@@ -8,7 +8,7 @@ export {
 } from './handler.js';
 export { serveControlSocket, ControlSocketInUse, type ControlSocket } from './serve-socket.js';
 export { serveDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
-export { controlSocketPath } from './runtime-dir.js';
+export { controlSocketPath, ensureRuntimeDir } from './runtime-dir.js';
 export { requestJson, streamEvents, ControlRequestError } from './client.js';
 export { parseSse, type SseMessage } from './sse-parser.js';
 export { TOKEN_HEADER } from './dashboard-guard.js';

@@ -133,9 +133,12 @@ export const EVENT_TYPES: readonly EventType[] = [
   'gave-up',
 ];
 
-/** The body of every error answer. `code` is a ProcwireError code, or one of the API's own. */
+/**
+ * The body of every error answer. `code` is a ProcwireError code, or one of the API's own;
+ * `stderrTail`, when the message quotes a failed start's last stderr lines, has them as written.
+ */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; stderrTail?: string[] };
 }
 
 /** What `GET /api/run` answers: which run this is. */

@@ -90,7 +90,8 @@ export function waitForDependencies(
             new ProcwireError(
               'DEPENDENCY_FAILED',
               `child "${childId}" was not started: it waits for ${dependency.id} ${condition}, ` +
-                `but ${verdict.failed}. ` +
+                // A failure's message may end a sentence of its own (a GAVE_UP's advice does).
+                `but ${verdict.failed.replace(/\.$/, '')}. ` +
                 `Fix "${dependency.id}" and start both again`,
               { childId },
             ),

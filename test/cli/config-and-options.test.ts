@@ -291,3 +291,23 @@ t.test(
     t.notOk(existsSync(run.runtimeDir), 'the cleanup removed the socket dir');
   },
 );
+
+t.test('a run started after a SIGKILLed run of the same config stops the plain children it left running', async (t) => {
+  const { file } = writeConfigIn(t, [plainChild('plain', 'setInterval(() => {}, 1 << 30)')]);
+  const killed = runCli(t, ['run', file, '--no-probe']);
+  const [, plainPid] = await killed.waitFor(/^plain\s+\| running \(pid (\d+)\)/);
+  killed.proc.kill('SIGKILL');
+  await exitOf(killed.proc);
+  t.ok(pidAlive(Number(plainPid)), 'a plain child outlives a SIGKILLed run');
+  // The same user and runtime directory, as a user's next `procwire run` has.
+  const next = runCli(t, ['run', file, '--no-probe'], { env: { XDG_RUNTIME_DIR: killed.runtimeDir } });
+  await next.waitFor(
+    new RegExp(`stopped plain \\(pid ${plainPid}, .+\\): left running by a run of this config that was killed`),
+  );
+  await until(() => !pidAlive(Number(plainPid)), 2000, `the orphan ${plainPid} to be gone`);
+  await next.waitFor(/^plain\s+\| running \(pid \d+\)/);
+  t.pass('and starts its own');
+  next.proc.kill('SIGTERM');
+  t.same(await exitOf(next.proc), { code: 0, signal: null });
+  await killed.cleanup();
+});

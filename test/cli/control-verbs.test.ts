@@ -102,9 +102,12 @@ t.test('the verbs talk to a procwire run from another process, found by the conf
   const dirStats = statSync(dir);
   t.equal(dirStats.mode & 0o777, 0o700, 'the socket directory is 0700');
   t.equal(dirStats.uid, process.getuid?.(), 'and ours');
-  const sockets = readdirSync(dir);
+  const sockets = readdirSync(dir).filter((name) => name.endsWith('.sock'));
   t.match(sockets, [/^[0-9a-f]{16}\.sock$/], 'one socket, named by the config');
   const socket = join(dir, sockets[0] as string);
+  const key = (sockets[0] as string).slice(0, -'.sock'.length);
+  t.same(readdirSync(dir).sort(), [`${key}.children`, `${key}.sock`], "and beside it the run's journal of children");
+  t.equal(statSync(join(dir, `${key}.children`)).mode & 0o777, 0o700, 'which is 0700');
   t.equal(statSync(socket).mode & 0o777, 0o600, 'the socket is 0600');
 
   const ps = await procwire('ps');
@@ -277,12 +280,19 @@ t.test(
       ['loading config', 'fatal: config file not found'],
       "the API's view carries them as written",
     );
+    const again = await procwire('start', 'dies');
+    t.equal(again.code, 1, again.stderr);
+    t.match(
+      again.stderr,
+      /^procwire start: child "dies" exited with code 3 before it was ready; last stderr lines:\n {2}loading config\n {2}fatal: config file not found\n/,
+      'procwire start quotes them as lines too',
+    );
 
     const timedOut = await procwire('wait', 'stays', '--for', 'port', '--timeout', '300ms');
     t.match(timedOut.stderr, /^procwire wait: timed out after 300ms waiting for stays to report a port; /);
     // Ended by the run's end: the wait follows the run, which the test stops once the wait is streaming.
     const dir = join(run.runtimeDir, 'procwire');
-    const socket = join(dir, readdirSync(dir)[0] as string);
+    const socket = join(dir, readdirSync(dir).find((name) => name.endsWith('.sock')) as string);
     const opened = await streamOpened(socket);
     const ended = procwire('wait', 'stays', '--for', 'port', '--timeout', '30s');
     await opened();

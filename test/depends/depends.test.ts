@@ -141,6 +141,7 @@ t.test('DEPENDENCY_FAILED: a one-shot that exits non-zero, a dependency that can
   t.equal(waitingChild?.startedAt, undefined, 'and was never spawned');
   t.equal(spawnFailed.code, 'DEPENDENCY_FAILED');
   t.match(spawnFailed.message, /"missing" failed/);
+  t.notMatch(spawnFailed.message, /\.\./, `one period between its sentences: ${spawnFailed.message}`);
 });
 
 t.test('unknown ids, impossible conditions and cycles are INVALID_SPEC before anything is spawned', async (t) => {
