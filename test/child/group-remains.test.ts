@@ -1,19 +1,9 @@
 import t from 'tap';
-import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
-import { fixture, killAtTeardown, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
+import { fixture, freePort, killAtTeardown, pidAlive, startSupervisor, until, within } from '../helpers/index.js';
 
 // A child whose process exits by itself takes what it left in its group with it, as a stop
 // does: a restart must not meet the old server still holding its port, and nothing may outlive
 // the child. (Windows has no process groups: see docs/LIFECYCLE.md.)
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const posix = process.platform === 'win32' ? { skip: 'Windows has no process groups' } : {};
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { Supervisor, type SupervisorOptions, type ChildSpec, type LogEntry } from '../../src/index.js';
 import { processStartTime } from '../../src/terminate/process-start.js';
 
@@ -277,4 +278,13 @@ export function recordOutput(sup: Supervisor): { stdout: string[]; stderr: strin
     child.on('log', (entry) => output.logs.push(entry));
   });
   return output;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (bound, then closed). */
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

@@ -1,8 +1,7 @@
 import t from 'tap';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { ProcwireError, type ChildSpec } from '../../src/index.js';
-import { EVENT_WAIT_MS, fixture, startSupervisor, within } from '../helpers/index.js';
+import { EVENT_WAIT_MS, fixture, freePort, startSupervisor, within } from '../helpers/index.js';
 
 // readyWhen 'port', { tcp }, { http } against a real Node server with no SDK (test/fixtures/plain-server.cjs).
 
@@ -15,14 +14,6 @@ const plain = (id: string, args: string[], extra: Partial<ChildSpec>): ChildSpec
   restart: 'never',
   ...extra,
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function startError(promise: Promise<unknown>): Promise<ProcwireError> {
   try {
