@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SPEC_KEYS } from '../../src/child/spec.js';
+import { toMs } from '../../src/options/duration.js';
 import { procwire } from '../../src/cli/verbs/index.js';
 import { exitOf, fixture, killAtTeardown, pidAlive, spawnTracked, until } from '../helpers/index.js';
 import { cli, runCli, writeConfig } from './run-cli.js';
@@ -386,4 +387,36 @@ t.test('the config schema lists exactly the spec options plus critical', async (
     $schema: string;
   };
   t.ok(existsSync(join(repo, 'examples', 'demo', demo.$schema)), 'the demo config points at the schema');
+});
+
+t.test("a duration the schema lets through is one procwire takes (an editor's green is the run's)", async (t) => {
+  type Pattern = { anyOf: [unknown, { pattern: string }] };
+  const { $defs } = JSON.parse(readFileSync(join(repo, 'schema', 'procwire.config.schema.json'), 'utf8')) as {
+    $defs: { duration: Pattern; positiveDuration: Pattern };
+  };
+  // As Ajv compiles a schema's pattern.
+  const any = new RegExp($defs.duration.anyOf[1].pattern, 'u');
+  const positive = new RegExp($defs.positiveDuration.anyOf[1].pattern, 'u');
+  const taken = (value: string): number | undefined => {
+    try {
+      return toMs('d', value);
+    } catch {
+      return undefined;
+    }
+  };
+  const values = ['5s', '100ms', '1.5h', '2 m', '10', '0', '0s', '0.0ms', '00.1s', ' 5s ', '5s ', 'five', '-1s', '5 S'];
+  for (const value of values) {
+    if (any.test(value)) t.ok(taken(value) !== undefined, `${JSON.stringify(value)}: a duration`);
+    if (positive.test(value)) t.ok((taken(value) ?? 0) > 0, `${JSON.stringify(value)}: more than 0`);
+  }
+  t.same(
+    values.filter((value) => any.test(value)),
+    ['5s', '100ms', '1.5h', '2 m', '10', '0', '0s', '0.0ms', '00.1s'],
+    'the usual forms pass',
+  );
+  t.same(
+    values.filter((value) => positive.test(value)),
+    ['5s', '100ms', '1.5h', '2 m', '10', '00.1s'],
+    'and those more than 0 where 0 is refused (health interval and timeout, restartWindow, heartbeat)',
+  );
 });
