@@ -52,12 +52,14 @@ export function checkAuth(req: IncomingMessage, url: URL, secrets: DashboardSecr
   const header = req.headers[TOKEN_HEADER];
   const given = Array.isArray(header) ? header[0] : header;
   const streamed = url.pathname === '/api/events' && req.method === 'GET';
-  if (sameSecret(given ?? (streamed ? url.searchParams.get('token') : undefined), secrets.token)) return;
+  const presented = given ?? (streamed ? (url.searchParams.get('token') ?? undefined) : undefined);
+  if (sameSecret(presented, secrets.token)) return;
+  const where = streamed ? `${TOKEN_HEADER} header or the token query parameter` : `${TOKEN_HEADER} header`;
   throw new HttpError(
     401,
     'UNAUTHORIZED',
-    given === undefined
-      ? `the dashboard's API needs its token in the ${TOKEN_HEADER} header: open the URL that procwire run --ui printed`
+    presented === undefined
+      ? `the dashboard's API needs its token in the ${where}: open the URL that procwire run --ui printed`
       : "that is not this dashboard's token: open the URL that procwire run --ui printed",
   );
 }

@@ -64,6 +64,16 @@ t.test('the dashboard refuses what is not its own page from its own origin', asy
     401,
     'in the query only for the event stream',
   );
+  // The event stream, which takes it in its query too, says which of the two it missed.
+  const wrongInQuery = await call(port, 'GET', `/api/events?token=${'0'.repeat(64)}`, { headers: { host } });
+  t.equal(wrongInQuery.status, 401);
+  t.match(wrongInQuery.body.error.message, /^that is not this dashboard's token/, 'a wrong token in the query');
+  const noneOnStream = await call(port, 'GET', '/api/events', { headers: { host } });
+  t.match(
+    noneOnStream.body.error.message,
+    new RegExp(`needs its token in the ${TOKEN_HEADER} header or the token query parameter`),
+    'none at all',
+  );
   t.equal((await call(port, 'GET', '/api/children', { headers: auth })).status, 200, 'the API with the token');
   const local = { ...auth, host: `localhost:${port}` };
   t.equal((await call(port, 'GET', '/api/children', { headers: local })).status, 200, 'as localhost too');
