@@ -65,13 +65,17 @@ export function reasonLine(reason: string): string {
 /**
  * A short mention of a failure printed whole elsewhere: without `child "<id>": ` and the
  * stderr lines, cut at a word past 100 characters, and then ending `… (whole message above)`.
+ * It follows "did not start: ", so a DEPENDENCY_FAILED's own "was not started: " goes too.
  */
 export function briefError(error: ErrorText, childId: string): string {
   const { head, tail } = partsOf(error);
   const prefix = [`child ${JSON.stringify(childId)}: `, `child ${JSON.stringify(childId)} `].find((p) =>
     head.startsWith(p),
   );
-  const text = escapeControls(prefix === undefined ? head : head.slice(prefix.length));
+  const text = escapeControls(prefix === undefined ? head : head.slice(prefix.length)).replace(
+    /^was not started: /,
+    '',
+  );
   if (text.length <= BRIEF_CHARS) return tail.length > 0 ? `${text} (its stderr above)` : text;
   const cut = text.lastIndexOf(' ', BRIEF_CHARS);
   return `${text.slice(0, cut > BRIEF_CHARS / 2 ? cut : BRIEF_CHARS)}… (whole message above)`;

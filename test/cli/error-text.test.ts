@@ -47,4 +47,9 @@ t.test('a brief mention is cut at a word past 100 characters and says where the 
   t.match(brief, /^could not spawn "x": ENOENT: (word )*word… \(whole message above\)$/);
   t.ok(brief.length < 130);
   t.equal(briefError({ message: 'child "g": short' }, 'g'), 'short');
+  t.equal(
+    briefError({ message: 'child "g" was not started: it waits for db ready, but "db" failed' }, 'g'),
+    'it waits for db ready, but "db" failed',
+    'after "did not start: ", not "was not started: " again',
+  );
 });
