@@ -62,7 +62,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const stateDir = await runStateDir(options.config);
     sup = await Supervisor.start(stateDir === undefined ? {} : { stateDir });
   } catch (error) {
-    // Nowhere private to keep the journal (the control socket's directory): nothing was started.
+    // Nowhere private to keep the journal (the control socket's directory), or to listen for the
+    // children: nothing was started.
     options.stderr.write(`procwire run: ${escapeControls((error as Error).message)}\n`);
     return ExitCode.usage;
   }
